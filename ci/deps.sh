@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install what the test suite needs from Debian's packages: C runit (the differential
+# reference), busybox, and the tools later suites use. Idempotent; quiet when done before.
+set -euo pipefail
+pkgs="runit busybox man-db mandoc"
+[ "$(id -u)" = 0 ] || { echo "deps: not root; skipping package installs (tests that need them will skip)"; exit 0; }
+command -v apt-get >/dev/null || { echo "deps: no apt-get; skipping"; exit 0; }
+missing=""
+for p in $pkgs ${EXTRA_PKGS:-}; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && { echo "deps: all present"; exit 0; }
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# --no-install-recommends: runit recommends runit-run, which would take over /sbin/init.
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: installed$missing"

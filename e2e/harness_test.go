@@ -1,0 +1,151 @@
+// Package e2e tests the built binaries end to end: real processes in temporary
+// directories, real signals, polling with deadlines. Differential tests run the same
+// scenario against Debian's C runit when it is installed (CI installs it; with CI set, a
+// missing C runit is a failure, not a skip).
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	buildDir string
+	buildMu  sync.Mutex
+	built    = map[string]error{}
+	repoRoot string
+)
+
+func TestMain(m *testing.M) {
+	d, err := os.MkdirTemp("", "runit-go-e2e-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	buildDir = d
+	_, file, _, _ := runtime.Caller(0)
+	repoRoot = filepath.Dir(filepath.Dir(file))
+	code := m.Run()
+	os.RemoveAll(d)
+	os.Exit(code)
+}
+
+// ourBin builds cmd/<name> once per test binary run and returns its path. Building on
+// demand keeps one tool's broken build from failing another tool's tests.
+func ourBin(t testing.TB, name string) string {
+	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	out := filepath.Join(buildDir, name)
+	err, done := built[name]
+	if !done {
+		cmd := exec.Command("go", "build", "-o", out, "./cmd/"+name)
+		cmd.Dir = repoRoot
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOTOOLCHAIN=local")
+		if b, e := cmd.CombinedOutput(); e != nil {
+			err = fmt.Errorf("go build ./cmd/%s: %v\n%s", name, e, b)
+		}
+		built[name] = err
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// binDir returns the directory holding our built tools, building the named ones first, so
+// that a test can put it first in PATH (runsvdir starts runsv by PATH lookup).
+func binDir(t testing.TB, names ...string) string {
+	for _, n := range names {
+		ourBin(t, n)
+	}
+	return buildDir
+}
+
+// cBin returns the path of Debian's C runit program name, or skips (fails under CI).
+func cBin(t testing.TB, name string) string {
+	t.Helper()
+	for _, d := range []string{"/usr/bin", "/usr/sbin", "/sbin", "/bin", "/lib/runit"} {
+		p := filepath.Join(d, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode()&0o111 != 0 {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("C runit's %s is not installed; CI must install Debian's runit (ci/deps.sh)", name)
+	}
+	t.Skipf("C runit's %s is not installed (apt-get install runit): differential test skipped", name)
+	return ""
+}
+
+// needRoot skips a test that needs root, with a clear message; under CI (root) it runs.
+func needRoot(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: run as root (CI does)")
+	}
+}
+
+// waitFor polls cond every few milliseconds until it holds or the deadline passes.
+func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// writeFile writes content to path with mode, creating parent directories.
+func writeFile(t testing.TB, path, content string, mode os.FileMode) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readFile returns the file's content, or "" when it cannot be read.
+func readFile(path string) string {
+	b, _ := os.ReadFile(path)
+	return string(b)
+}
+
+// result is what a finished command printed and how it exited.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// run runs a command to completion with env added to the environment.
+func run(t testing.TB, dir string, env []string, name string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("%s %s: %v", name, strings.Join(args, " "), err)
+	}
+	return result{o.String(), e.String(), code}
+}
