@@ -8,19 +8,20 @@ import (
 )
 
 func TestText(t *testing.T) {
-	_, statErr := os.Stat("/nonexistent/runit-go")
-	cases := []struct {
+	for _, c := range []struct {
 		err  error
 		want string
 	}{
 		{syscall.ENOENT, "file does not exist"},
+		{syscall.EACCES, "access denied"},
+		{syscall.EPERM, "permission denied"},
 		{syscall.EAGAIN, "temporary failure"},
-		{statErr, "file does not exist"},
-		{fmt.Errorf("wrapped: %w", syscall.EACCES), "access denied"},
+		{syscall.EWOULDBLOCK, "temporary failure"},
+		{&os.PathError{Op: "open", Path: "x", Err: syscall.EISDIR}, "is a directory"},
+		{fmt.Errorf("wrapped: %w", syscall.ENOTDIR), "not a directory"},
+		{os.ErrNotExist, "file does not exist"},
 		{fmt.Errorf("plain"), "plain"},
-		{nil, ""},
-	}
-	for _, c := range cases {
+	} {
 		if got := Text(c.err); got != c.want {
 			t.Errorf("Text(%v) = %q, want %q", c.err, got, c.want)
 		}
