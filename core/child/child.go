@@ -1,0 +1,108 @@
+// Package child starts and reaps the supervisors' child processes.
+//
+// One reaper serves the whole process: it collects every exited child with
+// wait4(-1, WNOHANG) when SIGCHLD arrives and hands the status to whoever started that
+// pid. This is what lets one process supervise many services (runsvdir's in-process
+// mode) while each service still learns of its own child's exit at once. Nothing else in
+// a process that uses this package may wait for children (no os/exec Wait).
+package child
+
+import (
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+)
+
+// Exit is how a child ended.
+type Exit struct {
+	Pid    int
+	Status syscall.WaitStatus
+}
+
+// Success reports runit's idea of success for a helper (./check, control/X, a processor):
+// (wstatus >> 8) == 0, so a helper killed by a signal counts as success, as in C runit.
+func (e Exit) Success() bool { return uint32(e.Status)>>8&0xff == 0 }
+
+// Spec describes a process to start.
+type Spec struct {
+	Path   string    // program; relative paths resolve in Dir
+	Argv   []string  // full argv, argv[0] included
+	Dir    string    // working directory of the child
+	Env    []string  // nil means this process's environment
+	Files  []uintptr // fds 0, 1, 2, ... of the child
+	Setsid bool      // new session and process group
+}
+
+var (
+	mu      sync.Mutex
+	waiters = map[int]chan Exit{}
+	once    sync.Once
+	environ []string
+)
+
+// Start installs the SIGCHLD reaper. It is idempotent; Spawn calls it.
+func Start() {
+	once.Do(func() {
+		environ = os.Environ()
+		ch := make(chan os.Signal, 1)
+		signal.Notify(ch, syscall.SIGCHLD)
+		go func() {
+			for range ch {
+				Reap()
+			}
+		}()
+	})
+}
+
+// Reap collects every exited child now and delivers the statuses. The reaper calls it on
+// SIGCHLD; callers may call it too (it is cheap when nothing exited).
+func Reap() {
+	mu.Lock()
+	defer mu.Unlock()
+	for {
+		var ws syscall.WaitStatus
+		pid, err := syscall.Wait4(-1, &ws, syscall.WNOHANG, nil)
+		if err == syscall.EINTR {
+			continue
+		}
+		if pid <= 0 || err != nil {
+			return
+		}
+		if c, ok := waiters[pid]; ok {
+			delete(waiters, pid)
+			c <- Exit{pid, ws}
+		}
+	}
+}
+
+// Spawn starts s and returns its pid and a channel that receives its exit exactly once.
+// Holding the reaper's lock across fork and registration means no exit can slip past us.
+func Spawn(s Spec) (int, <-chan Exit, error) {
+	Start()
+	env := s.Env
+	if env == nil {
+		env = environ
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	pid, err := syscall.ForkExec(s.Path, s.Argv, &syscall.ProcAttr{
+		Dir:   s.Dir,
+		Env:   env,
+		Files: s.Files,
+		Sys:   &syscall.SysProcAttr{Setsid: s.Setsid},
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	c := make(chan Exit, 1)
+	waiters[pid] = c
+	return pid, c, nil
+}
+
+// Forget stops delivering pid's exit (its reaping still happens).
+func Forget(pid int) {
+	mu.Lock()
+	delete(waiters, pid)
+	mu.Unlock()
+}

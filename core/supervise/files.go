@@ -1,0 +1,175 @@
+package supervise
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/platform"
+	"golang.org/x/sys/unix"
+)
+
+// files are one supervise/ directory's open descriptors.
+type files struct {
+	lock    int      // supervise/lock, flocked
+	control *os.File // supervise/control, read end (non-blocking, in the poller)
+	ctlW    int      // our own write end, so readers never see EOF
+	ok      int      // supervise/ok, read end: lets clients tell we are alive
+}
+
+func (f *files) close() {
+	if f.control != nil {
+		f.control.Close()
+	}
+	for _, fd := range []int{f.ctlW, f.ok, f.lock} {
+		if fd > 0 {
+			unix.Close(fd)
+		}
+	}
+	*f = files{}
+}
+
+// fatalError is a startup failure reported as "runsv NAME: fatal: MSG[: ERR]".
+type fatalError struct {
+	msg string
+	err error
+}
+
+func (e *fatalError) Error() string {
+	if e.err == nil {
+		return e.msg
+	}
+	return e.msg + ": " + errText(e.err)
+}
+
+func fatal(msg string, err error) error { return &fatalError{msg, err} }
+
+// openSupervise creates and opens <dir>/supervise as runsv does. rel is how messages name
+// it ("supervise" or "log/supervise"). The main lock is non-blocking (a second runsv dies);
+// the log's lock blocks, as in C runsv.
+func openSupervise(dir, rel string, waitLock bool) (*files, error) {
+	sup := filepath.Join(dir, "supervise")
+	if err := unix.Mkdir(sup, 0o700); err != nil {
+		// supervise may be a symlink to a directory that does not exist yet (read-only roots).
+		var buf [256]byte
+		n, rerr := unix.Readlink(sup, buf[:])
+		switch {
+		case rerr == nil && n == len(buf):
+			return nil, fatal("unable to readlink ./"+rel, unix.ENAMETOOLONG)
+		case rerr == nil:
+			target := string(buf[:n])
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(dir, target)
+			}
+			unix.Mkdir(target, 0o700)
+		case rerr != unix.ENOENT && rerr != unix.EINVAL:
+			return nil, fatal("unable to readlink ./"+rel, rerr)
+		}
+	}
+	f := &files{lock: -1, ctlW: -1, ok: -1}
+	fail := func(msg string, err error) (*files, error) {
+		f.close()
+		return nil, fatal(msg, err)
+	}
+	var err error
+	f.lock, err = unix.Open(filepath.Join(sup, "lock"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return fail("unable to open "+rel+"/lock", err)
+	}
+	if err := platform.Lock(f.lock, waitLock); err != nil {
+		return fail("unable to lock "+rel+"/lock", err)
+	}
+	if err := makeFifo(filepath.Join(sup, "control"), rel+"/control"); err != nil {
+		f.close()
+		return nil, err
+	}
+	cfd, err := unix.Open(filepath.Join(sup, "control"), unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fail("unable to open "+rel+"/control", err)
+	}
+	f.control = os.NewFile(uintptr(cfd), rel+"/control")
+	if f.ctlW, err = unix.Open(filepath.Join(sup, "control"), unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0); err != nil {
+		return fail("unable to open "+rel+"/control", err)
+	}
+	return f, nil
+}
+
+// openOK creates and opens supervise/ok. It comes last, after the first status is written,
+// so that a client that sees us alive also sees a status.
+func (f *files) openOK(dir, rel string) error {
+	p := filepath.Join(dir, "supervise", "ok")
+	if err := makeFifo(p, rel+"/ok"); err != nil {
+		return err
+	}
+	fd, err := unix.Open(p, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fatal("unable to read "+rel+"/ok", err)
+	}
+	f.ok = fd
+	return nil
+}
+
+func makeFifo(path, rel string) error {
+	err := unix.Mkfifo(path, 0o600)
+	if err == nil {
+		return nil
+	}
+	if err != unix.EEXIST {
+		return fatal("unable to mkfifo "+rel, err)
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return fatal("unable to stat "+rel, err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFIFO {
+		return fatal(rel+" exists but is not a fifo", nil)
+	}
+	return nil
+}
+
+// writeStatus writes status, stat and (when it changed) pid of u, each to X.new renamed
+// over X, exactly as C runsv does. Failures are warnings: supervision goes on.
+func (s *Service) writeStatus(u *unit) {
+	sup := filepath.Join(u.dir, "supervise")
+	rel := u.rel
+	if u.pid != u.pidWritten {
+		pid := ""
+		if u.pid != 0 {
+			pid = strconv.Itoa(u.pid) + "\n"
+		}
+		if s.replace(sup, rel, "pid", []byte(pid)) {
+			u.pidWritten = u.pid
+		}
+	}
+	s.replace(sup, rel, "stat", []byte(status.StatText(u.state, u.paused, u.term, u.want)))
+	rec := status.Record{Time: u.stamp, Pid: u.pid, Paused: u.paused, WantUp: u.want == status.WantUp,
+		Term: u.term, State: u.state}
+	b := rec.Encode()
+	s.replace(sup, rel, "status", b[:])
+}
+
+func (s *Service) replace(sup, rel, name string, data []byte) bool {
+	tmp := filepath.Join(sup, name+".new")
+	fd, err := unix.Open(tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_CLOEXEC, 0o644)
+	if err != nil {
+		s.warn(fmt.Sprintf("unable to open %s/%s.new", rel, name), err)
+		return false
+	}
+	n, err := unix.Write(fd, data)
+	unix.Close(fd)
+	if err != nil {
+		s.warn(fmt.Sprintf("unable to write %s/%s.new", rel, name), err)
+		return false
+	}
+	if n != len(data) {
+		s.warn(fmt.Sprintf("unable to write %s/%s.new: partial write.", rel, name), nil)
+		return false
+	}
+	if err := unix.Rename(tmp, filepath.Join(sup, name)); err != nil {
+		s.warn(fmt.Sprintf("unable to rename %s/%s.new to %s/%s", rel, name, rel, name), err)
+		return false
+	}
+	return true
+}
