@@ -20,6 +20,7 @@ import (
 	"github.com/runit-go/runit/core/child"
 	"github.com/runit-go/runit/core/errstr"
 	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
 
@@ -105,11 +106,10 @@ func Open(cfg Config) (*Service, error) {
 			return nil, fatal("unable to stat log/down", err)
 		}
 		s.log = &unit{isLog: true, dir: logDir, rel: "log/supervise", want: lw, pidWritten: -1}
-		var p [2]int
-		if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		var err error
+		if s.logR, s.logW, err = platform.Pipe(); err != nil {
 			return nil, fatal("unable to create log pipe", err)
 		}
-		s.logR, s.logW = p[0], p[1]
 	}
 	now := time.Now()
 	if s.main.f, err = openSupervise(cfg.Dir, "supervise", false); err != nil {
