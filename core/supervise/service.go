@@ -106,7 +106,6 @@ func Open(cfg Config) (*Service, error) {
 			return nil, fatal("unable to stat log/down", err)
 		}
 		s.log = &unit{isLog: true, dir: logDir, rel: "log/supervise", want: lw, pidWritten: -1}
-		var err error
 		if s.logR, s.logW, err = platform.Pipe(); err != nil {
 			return nil, fatal("unable to create log pipe", err)
 		}
