@@ -1,0 +1,179 @@
+// Package sv is runit's sv: it reads a service's supervise/ files, sends control bytes
+// to its runsv, waits for the requested state and prints runit's status lines, with
+// runit 2.1.2's output and exit codes (and 2.3's fixes, see Main). The status reading
+// (Read, Line) is kept apart from the command line so that other clients (a JSON
+// status) can reuse it.
+package sv
+
+import (
+	"errors"
+	"io"
+	"os"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/runit-go/runit/core/status"
+)
+
+// Status is one service's state as sv sees it: the supervise/status record plus
+// whether the service is normally up (no ./down file).
+type Status struct {
+	Pid        int          // pid of ./run or ./finish, 0 when none
+	State      status.State // down, run, finish (other values are kept as read)
+	Want       byte         // 'u' or 'd' exactly as stored (exit is stored as 'd')
+	Paused     bool
+	Term       bool      // runsv sent TERM and the process has not exited yet
+	Since      time.Time // last state change
+	NormallyUp bool      // ./down does not exist
+	DownErr    error     // stat of ./down failed for another reason than ENOENT
+}
+
+// Age is the number of whole seconds since the last state change as sv prints it:
+// whole-second difference, never negative.
+func (s Status) Age(now time.Time) int64 {
+	d := now.Unix() - s.Since.Unix()
+	if d < 0 {
+		return 0
+	}
+	return d
+}
+
+// ErrNotRunning means supervise/ok has no reader: no runsv serves the directory.
+var ErrNotRunning = errors.New("runsv not running")
+
+// Error is a failure to read the supervise files, worded as sv reports it
+// ("unable to open supervise/ok" plus the errno text, or "... : bad format").
+type Error struct {
+	Op  string
+	Err error
+}
+
+func (e *Error) Error() string { return e.Op + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Read reads the status of the service in dir (dir/supervise). It first checks that a
+// runsv holds supervise/ok open (ErrNotRunning otherwise), then reads supervise/status,
+// then stats dir/down.
+func Read(dir string) (Status, error) {
+	sup := join(dir, "supervise/")
+	fd, err := syscall.Open(sup+"ok", syscall.O_WRONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		if err == syscall.ENXIO {
+			return Status{}, ErrNotRunning
+		}
+		return Status{}, &Error{"unable to open supervise/ok", err}
+	}
+	syscall.Close(fd)
+	f, err := os.Open(sup + "status")
+	if err != nil {
+		return Status{}, &Error{"unable to open supervise/status", errnoOf(err)}
+	}
+	var b [status.Size]byte
+	// One read, as sv does: a file longer than 20 bytes still yields its first 20.
+	n, err := f.Read(b[:])
+	f.Close()
+	if err != nil && err != io.EOF {
+		return Status{}, &Error{"unable to read supervise/status", errnoOf(err)}
+	}
+	if n != status.Size {
+		return Status{}, &Error{"unable to read supervise/status", status.ErrFormat}
+	}
+	r, _ := status.Decode(b[:])
+	s := Status{
+		Pid:    r.Pid,
+		State:  r.State,
+		Want:   b[17],
+		Paused: r.Paused,
+		Term:   r.Term,
+		Since:  r.Time,
+	}
+	if _, err := os.Stat(join(dir, "down")); err == nil {
+		s.NormallyUp = false
+	} else if errors.Is(err, syscall.ENOENT) {
+		s.NormallyUp = true
+	} else {
+		s.DownErr = errnoOf(err)
+	}
+	return s, nil
+}
+
+// LogDir reports whether dir has a log service: (false, nil) when dir/log does not
+// exist, an error (as chdir would give it, e.g. ENOTDIR) when it exists but is no
+// directory.
+func LogDir(dir string) (bool, error) {
+	fi, err := os.Stat(join(dir, "log"))
+	if err != nil {
+		if errors.Is(err, syscall.ENOENT) {
+			return false, nil
+		}
+		return false, errnoOf(err)
+	}
+	if !fi.IsDir() {
+		return false, syscall.ENOTDIR
+	}
+	return true, nil
+}
+
+// Line is sv's status text for s without a trailing newline, e.g.
+// "run: NAME: (pid 123) 5s, normally down, want down".
+func Line(name string, s Status, now time.Time) string {
+	b := make([]byte, 0, 80)
+	switch s.State {
+	case status.Down:
+		b = append(b, "down: "...)
+	case status.Run:
+		b = append(b, "run: "...)
+	case status.Finish:
+		b = append(b, "finish: "...)
+	}
+	b = append(b, name...)
+	b = append(b, ": "...)
+	if s.State != status.Down {
+		b = append(b, "(pid "...)
+		b = strconv.AppendInt(b, int64(s.Pid), 10)
+		b = append(b, ") "...)
+	}
+	b = strconv.AppendInt(b, s.Age(now), 10)
+	b = append(b, 's')
+	if s.Pid != 0 && !s.NormallyUp {
+		b = append(b, ", normally down"...)
+	}
+	if s.Pid == 0 && s.NormallyUp {
+		b = append(b, ", normally up"...)
+	}
+	if s.Pid != 0 && s.Paused {
+		b = append(b, ", paused"...)
+	}
+	if s.Pid == 0 && s.Want == 'u' {
+		b = append(b, ", want up"...)
+	}
+	if s.Pid != 0 && s.Want == 'd' {
+		b = append(b, ", want down"...)
+	}
+	if s.Pid != 0 && s.Term {
+		b = append(b, ", got TERM"...)
+	}
+	return string(b)
+}
+
+// join is dir + "/" + name without cleaning, so that the kernel resolves it exactly as
+// chdir(dir) followed by a relative open would.
+func join(dir, name string) string {
+	if dir == "" || dir == "." {
+		return name
+	}
+	if dir[len(dir)-1] == '/' {
+		return dir + name
+	}
+	return dir + "/" + name
+}
+
+// errnoOf strips *os.PathError and friends down to the errno when there is one.
+func errnoOf(err error) error {
+	var e syscall.Errno
+	if errors.As(err, &e) {
+		return e
+	}
+	return err
+}

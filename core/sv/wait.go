@@ -1,0 +1,192 @@
+package sv
+
+import (
+	"errors"
+	"io"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/platform"
+)
+
+// waitLoop checks every live service until each reached its state or timed out. Where
+// C sv sleeps 420 ms between checks, this waits for the supervise directories to change
+// (runsv renames status.new over status), re-checking soon after every change (runsv
+// may exit or start a process a moment after writing) and at least every recheck.
+func (c *client) waitLoop() {
+	var dirs []string
+	for _, s := range c.svc {
+		if s.live {
+			dirs = append(dirs, join(s.dir, "supervise"), join(s.dir, "log/supervise"))
+		}
+	}
+	w, err := platform.WatchDirs(dirs...)
+	if err != nil {
+		w = nil // no notification: the bounded re-check alone still works
+	} else {
+		defer w.Close()
+	}
+	step := recheck
+	elapsed := time.Duration(0) // the first check counts as instantaneous, as in C sv
+	for {
+		pending := false
+		for _, s := range c.svc {
+			if !s.live {
+				continue
+			}
+			if c.check(s, c.acts) != 0 {
+				s.live = false
+				continue
+			}
+			if elapsed > c.wait {
+				c.timeout(s)
+				s.live = false
+				continue
+			}
+			pending = true
+		}
+		c.out.Flush()
+		if !pending {
+			return
+		}
+		d := step
+		// Wake just after the deadline so that the timeout is reported on time.
+		if rem := c.wait - time.Since(c.start) + time.Millisecond; rem < d {
+			d = rem
+		}
+		if d > 0 {
+			changed := false
+			if w != nil {
+				changed, _ = w.Wait(d)
+			} else {
+				time.Sleep(d)
+			}
+			if changed {
+				step = time.Millisecond
+			} else if step *= 2; step > recheck {
+				step = recheck
+			}
+		}
+		c.now = time.Now()
+		elapsed = c.now.Sub(c.start)
+	}
+}
+
+// timeout reports a service that did not reach its state in time ("timeout:" or, for
+// the force-* commands, "kill:" followed by sending k).
+func (c *client) timeout(s *service) {
+	if c.kill {
+		c.out.WriteString("kill: ")
+	} else {
+		c.out.WriteString("timeout: ")
+	}
+	if st, r := c.get(s, s.dir); r > 0 {
+		c.print(s, s.name, st)
+		c.rc++
+	}
+	c.out.WriteString("\n")
+	if c.kill {
+		c.control(s, "k")
+	}
+}
+
+// check tests whether the service reached what acts asked for: 1 reached (ok printed),
+// 0 not yet, -1 failed (reported).
+func (c *client) check(s *service, acts string) int {
+	st, r := c.get(s, s.dir)
+	if r < 0 {
+		return -1
+	}
+	// The status time compared with the start of sv, to the microsecond runsv stores.
+	changed := !st.Since.Before(c.start.Truncate(time.Microsecond))
+	for i := 0; i < len(acts); i++ {
+		a := acts[i]
+		if r == 0 {
+			if a == 'x' {
+				return 1 // runsv is gone, as asked ("ok: NAME: runsv not running" printed)
+			}
+			return -1
+		}
+		if a == 'C' {
+			// runit 2.3: check waits for the requested state.
+			a = 'd'
+			if st.Want == 'u' {
+				a = 'u'
+			}
+		}
+		switch a {
+		case 'x':
+			return 0
+		case 'u':
+			if st.Pid == 0 || st.State != status.Run || !c.checkScript(s) {
+				return 0
+			}
+		case 'd':
+			if st.Pid != 0 || st.State != status.Down {
+				return 0
+			}
+		case 'c':
+			if st.Pid != 0 && st.Paused {
+				return 0
+			}
+		case 'p':
+			if st.Pid != 0 && !st.Paused {
+				return 0
+			}
+		case 'o':
+			if (st.Pid == 0 && !changed) || (st.Pid != 0 && st.Want != 'd') {
+				return 0
+			}
+		case 't', 'k':
+			if st.Pid == 0 && st.Want == 'd' {
+				break
+			}
+			if !changed || st.Pid == 0 || st.Term || !c.checkScript(s) {
+				return 0
+			}
+		}
+	}
+	c.out.WriteString("ok: ")
+	c.print(s, s.name, st)
+	c.out.WriteString("\n")
+	return 1
+}
+
+// checkScript runs the service's ./check, if any, with stdout closed: exit 0 means
+// available. As in C sv, a check killed by a signal, or one that cannot be executed,
+// counts as success.
+func (c *client) checkScript(s *service) bool {
+	if _, err := os.Stat(join(s.dir, "check")); err != nil {
+		if errors.Is(err, syscall.ENOENT) {
+			return true
+		}
+		c.stderr("warning: unable to stat " + s.name + "/check: " + errstr.Text(err) + "\n")
+		return false
+	}
+	dir := s.dir
+	if dir == "" {
+		dir = "."
+	}
+	p, err := os.StartProcess("./check", []string{"./check"}, &os.ProcAttr{
+		Dir:   dir,
+		Files: []*os.File{os.Stdin, nil, os.Stderr}, // nil: fd 1 closed in the child
+	})
+	if err != nil {
+		c.stderr("warning: unable to run " + s.name + "/check: " + errstr.Text(err) + "\n")
+		return true
+	}
+	ps, err := p.Wait()
+	if err != nil {
+		c.stderr("warning: unable to wait for " + s.name + "/check: " + errstr.Text(err) + "\n")
+		return false
+	}
+	return ps.ExitCode() <= 0 // -1: killed by a signal, which C sv counts as success
+}
+
+func (c *client) stderr(msg string) {
+	c.out.Flush()
+	io.WriteString(c.errw, msg)
+}

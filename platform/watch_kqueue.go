@@ -1,0 +1,68 @@
+//go:build freebsd || openbsd || netbsd || darwin
+
+package platform
+
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Watcher wakes a waiting caller when an entry is renamed into, created in or removed
+// from one of the watched directories (runsv renames status.new over status), so that sv
+// reacts to a state change at once instead of polling. It never replaces polling: callers
+// always re-check after Wait returns, whatever it says. BSDs and macOS: kqueue
+// EVFILT_VNODE on each directory (NOTE_WRITE fires when its entries change).
+type Watcher struct {
+	kq  int
+	fds []int
+}
+
+// WatchDirs returns a Watcher on the given directories. A directory that cannot be
+// watched is skipped: the caller's bounded timeout still covers it.
+func WatchDirs(dirs ...string) (*Watcher, error) {
+	kq, err := unix.Kqueue()
+	if err != nil {
+		return nil, err
+	}
+	unix.CloseOnExec(kq)
+	w := &Watcher{kq: kq}
+	for _, d := range dirs {
+		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			continue
+		}
+		var ev unix.Kevent_t
+		unix.SetKevent(&ev, fd, unix.EVFILT_VNODE, unix.EV_ADD|unix.EV_CLEAR)
+		ev.Fflags = unix.NOTE_WRITE | unix.NOTE_DELETE | unix.NOTE_RENAME
+		if _, err := unix.Kevent(kq, []unix.Kevent_t{ev}, nil, nil); err != nil {
+			unix.Close(fd)
+			continue
+		}
+		w.fds = append(w.fds, fd)
+	}
+	return w, nil
+}
+
+// Wait blocks until something changed in a watched directory (true) or timeout passed
+// (false).
+func (w *Watcher) Wait(timeout time.Duration) (bool, error) {
+	ts := unix.NsecToTimespec(int64(timeout))
+	var evs [8]unix.Kevent_t
+	n, err := unix.Kevent(w.kq, nil, evs[:], &ts)
+	if err == unix.EINTR {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}
+
+// Close releases the watcher.
+func (w *Watcher) Close() error {
+	for _, fd := range w.fds {
+		unix.Close(fd)
+	}
+	return unix.Close(w.kq)
+}
