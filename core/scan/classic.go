@@ -1,0 +1,70 @@
+package scan
+
+import (
+	"os"
+	"os/exec"
+	"sync"
+
+	"github.com/runit-go/runit/core/child"
+	"golang.org/x/sys/unix"
+)
+
+// classic runs one `runsv NAME` process per service, found through PATH, as C runsvdir does.
+type classic struct {
+	dir    string
+	pgrp   bool
+	deaths chan<- int
+	mu     sync.Mutex
+	pids   map[int]int // id -> pid
+}
+
+func newClassic(dir string, pgrp bool, deaths chan<- int) *classic {
+	if os.Getenv("PATH") == "" {
+		os.Setenv("PATH", "/bin:/usr/bin")
+	}
+	return &classic{dir: dir, pgrp: pgrp, deaths: deaths, pids: map[int]int{}}
+}
+
+func (c *classic) start(id int, name, _ string) error {
+	path, err := exec.LookPath("runsv")
+	if err != nil {
+		return unix.ENOENT
+	}
+	pid, done, err := child.Spawn(child.Spec{Path: path, Argv: []string{"runsv", name}, Dir: c.dir,
+		Files: []uintptr{0, 1, 2}, Setsid: c.pgrp})
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.pids[id] = pid
+	c.mu.Unlock()
+	go func() {
+		<-done
+		c.mu.Lock()
+		if c.pids[id] == pid {
+			delete(c.pids, id)
+		}
+		c.mu.Unlock()
+		c.deaths <- id
+	}()
+	return nil
+}
+
+func (c *classic) stop(id int) {
+	c.mu.Lock()
+	pid := c.pids[id]
+	delete(c.pids, id)
+	c.mu.Unlock()
+	if pid > 0 {
+		unix.Kill(pid, unix.SIGTERM)
+	}
+}
+
+func (c *classic) stopAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, pid := range c.pids {
+		unix.Kill(pid, unix.SIGTERM)
+		delete(c.pids, id)
+	}
+}

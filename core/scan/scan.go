@@ -1,0 +1,250 @@
+// Package scan is runsvdir: it watches a directory of services and keeps one supervisor
+// per service directory running, keyed by the directory's device and inode as runsvdir is.
+//
+// By default the supervisors are not one runsv process each: runsvdir starts one
+// supervisor host process that runs the runsv engine (package supervise) for every service
+// in-process, which costs a fraction of the memory. Each service keeps its own supervise/
+// files, lock, FIFOs and log pipe, so sv cannot tell the difference. With -C runsvdir starts
+// one `runsv NAME` process per service, exactly as C runsvdir does.
+package scan
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"syscall"
+	"time"
+
+	"github.com/runit-go/runit/core/errstr"
+	"golang.org/x/sys/unix"
+)
+
+const (
+	maxServices = 1000
+	idleScan    = 5 * time.Second // rescan at least this often
+	checkScan   = time.Second     // minimum time between scans
+	usage       = "usage: runsvdir [-P] dir\n\n"
+)
+
+// launcher starts and stops the supervisor of one service. Deaths are reported on the
+// channel passed to newClassic/newHost.
+type launcher interface {
+	start(id int, name, path string) error
+	stop(id int)
+	stopAll()
+}
+
+type service struct {
+	id    int
+	name  string
+	alive bool
+	seen  bool
+}
+
+type key struct{ dev, ino uint64 }
+
+type scanner struct {
+	dir      string
+	services map[key]*service
+	byID     map[int]*service
+	nextID   int
+	l        launcher
+	warnf    func(format string, a ...any)
+}
+
+// Runsvdir is the runsvdir program. args is os.Args.
+func Runsvdir(args []string) int {
+	pgrp, classic := false, false
+	args = args[1:]
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		switch args[0] {
+		case "-P":
+			pgrp = true
+		case "-C":
+			classic = true
+		case "-PC", "-CP":
+			pgrp, classic = true, true
+		default:
+			if args[0][1] != '-' {
+				goto done // runsvdir takes any other "-x" as the directory name
+			}
+		}
+		args = args[1:]
+	}
+done:
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return 1
+	}
+	dir := args[0]
+	warnf := func(format string, a ...any) {
+		fmt.Fprintf(os.Stderr, "runsvdir %s: warning: "+format+"\n", append([]any{dir}, a...)...)
+	}
+	if len(args) > 1 {
+		startProcTitle(args[1], warnf)
+	}
+	deaths := make(chan int, 64)
+	var l launcher
+	if !classic {
+		h, err := newHost(dir, pgrp, deaths, warnf)
+		if err != nil {
+			warnf("unable to start the supervisor host, running one runsv per service: %s", errstr.Text(err))
+			classic = true
+		} else {
+			l = h
+		}
+	}
+	if classic {
+		l = newClassic(dir, pgrp, deaths)
+	}
+	s := &scanner{dir: dir, services: map[key]*service{}, byID: map[int]*service{}, l: l, warnf: warnf}
+	return s.loop(deaths)
+}
+
+func (s *scanner) loop(deaths <-chan int) int {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGALRM)
+	var last time.Time
+	var mtime time.Time
+	var cur key
+	check := true
+	timer := time.NewTimer(0)
+	for {
+		select {
+		case sig := <-sigs:
+			switch sig {
+			case syscall.SIGTERM:
+				return 0 // the supervisors go on without us, as with C runsvdir
+			case syscall.SIGHUP:
+				s.l.stopAll()
+				return 111
+			case syscall.SIGALRM:
+				check = true // forced rescan (Debian's runsvdir does this too)
+			}
+		case id := <-deaths:
+			if sv := s.byID[id]; sv != nil {
+				sv.alive = false
+			}
+			check = true
+		case <-timer.C:
+		}
+		now := time.Now()
+		wait := idleScan
+		if check {
+			wait = checkScan
+		}
+		if now.Sub(last) >= checkScan || now.Before(last) {
+			var st unix.Stat_t
+			if err := unix.Stat(s.dir, &st); err != nil {
+				s.warnf("unable to stat %s: %s", s.dir, errstr.Text(err))
+				wait = checkScan
+			} else {
+				k := key{uint64(st.Dev), uint64(st.Ino)}
+				mt := time.Unix(st.Mtim.Unix())
+				if check || k != cur || !mt.Equal(mtime) {
+					if mt.Unix() >= now.Unix() {
+						// Changed within this second: scan again next second so a later
+						// change in the same second is not missed.
+						check = true
+						wait = checkScan
+					} else {
+						check = false
+					}
+					if s.scan() {
+						cur, mtime, last = k, mt, now
+					} else {
+						check = true
+					}
+				}
+			}
+		} else {
+			wait = checkScan - now.Sub(last)
+		}
+		if check && wait > checkScan {
+			wait = checkScan
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(wait)
+	}
+}
+
+// scan reads the directory once: starts supervisors for new or dead services and stops
+// those whose directory is gone. It reports whether the directory could be read.
+func (s *scanner) scan() bool {
+	d, err := os.Open(s.dir)
+	if err != nil {
+		s.warnf("unable to open directory %s: %s", s.dir, errstr.Text(err))
+		return false
+	}
+	names, err := d.Readdirnames(-1)
+	d.Close()
+	if err != nil {
+		s.warnf("unable to read directory %s: %s", s.dir, errstr.Text(err))
+		return false
+	}
+	sort.Strings(names)
+	// Resolve the directory once per scan: a runsvchdir switch of a `current` symlink must not
+	// move services that are already running.
+	real, err := filepath.EvalSymlinks(s.dir)
+	if err == nil {
+		real, err = filepath.Abs(real)
+	}
+	if err != nil {
+		s.warnf("unable to change directory to %s: %s", s.dir, errstr.Text(err))
+		return false
+	}
+	for _, sv := range s.services {
+		sv.seen = false
+	}
+	for _, name := range names {
+		if name[0] == '.' {
+			continue
+		}
+		var st unix.Stat_t
+		if err := unix.Stat(filepath.Join(s.dir, name), &st); err != nil {
+			s.warnf("unable to stat %s: %s", name, errstr.Text(err))
+			continue
+		}
+		if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+			continue
+		}
+		k := key{uint64(st.Dev), uint64(st.Ino)}
+		sv := s.services[k]
+		if sv == nil {
+			if len(s.services) >= maxServices {
+				s.warnf("unable to start runsv %s: too many services.", name)
+				continue
+			}
+			s.nextID++
+			sv = &service{id: s.nextID, name: name}
+			s.services[k] = sv
+			s.byID[sv.id] = sv
+		}
+		sv.seen = true
+		if !sv.alive {
+			sv.name = name
+			if err := s.l.start(sv.id, name, filepath.Join(real, name)); err != nil {
+				s.warnf("unable to start runsv %s: %s", name, errstr.Text(err))
+				continue
+			}
+			sv.alive = true
+		}
+	}
+	for k, sv := range s.services {
+		if !sv.seen {
+			if sv.alive {
+				s.l.stop(sv.id)
+			}
+			delete(s.services, k)
+			delete(s.byID, sv.id)
+		}
+	}
+	return true
+}
