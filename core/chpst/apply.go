@@ -1,0 +1,241 @@
+package chpst
+
+import (
+	"errors"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/platform"
+)
+
+// platformDB is the system's account database, through platform.
+type platformDB struct{}
+
+func (platformDB) User(name string) (int, int, bool) { return platform.LookupUser(name) }
+func (platformDB) Group(name string) (int, bool)     { return platform.LookupGroup(name) }
+
+// SystemDB is the account database of the running system.
+var SystemDB UserDB = platformDB{}
+
+// limitRlimit maps chpst's limits to platform's names.
+var limitRlimit = [nLimits]platform.Rlimit{
+	LimData: platform.RlimitData, LimStack: platform.RlimitStack, LimMemlock: platform.RlimitMemlock,
+	LimAS: platform.RlimitAS, LimNofile: platform.RlimitNofile, LimNproc: platform.RlimitNproc,
+	LimFsize: platform.RlimitFsize, LimCore: platform.RlimitCore, LimRSS: platform.RlimitRSS,
+	LimCPU: platform.RlimitCPU,
+}
+
+// Main runs chpst with argv (argv[0] chooses the personality) and returns the exit code
+// when it does not exec.
+func Main(argv []string, stderr io.Writer) int {
+	p, out := Parse(argv)
+	if out != nil {
+		io.WriteString(stderr, out.Stderr)
+		return out.Code
+	}
+	return Apply(p, SystemDB, stderr)
+}
+
+// Apply carries out the plan in chpst's fixed order (setsid, envdir, chroot, chdir, nice,
+// -U, -u, lock, closing 0/1/2, limits) and execs the program. It returns only on failure,
+// with the exit code, after printing C chpst's message.
+func Apply(p *Plan, db UserDB, stderr io.Writer) int {
+	// Linux keeps nice and credentials per thread; stay on one thread up to exec so that
+	// what we set is what the program inherits.
+	runtime.LockOSThread()
+	fatal := func(msg string, err error) int {
+		if err != nil {
+			msg += ": " + errstr.Text(err)
+		}
+		io.WriteString(stderr, "chpst: fatal: "+msg+"\n")
+		return exitFatal
+	}
+	var env []EnvMod
+	if p.Setsid {
+		syscall.Setsid() // fails only when already a group leader: C ignores that too
+	}
+	if p.EnvDir != "" {
+		warn := func(msg string, err error) {
+			if p.Verbose {
+				io.WriteString(stderr, "chpst: warning: "+msg+": "+errstr.Text(err)+"\n")
+			}
+		}
+		mods, err := readEnvDir(p.EnvDir, p.EnvDirStrict, warn)
+		if err != nil {
+			var e *envDirError
+			if errors.As(err, &e) {
+				return fatal(e.Msg, e.Err)
+			}
+			return fatal("unable to read "+p.EnvDir, err)
+		}
+		env = append(env, mods...)
+	}
+	if p.Root != "" {
+		if err := syscall.Chdir(p.Root); err != nil {
+			return fatal("unable to change directory: "+p.Root, err)
+		}
+		if err := syscall.Chroot("."); err != nil {
+			return fatal("unable to change root directory: "+p.Root, err)
+		}
+	}
+	if p.Dir != "" {
+		if err := syscall.Chdir(p.Dir); err != nil {
+			return fatal("unable to change directory: "+p.Dir, err)
+		}
+	}
+	if p.Nice != 0 {
+		if err := platform.Nice(p.Nice); err != nil {
+			return fatal("unable to set nice level", err)
+		}
+	}
+	if p.EnvUser != "" {
+		ids, msg := resolveIDs(db, p.EnvUser, p.UserExt)
+		if msg != "" {
+			return fatal(msg+unknownNote(msg), nil)
+		}
+		// GID first: C chpst adds them in this order, which shows in the environment.
+		env = append(env, EnvMod{Name: "GID", Value: strconv.Itoa(ids.GIDs[0])},
+			EnvMod{Name: "UID", Value: strconv.Itoa(ids.UID)})
+	}
+	if p.SetUser != "" {
+		ids, msg := resolveIDs(db, p.SetUser, p.UserExt)
+		if msg != "" {
+			return fatal(msg+unknownNote(msg), nil)
+		}
+		// Order matters: groups and gid while we still have the privilege, uid last.
+		if err := platform.Setgroups(ids.GIDs); err != nil {
+			return fatal("unable to setgroups", err)
+		}
+		if err := platform.Setgid(ids.GIDs[0]); err != nil {
+			return fatal("unable to setgid", err)
+		}
+		if err := platform.Setuid(ids.UID); err != nil {
+			return fatal("unable to setuid", err)
+		}
+	}
+	if p.Lock != "" {
+		// No O_CLOEXEC: the program inherits the descriptor and with it the lock.
+		fd, err := syscall.Open(p.Lock, syscall.O_WRONLY|syscall.O_APPEND|syscall.O_CREAT, 0o600)
+		if err != nil {
+			if p.LockQuiet {
+				return 0
+			}
+			return fatal("unable to open lock: "+p.Lock, err)
+		}
+		if err := platform.Lock(fd, p.LockWait); err != nil {
+			if p.LockQuiet {
+				return 0
+			}
+			return fatal("unable to lock: "+p.Lock, err)
+		}
+	}
+	for fd, c := range p.Close {
+		if c {
+			syscall.Close(fd)
+		}
+	}
+	if code, failed := p.setLimits(stderr, fatal); failed {
+		return code
+	}
+	environ := applyEnv(os.Environ(), env)
+	prog := p.Args[0]
+	argv := append([]string(nil), p.Args...)
+	if p.Argv0 != "" {
+		argv[0] = p.Argv0
+	}
+	err := execPath(prog, argv, environ)
+	if p.LockQuiet {
+		return 0
+	}
+	return fatal("unable to run: "+prog, err)
+}
+
+// unknownNote adds platform's hint (macOS: Directory Services) to an unknown-name message.
+func unknownNote(msg string) string {
+	if strings.HasPrefix(msg, "unknown ") {
+		return platform.UserDBNote()
+	}
+	return ""
+}
+
+// setLimits applies the limits in chpst's order. A limit the system lacks is an error
+// naming the option when the option can do nothing else; when the option sets other
+// limits too (-m without RLIMIT_AS) it is a warning and the rest still apply.
+func (p *Plan) setLimits(stderr io.Writer, fatal func(string, error) int) (int, bool) {
+	for l := Limit(0); l < nLimits; l++ {
+		v := p.Limits[l]
+		if v == limUnset {
+			continue
+		}
+		r := limitRlimit[l]
+		err := platform.SetSoftRlimit(r, v)
+		if errors.Is(err, platform.ErrNotSupported) {
+			flag := p.LimitFlags[l]
+			name := limitCName(l)
+			if len(limitLetters[flag[1]]) > 1 {
+				io.WriteString(stderr, "chpst: warning: "+flag+": "+name+" not supported on this system\n")
+				continue
+			}
+			return fatal(flag+": "+name+" not supported on this system", nil), true
+		}
+		var re *platform.RlimitError
+		if errors.As(err, &re) {
+			return fatal("unable to "+re.Op, re.Err), true
+		}
+		if err != nil {
+			return fatal("unable to setrlimit", err), true
+		}
+	}
+	return 0, false
+}
+
+// limitCName is the C name of a limit for messages, also where the system lacks it.
+func limitCName(l Limit) string {
+	if n, ok := platform.RlimitName(limitRlimit[l]); ok {
+		return n
+	}
+	return [nLimits]string{"RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_MEMLOCK", "RLIMIT_AS",
+		"RLIMIT_NOFILE", "RLIMIT_NPROC", "RLIMIT_FSIZE", "RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_CPU"}[l]
+}
+
+// execPath execs prog like djb's pathexec: a name with a '/' directly, otherwise each
+// directory of PATH from the new environment in turn ("/bin:/usr/bin" without PATH, an
+// empty element meaning "."). The error reported is the first one other than ENOENT;
+// lookup stops at any error other than ENOENT, EACCES, EPERM and EISDIR.
+func execPath(prog string, argv, environ []string) error {
+	if strings.Contains(prog, "/") {
+		return syscall.Exec(prog, argv, environ)
+	}
+	path, found := "", false
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path, found = v, true
+		}
+	}
+	if !found {
+		path = "/bin:/usr/bin"
+	}
+	var saved error
+	for _, dir := range strings.Split(path, ":") {
+		if dir == "" {
+			dir = "."
+		}
+		err := syscall.Exec(dir+"/"+prog, argv, environ)
+		if err == syscall.ENOENT {
+			continue
+		}
+		saved = err
+		if err != syscall.EACCES && err != syscall.EPERM && err != syscall.EISDIR {
+			return err
+		}
+	}
+	if saved == nil {
+		saved = syscall.ENOENT
+	}
+	return saved
+}
