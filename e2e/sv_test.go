@@ -1,0 +1,508 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// svSupervisors lists the runsv binaries the sv tests run under: Debian's C runsv, and
+// ours. Adding a supervisor here runs the whole sv suite against it.
+func svSupervisors() []struct {
+	name string
+	bin  func(testing.TB) string
+} {
+	return []struct {
+		name string
+		bin  func(testing.TB) string
+	}{
+		{"Crunsv", func(t testing.TB) string { return cBin(t, "runsv") }},
+		{"ourrunsv", func(t testing.TB) string { return ourBin(t, "runsv") }},
+	}
+}
+
+// forEachSupervisor runs f as a subtest under each supervisor.
+func forEachSupervisor(t *testing.T, f func(t *testing.T, runsv string)) {
+	for _, s := range svSupervisors() {
+		t.Run(s.name, func(t *testing.T) { f(t, s.bin(t)) })
+	}
+}
+
+// svTree is a service directory ($SVDIR) whose services are supervised by one runsv
+// binary. Differential tests build two identical trees, one driven by C sv and one by
+// ours, so that state-changing commands see the same states.
+type svTree struct {
+	t     testing.TB
+	root  string
+	runsv string
+	procs map[string]*exec.Cmd
+}
+
+func newSvTree(t testing.TB, runsv string) *svTree {
+	tr := &svTree{t: t, root: t.TempDir(), runsv: runsv, procs: map[string]*exec.Cmd{}}
+	t.Cleanup(tr.stopAll)
+	return tr
+}
+
+// Run scripts. Signals other than TERM/KILL/STOP/CONT are ignored so that hup, alarm and
+// friends do not change the state between C sv's run and ours.
+const (
+	svRunSleep    = "#!/bin/sh\ntrap '' HUP ALRM INT QUIT USR1 USR2\nexec sleep 1000\n"
+	svRunStubborn = "#!/bin/sh\ntrap '' TERM HUP ALRM INT QUIT USR1 USR2\nwhile :; do sleep 1; done\n"
+)
+
+// service writes a service: run script, and extra files (name -> content; a name ending
+// in "/" is a directory; mode 0755 for scripts).
+func (tr *svTree) service(name, run string, extra map[string]string) string {
+	dir := filepath.Join(tr.root, name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tr.t.Fatal(err)
+	}
+	if run != "" {
+		writeFile(tr.t, filepath.Join(dir, "run"), run, 0o755)
+	}
+	for k, v := range extra {
+		if strings.HasSuffix(k, "/") {
+			os.MkdirAll(filepath.Join(dir, k), 0o755)
+			continue
+		}
+		writeFile(tr.t, filepath.Join(dir, k), v, 0o755)
+	}
+	return dir
+}
+
+// start runs the supervisor on the service and waits until its supervise/ok has a reader
+// and its status is written.
+func (tr *svTree) start(name string) {
+	dir := filepath.Join(tr.root, name)
+	cmd := exec.Command(tr.runsv, dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		tr.t.Fatal(err)
+	}
+	tr.procs[name] = cmd
+	waitFor(tr.t, 5*time.Second, "runsv "+name+" ready", func() bool {
+		fd, err := syscall.Open(filepath.Join(dir, "supervise/ok"), syscall.O_WRONLY|syscall.O_NONBLOCK, 0)
+		if err != nil {
+			return false
+		}
+		syscall.Close(fd)
+		fi, err := os.Stat(filepath.Join(dir, "supervise/status"))
+		return err == nil && fi.Size() == 20
+	})
+}
+
+// stopAll kills every supervised process and its supervisor.
+func (tr *svTree) stopAll() {
+	for name, cmd := range tr.procs {
+		for _, p := range []string{"supervise/pid", "log/supervise/pid"} {
+			if pid, err := strconv.Atoi(strings.TrimSpace(readFile(filepath.Join(tr.root, name, p)))); err == nil && pid > 0 {
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	}
+}
+
+// stop waits for a supervisor that was told to exit.
+func (tr *svTree) reap(name string) {
+	cmd := tr.procs[name]
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		tr.t.Fatalf("runsv %s did not exit", name)
+	}
+}
+
+// status returns the decoded supervise/status fields sv looks at.
+func (tr *svTree) status(name string) (pid int, state byte, ok bool) {
+	b, err := os.ReadFile(filepath.Join(tr.root, name, "supervise/status"))
+	if err != nil || len(b) != 20 {
+		return 0, 0, false
+	}
+	return int(b[12]) | int(b[13])<<8 | int(b[14])<<16 | int(b[15])<<24, b[19], true
+}
+
+// waitUp waits until the service runs.
+func (tr *svTree) waitUp(name string) {
+	waitFor(tr.t, 5*time.Second, name+" up", func() bool {
+		pid, st, ok := tr.status(name)
+		return ok && pid != 0 && st == 1
+	})
+}
+
+// sv runs an sv binary in the tree with SVDIR set.
+func (tr *svTree) sv(bin string, env []string, args ...string) result {
+	return run(tr.t, tr.root, append([]string{"SVDIR=" + tr.root}, env...), bin, args...)
+}
+
+var (
+	svPidRe = regexp.MustCompile(`\(pid [0-9]+\)`)
+	svAgeRe = regexp.MustCompile(`\b[0-9]+s\b`)
+)
+
+// svNorm makes output comparable across runs: pids and ages legitimately differ.
+func svNorm(s string) string {
+	s = svPidRe.ReplaceAllString(s, "(pid P)")
+	return svAgeRe.ReplaceAllString(s, "Ns")
+}
+
+// svPair is two identical trees, one for C sv and one for ours, under the same runsv.
+type svPair struct {
+	t        *testing.T
+	c, o     *svTree
+	cSv, oSv string
+}
+
+func newSvPair(t *testing.T, runsv string) *svPair {
+	return &svPair{t: t, c: newSvTree(t, runsv), o: newSvTree(t, runsv), cSv: cBin(t, "sv"), oSv: ourBin(t, "sv")}
+}
+
+func (p *svPair) service(name, run string, extra map[string]string) {
+	p.c.service(name, run, extra)
+	p.o.service(name, run, extra)
+}
+
+func (p *svPair) start(name string)  { p.c.start(name); p.o.start(name) }
+func (p *svPair) waitUp(name string) { p.c.waitUp(name); p.o.waitUp(name) }
+
+// same runs C sv, then ours, with the same arguments on their own trees and requires the
+// same normalised stdout, stderr and exit code.
+func (p *svPair) same(env []string, args ...string) result {
+	p.t.Helper()
+	cr := p.c.sv(p.cSv, env, args...)
+	or := p.o.sv(p.oSv, env, args...)
+	p.t.Logf("sv %s -> %q %q %d", strings.Join(args, " "), or.stdout, or.stderr, or.code)
+	if svNorm(cr.stdout) != svNorm(or.stdout) || svNorm(cr.stderr) != svNorm(or.stderr) || cr.code != or.code {
+		p.t.Errorf("sv %s differs:\nC:    stdout %q stderr %q exit %d\nours: stdout %q stderr %q exit %d",
+			strings.Join(args, " "), cr.stdout, cr.stderr, cr.code, or.stdout, or.stderr, or.code)
+	}
+	return or
+}
+
+// TestSvDiffStatus compares status output for services in every kind of state.
+func TestSvDiffStatus(t *testing.T) {
+	forEachSupervisor(t, func(t *testing.T, runsv string) {
+		p := newSvPair(t, runsv)
+		p.service("foo", svRunSleep, map[string]string{"log/run": svRunSleep})
+		p.service("nolog", svRunSleep, map[string]string{"down": ""})
+		p.service("plain", svRunSleep, nil)
+		p.service("logfile", svRunSleep, map[string]string{"log": "not a dir\n"})
+		p.service("norun", svRunSleep, nil)
+		p.service("emptylog", svRunSleep, map[string]string{"log/": ""})
+		for _, s := range []string{"foo", "nolog", "logfile", "norun"} {
+			p.start(s)
+		}
+		p.waitUp("foo")
+		p.waitUp("logfile")
+		// norun: its runsv is told to exit, leaving a supervise/ without a runsv.
+		p.same(nil, "exit", "norun")
+		p.c.reap("norun")
+		p.o.reap("norun")
+
+		p.same(nil, "status", "foo")
+		p.same(nil, "s", "foo")
+		p.same(nil, "status", "./foo")
+		p.same(nil, "status", "./foo/")
+		p.same(nil, "status", "foo/log")
+		p.same(nil, "status", "nolog")
+		p.same(nil, "status", "plain")
+		p.same(nil, "status", "./plain")
+		p.same(nil, "status", "logfile")
+		p.same(nil, "status", "norun")
+		p.same(nil, "status", "nosuch")
+		p.same(nil, "status", "")
+		p.same(nil, "status", "foo/")
+		p.same(nil, "status", "foo", "nolog", "./norun", "nosuch", "./plain", "logfile")
+		p.same(nil, "down", "norun")
+		p.same(nil, "exit", "norun")
+		p.same(nil, "-v", "exit", "norun")
+		p.same(nil, "shutdown", "norun")
+		p.same(nil, "check", "norun")
+		p.same(nil, "check", "nolog")
+		p.same(nil, "-w", "1", "up", "foo", "./norun", "nosuch", "./plain")
+		p.same([]string{"SVDIR=/nonexistent"}, "status", "foo")
+		p.same([]string{"SVDIR="}, "status", "foo")
+		// Absolute paths differ between the trees: compare with the tree root replaced.
+		cr := p.c.sv(p.cSv, nil, "status", filepath.Join(p.c.root, "foo"))
+		or := p.o.sv(p.oSv, nil, "status", filepath.Join(p.o.root, "foo"))
+		if svNorm(strings.ReplaceAll(cr.stdout, p.c.root, "R")) != svNorm(strings.ReplaceAll(or.stdout, p.o.root, "R")) || cr.code != or.code {
+			t.Errorf("absolute path: C %q %d, ours %q %d", cr.stdout, cr.code, or.stdout, or.code)
+		}
+		// The 99 cap.
+		many := []string{"status"}
+		for i := 0; i < 105; i++ {
+			many = append(many, fmt.Sprintf("s%d", i))
+		}
+		if r := p.same(nil, many...); r.code != 99 {
+			t.Errorf("105 failures: exit %d, want 99", r.code)
+		}
+	})
+}
+
+// TestSvDiffUsage compares usage errors and the version flag.
+func TestSvDiffUsage(t *testing.T) {
+	p := newSvPair(t, cBin(t, "runsv"))
+	p.service("foo", svRunSleep, nil)
+	for _, args := range [][]string{
+		{}, {"status"}, {"start"}, {"frob", "foo"}, {"-w"}, {"-x", "status", "foo"}, {"-V"},
+		{"restar", "foo"}, {"force-", "foo"}, {"rel", "foo"}, {""},
+	} {
+		if r := p.same(nil, args...); r.code != 100 {
+			t.Errorf("sv %q: exit %d, want 100", args, r.code)
+		}
+	}
+}
+
+// TestSvDiffCommands drives every command and long form through identical services and
+// compares C sv's report with ours after each.
+func TestSvDiffCommands(t *testing.T) {
+	forEachSupervisor(t, func(t *testing.T, runsv string) {
+		p := newSvPair(t, runsv)
+		p.service("foo", svRunSleep, map[string]string{"log/run": svRunSleep})
+		p.service("slow", svRunStubborn, map[string]string{"down": ""})
+		p.start("foo")
+		p.start("slow")
+		p.waitUp("foo")
+		steps := [][]string{
+			{"-v", "down", "foo"},
+			{"status", "foo"},
+			{"down", "foo"},
+			{"-v", "up", "foo"},
+			{"up", "foo"},
+			{"-v", "pause", "foo"},
+			{"status", "foo"},
+			{"-v", "cont", "foo"},
+			{"-v", "once", "foo"},
+			{"-v", "up", "foo"},
+			{"-v", "hup", "foo"}, {"-v", "alarm", "foo"}, {"-v", "interrupt", "foo"},
+			{"-v", "quit", "foo"}, {"-v", "1", "foo"}, {"-v", "2", "foo"},
+			{"hup", "foo"}, {"a", "foo"}, {"i", "foo"}, {"q", "foo"}, {"1", "foo"}, {"2", "foo"},
+			{"-v", "term", "foo"},
+			{"-v", "kill", "foo"},
+			{"restart", "foo"},
+			{"try-restart", "foo"},
+			{"reload", "foo"},
+			{"check", "foo"},
+			{"stop", "foo"},
+			{"check", "foo"},
+			{"start", "foo"},
+			{"force-reload", "foo"},
+			{"force-restart", "foo"},
+			{"force-stop", "foo"},
+			{"start", "foo"},
+			{"-v", "down", "./foo/log"},
+			{"status", "foo"},
+			{"-v", "up", "./foo/log"},
+			{"-w", "1", "exit", "./foo/log"},
+			{"status", "slow"},
+			{"-v", "up", "slow"},
+			{"-w", "1", "stop", "slow"},
+			{"-w", "1", "force-stop", "slow"},
+			{"-w", "1", "up", "slow"},
+			{"-w", "1", "restart", "slow"},
+			{"-w", "1", "force-restart", "slow"},
+			{"-w", "1", "force-shutdown", "slow"},
+			{"status", "slow"},
+			{"shutdown", "foo"},
+			{"status", "foo"},
+		}
+		for _, st := range steps {
+			p.same(nil, st...)
+			if st[len(st)-1] == "foo" && st[0] != "shutdown" && st[0] != "status" {
+				// Let both trees settle on the same state before the next step.
+				p.settle("foo")
+			}
+		}
+	})
+}
+
+// settle waits until both trees' service has the same state, want and flags.
+func (p *svPair) settle(name string) {
+	waitFor(p.t, 5*time.Second, name+" states equal", func() bool {
+		a, _ := os.ReadFile(filepath.Join(p.c.root, name, "supervise/status"))
+		b, _ := os.ReadFile(filepath.Join(p.o.root, name, "supervise/status"))
+		if len(a) != 20 || len(b) != 20 {
+			return false
+		}
+		return string(a[16:]) == string(b[16:]) && (a[12] == 0) == (b[12] == 0) && a[19] != 2
+	})
+}
+
+// TestSvDiffWaitEnv compares SVWAIT and -w handling on a service that ignores TERM.
+func TestSvDiffWaitEnv(t *testing.T) {
+	p := newSvPair(t, cBin(t, "runsv"))
+	p.service("slow", svRunStubborn, nil)
+	p.start("slow")
+	p.waitUp("slow")
+	p.same([]string{"SVWAIT=1"}, "stop", "slow")
+	p.same([]string{"SVWAIT=5"}, "-w", "1", "stop", "slow")
+	p.same([]string{"SVWAIT=junk"}, "stop", "slow")
+	p.same(nil, "-w", "x", "stop", "slow")
+}
+
+// TestSvDiffCheck compares ./check handling: failing, passing, not executable.
+func TestSvDiffCheck(t *testing.T) {
+	forEachSupervisor(t, func(t *testing.T, runsv string) {
+		p := newSvPair(t, runsv)
+		p.service("bad", svRunSleep, map[string]string{"down": "", "check": "#!/bin/sh\nexit 1\n"})
+		p.service("good", svRunSleep, map[string]string{"check": "#!/bin/sh\necho to-closed-stdout 2>/dev/null; exit 0\n"})
+		p.service("noexec", svRunSleep, map[string]string{"check": "not a script"})
+		for _, s := range []string{"bad", "good", "noexec"} {
+			p.start(s)
+		}
+		p.waitUp("good")
+		p.waitUp("noexec")
+		p.same(nil, "check", "bad") // down and wanted down: ok at once
+		p.same(nil, "-w", "1", "start", "bad")
+		p.same(nil, "-w", "1", "check", "bad")
+		p.same(nil, "check", "good")
+		p.same(nil, "start", "good")
+		p.same(nil, "restart", "good")
+		p.settle("good")
+		for _, tr := range []*svTree{p.c, p.o} {
+			os.Chmod(filepath.Join(tr.root, "noexec/check"), 0o644)
+		}
+		p.same(nil, "check", "noexec")
+	})
+}
+
+// TestSvDiffLSB compares the init-script mode: sv called through a symlink named after
+// the service.
+func TestSvDiffLSB(t *testing.T) {
+	forEachSupervisor(t, func(t *testing.T, runsv string) {
+		p := newSvPair(t, runsv)
+		p.service("foo", svRunSleep, nil)
+		p.service("bar", svRunSleep, map[string]string{"log/run": svRunSleep})
+		p.service("nolog", svRunSleep, map[string]string{"down": ""})
+		p.service("gone", svRunSleep, nil)
+		for _, s := range []string{"foo", "bar", "nolog", "gone"} {
+			p.start(s)
+		}
+		p.same(nil, "-w", "5", "shutdown", "gone")
+		p.c.reap("gone")
+		p.o.reap("gone")
+		p.waitUp("foo")
+		p.waitUp("bar")
+		links := t.TempDir()
+		lsb := func(bin, name string) string {
+			d := filepath.Join(links, filepath.Base(filepath.Dir(bin))+strconv.Itoa(len(bin)))
+			os.MkdirAll(d, 0o755)
+			l := filepath.Join(d, name)
+			os.Remove(l)
+			if err := os.Symlink(bin, l); err != nil {
+				t.Fatal(err)
+			}
+			return l
+		}
+		same := func(name string, args ...string) result {
+			t.Helper()
+			cr := p.c.sv(lsb(p.cSv, name), nil, args...)
+			or := p.o.sv(lsb(p.oSv, name), nil, args...)
+			if svNorm(cr.stdout) != svNorm(or.stdout) || cr.stderr != or.stderr || cr.code != or.code {
+				t.Errorf("%s %q differs:\nC:    %q %q %d\nours: %q %q %d", name, args, cr.stdout, cr.stderr, cr.code, or.stdout, or.stderr, or.code)
+			}
+			return or
+		}
+		for _, c := range []struct {
+			name string
+			args []string
+			code int
+		}{
+			{"foo", []string{"status"}, 0},
+			{"foo", []string{"status", "ignored"}, 0},
+			{"nolog", []string{"status"}, 3},
+			{"gone", []string{"status"}, 1},
+			{"nosuch", []string{"status"}, 1},
+			{"foo", []string{}, 2},
+			{"foo", []string{"frob"}, 2},
+			{"foo", []string{"stat"}, 2},
+			{"foo", []string{"-x", "status"}, 2},
+			{"foo", []string{"-v", "d"}, 0},
+			{"foo", []string{"status"}, 3},
+			{"foo", []string{"start"}, 0},
+			{"foo", []string{"-w", "1", "restart"}, 0},
+		} {
+			if r := same(c.name, c.args...); r.code != c.code {
+				t.Errorf("%s %q: exit %d, want %d", c.name, c.args, r.code, c.code)
+			}
+			p.settle("foo")
+		}
+		// runit 2.3: a running log service no longer masks a down main service.
+		p.o.sv(p.oSv, nil, "-v", "down", "bar")
+		r := p.o.sv(lsb(p.oSv, "bar"), nil, "status")
+		if r.code != 3 || !strings.HasPrefix(r.stdout, "down: bar: ") {
+			t.Errorf("LSB status of down bar with its log up: %q exit %d, want down and exit 3", r.stdout, r.code)
+		}
+	})
+}
+
+// TestSvCheckWaitsForRequestedState checks runit 2.3's check: it waits for the wanted
+// state rather than accepting any down service.
+func TestSvCheckWaitsForRequestedState(t *testing.T) {
+	forEachSupervisor(t, func(t *testing.T, runsv string) {
+		tr := newSvTree(t, runsv)
+		sv := ourBin(t, "sv")
+		// ./run fails until a file appears: the service is wanted up but down.
+		tr.service("late", "#!/bin/sh\ntest -e ready || exit 1\nexec sleep 1000\n", nil)
+		tr.start("late")
+		r := tr.sv(sv, nil, "-w", "1", "check", "late")
+		if r.code != 1 || !strings.HasPrefix(r.stdout, "timeout: ") {
+			t.Errorf("check on a wanted-up, failing service: %q exit %d, want a timeout", r.stdout, r.code)
+		}
+		writeFile(t, filepath.Join(tr.root, "late/ready"), "", 0o644)
+		r = tr.sv(sv, nil, "-w", "5", "check", "late")
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "ok: run: late: ") {
+			t.Errorf("check once it runs: %q exit %d", r.stdout, r.code)
+		}
+	})
+}
+
+// TestSvRestartLatency measures how soon sv -w 5 restart returns, ours and C's (logged,
+// not asserted: timing depends on the machine).
+func TestSvRestartLatency(t *testing.T) {
+	forEachSupervisor(t, func(t *testing.T, runsv string) {
+		tr := newSvTree(t, runsv)
+		tr.service("foo", svRunSleep, nil)
+		tr.start("foo")
+		tr.waitUp("foo")
+		for _, b := range []struct{ name, bin string }{{"ours", ourBin(t, "sv")}, {"C", cBin(t, "sv")}} {
+			var ds []time.Duration
+			for i := 0; i < 3; i++ {
+				// Stay clear of runsv's one-second restart throttle.
+				waitFor(t, 5*time.Second, "service up for over a second", func() bool {
+					b, err := os.ReadFile(filepath.Join(tr.root, "foo/supervise/status"))
+					if err != nil || len(b) != 20 {
+						return false
+					}
+					sec := int64(b[0])<<56 | int64(b[1])<<48 | int64(b[2])<<40 | int64(b[3])<<32 | int64(b[4])<<24 | int64(b[5])<<16 | int64(b[6])<<8 | int64(b[7])
+					return time.Now().Unix()-(sec-(1<<62)-10) >= 2
+				})
+				pid0, _, _ := tr.status("foo")
+				t0 := time.Now()
+				r := tr.sv(b.bin, nil, "-w", "5", "restart", "foo")
+				d := time.Since(t0)
+				pid1, _, _ := tr.status("foo")
+				if r.code != 0 || !strings.HasPrefix(r.stdout, "ok: run: foo: ") || pid1 == pid0 {
+					t.Errorf("%s sv restart: %q exit %d (pid %d -> %d)", b.name, r.stdout, r.code, pid0, pid1)
+				}
+				ds = append(ds, d)
+			}
+			sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+			t.Logf("%s sv -w 5 restart: median %v (runs %v)", b.name, ds[1], ds)
+		}
+	})
+}
