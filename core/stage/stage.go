@@ -1,0 +1,466 @@
+// Package stage is runit as process 1: it runs /etc/runit/1, 2 and 3 in turn, reaps every
+// orphan, honours the stopit/reboot protocol (SIGCONT), ctrl-alt-del (SIGINT), power
+// failure (SIGPWR or the OS's stand-in) and, for containers, SIGTERM; at the end it kills
+// what is left, syncs the disks and halts, powers off or reboots through a platform.Halter.
+package stage
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/platform"
+	"golang.org/x/sys/unix"
+)
+
+// ID is the version stamp runit prints when it boots; kept as C runit prints it so that
+// boot logs read the same.
+const ID = "$Id: 25da3b86f7bed4038b8a039d2f8e8c9bbcf0822b $"
+
+// Paths names the files runit uses. They are fixed, as in runit; the one override is
+// Paths.Root, for tests only through the Runit struct, never from the command line.
+type Paths struct {
+	Stages     [3]string // /etc/runit/1, /etc/runit/2, /etc/runit/3
+	StopIt     string    // u+x: SIGCONT shuts down
+	Reboot     string    // u+x at the end: reboot instead of halt
+	CtrlAltDel string    // u+x: run on SIGINT (ctrl-alt-del), then act as SIGCONT
+	PwrFail    string    // u+x: run on power failure (SIGPWR), then act as SIGCONT
+	NoSync     string    // exists: do not sync(2) before the end
+	Console    string    // /dev/console
+}
+
+// DefaultPaths are upstream runit 2.3's paths. Debian moves stopit and reboot to
+// /run/runit.stopit and /run/runit.reboot; we follow upstream.
+func DefaultPaths() Paths {
+	return Paths{
+		Stages:     [3]string{"/etc/runit/1", "/etc/runit/2", "/etc/runit/3"},
+		StopIt:     "/etc/runit/stopit",
+		Reboot:     "/etc/runit/reboot",
+		CtrlAltDel: "/etc/runit/ctrlaltdel",
+		PwrFail:    "/etc/runit/pwrfail",
+		NoSync:     "/etc/runit/nosync",
+		Console:    "/dev/console",
+	}
+}
+
+// Runit is one run of process 1. The zero value is not usable; New gives the real one.
+type Runit struct {
+	Paths Paths
+	// Env is the environment the stages get (runit passes its own on).
+	Env []string
+	// Halter ends the machine's run; platform.System in real life.
+	Halter platform.Halter
+	// Out receives runit's messages (standard error, which is the console).
+	Out io.Writer
+	// Signals delivers the signals runit acts on; see Notify.
+	Signals <-chan os.Signal
+	// KillAll sends SIGKILL to every process but process 1 (kill(-1, SIGKILL)).
+	KillAll func() error
+	// Console, when true, opens Paths.Console as standard input, output and error at
+	// start and re-opens it as standard error after each wake-up, as runit does.
+	Console bool
+	// StopWait is how long stage 2 has to exit after SIGTERM before it gets SIGKILL (5 s).
+	StopWait time.Duration
+	// RestartWait is the pause before a crashed stage 2 is restarted (5 s).
+	RestartWait time.Duration
+	// Tick is the longest runit sleeps without a signal (14 s): it then re-opens the
+	// console and reaps.
+	Tick time.Duration
+	// PowerOffWait is how long runit waits for the power to go before it halts (2 s).
+	PowerOffWait time.Duration
+	// PowerFail is the signal standing for a power failure (platform.PowerFailSignal).
+	PowerFail os.Signal
+}
+
+// New returns the Runit that process 1 runs: fixed paths, the real console and system.
+func New() *Runit {
+	return &Runit{
+		Paths:        DefaultPaths(),
+		Env:          os.Environ(),
+		Halter:       platform.System,
+		Out:          os.Stderr,
+		KillAll:      func() error { return unix.Kill(-1, unix.SIGKILL) },
+		Console:      true,
+		StopWait:     5 * time.Second,
+		RestartWait:  5 * time.Second,
+		Tick:         14 * time.Second,
+		PowerOffWait: 2 * time.Second,
+		PowerFail:    platform.PowerFailSignal(),
+	}
+}
+
+// Notify routes every signal process 1 cares about to a channel. Each one is caught rather
+// than ignored, so that the stages (and everything they start) get default dispositions;
+// runit 2.1.2 left SIGCONT ignored in its children, 2.3 does not. Signals runit has no use
+// for (HUP, ALRM, PIPE, QUIT, USR1, USR2) are caught too, because Go's runtime would
+// otherwise let them end process 1.
+func (r *Runit) Notify() {
+	c := make(chan os.Signal, 32)
+	sigs := []os.Signal{unix.SIGCHLD, unix.SIGCONT, unix.SIGINT, unix.SIGTERM,
+		unix.SIGHUP, unix.SIGALRM, unix.SIGPIPE, unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2}
+	if r.PowerFail != nil {
+		sigs = append(sigs, r.PowerFail)
+	}
+	signal.Notify(c, sigs...)
+	r.Signals = c
+}
+
+// Main is the runit command: it checks that it is process 1, sets up the console and the
+// signals, and runs. It returns only where process 1 may exit: when it is not process 1
+// (111), or after stage 3 when the system refused to halt or reboot (a container), with
+// the exit status Run describes.
+func Main() int {
+	r := New()
+	if os.Getpid() != 1 {
+		r.fatal("must be run as process no 1.")
+		return 111
+	}
+	_, _ = unix.Setsid()
+	r.Notify()
+	if err := platform.ConsoleStdio(r.Paths.Console); err != nil {
+		r.warn("unable to open " + r.Paths.Console + ": " + errstr.Text(err))
+	}
+	// Only Linux has this; elsewhere the console already signals init or nothing does.
+	_ = platform.DisableCAD()
+	return r.Run()
+}
+
+func (r *Runit) say(prefix, msg string) { fmt.Fprintf(r.Out, "- runit: %s%s\n", prefix, msg) }
+func (r *Runit) info(msg string)        { r.say("", msg) }
+func (r *Runit) warn(msg string)        { r.say("warning: ", msg) }
+func (r *Runit) fatal(msg string)       { r.say("fatal: ", msg) }
+
+// executable reports whether path exists and is executable by its owner, runit's test
+// for its flag files (stat follows symlinks).
+func executable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode()&0o100 != 0
+}
+
+// request collects the signals received since runit last acted on them.
+type request struct {
+	cont, intr, pwr, term bool
+}
+
+func (q request) any() bool { return q.cont || q.intr || q.pwr || q.term }
+
+// Run runs the three stages and ends the machine. It returns only when the Halter refused
+// (inside a container, where reboot(2) is not allowed): after stage 3 every other process
+// has been killed and reaped, and the status is stage 3's exit code (128+n when a signal
+// n killed it, 0 when it could not be started, like a stage that is missing).
+func (r *Runit) Run() int {
+	r.info(ID + ": booting.")
+	var q request
+	stopping := false // SIGTERM arrived before stage 2: go from stage 1 straight to 3
+	status3 := 0
+	for st := 0; st < 3; {
+		path := r.Paths.Stages[st]
+		pid, err := r.start(st)
+		if err != nil {
+			// C runit's child dies with status 0 when the exec fails, so a missing
+			// stage counts as one that succeeded.
+			r.fatal("unable to start child: " + path + ": " + errstr.Text(err))
+			r.info("leave stage: " + path)
+			st++
+			if st == 1 && stopping {
+				r.warn("skipping stage 2...")
+				st = 2
+			}
+			continue
+		}
+		next := st + 1
+		for waiting := true; waiting; {
+			var ws unix.WaitStatus
+			var done bool
+			q, done, ws = r.wait(pid, q)
+			if done {
+				waiting = false
+				crashed, code := ws.Signaled(), ws.ExitStatus()
+				if st == 2 {
+					status3 = code
+					if crashed {
+						status3 = 128 + int(ws.Signal())
+					}
+				}
+				if crashed || code != 0 {
+					if crashed {
+						r.warn("child crashed: " + path)
+					} else {
+						r.warn("child failed: " + path)
+					}
+					if st == 0 && (crashed || code == 100) {
+						r.info("leave stage: " + path)
+						r.warn("skipping stage 2...")
+						next = 2
+						break
+					}
+					if st == 1 && (crashed || code == 111) {
+						r.warn("killing all processes in stage 2...")
+						_ = unix.Kill(-pid, unix.SIGKILL)
+						time.Sleep(r.RestartWait)
+						r.warn("restarting.")
+						next = 1
+						break
+					}
+				}
+				r.info("leave stage: " + path)
+				if st == 0 && stopping {
+					r.warn("skipping stage 2...")
+					next = 2
+				}
+				break
+			}
+			if !q.any() {
+				continue
+			}
+			if st != 1 {
+				if q.term && st == 0 {
+					stopping = true
+				}
+				if q.cont || q.intr || q.pwr {
+					r.warn("signals only work in stage 2.")
+				}
+				q = request{}
+				continue
+			}
+			if q.intr && executable(r.Paths.CtrlAltDel) {
+				r.info("ctrl-alt-del request...")
+				r.runWait(r.Paths.CtrlAltDel)
+				q.cont = true
+			}
+			if q.pwr && executable(r.Paths.PwrFail) {
+				r.info("power fail request...")
+				r.runWait(r.Paths.PwrFail)
+				q.cont = true
+			}
+			stop := q.term
+			if q.cont && executable(r.Paths.StopIt) {
+				_ = os.Chmod(r.Paths.StopIt, 0)
+				stop = true
+			}
+			q = request{}
+			if stop {
+				r.stopStage2(pid)
+				r.info("leave stage: " + path)
+				next = 2
+				waiting = false
+			}
+		}
+		st = next
+	}
+	r.reopenConsole()
+	r.info("sending KILL signal to all processes...")
+	_ = r.KillAll()
+	err := r.end()
+	if err == nil {
+		// The system accepted and yet we are here: wait for it, reaping, as runit does.
+		for {
+			q, _, _ = r.wait(-2, q)
+		}
+	}
+	r.warn("unable to " + err.Error())
+	r.reapAll()
+	return status3
+}
+
+// end syncs and asks the Halter to reboot, or to power off and then halt. It returns nil
+// if the system accepted (and so never really returns on a machine), otherwise an error
+// naming what failed.
+func (r *Runit) end() error {
+	sync := func() {
+		if _, err := os.Stat(r.Paths.NoSync); err != nil {
+			platform.Sync()
+		}
+	}
+	if executable(r.Paths.Reboot) {
+		r.info("system reboot.")
+		sync()
+		if err := r.Halter.Shutdown(platform.Reboot); err != nil {
+			return fmt.Errorf("reboot: %s", errstr.Text(err))
+		}
+		return nil
+	}
+	if platform.CanPowerOff() {
+		r.info("power off...")
+		sync()
+		if err := r.Halter.Shutdown(platform.PowerOff); err == nil {
+			time.Sleep(r.PowerOffWait)
+		}
+	}
+	r.info("system halt.")
+	sync()
+	if err := r.Halter.Shutdown(platform.Halt); err != nil {
+		return fmt.Errorf("halt: %s", errstr.Text(err))
+	}
+	return nil
+}
+
+// start forks stage st. Stage 1 gets the console as standard input and controlling
+// terminal; stages 2 and 3 get a session of their own, so that stage 2's process group
+// can be killed as a whole.
+func (r *Runit) start(st int) (int, error) {
+	path := r.Paths.Stages[st]
+	r.info("enter stage: " + path)
+	attr := &syscall.ProcAttr{
+		Env:   r.Env,
+		Files: []uintptr{0, 1, 2},
+		Sys:   &syscall.SysProcAttr{Setsid: true},
+	}
+	if st == 0 && r.Console {
+		tty, err := os.OpenFile(r.Paths.Console, os.O_RDWR, 0)
+		if err != nil {
+			r.warn("unable to open " + r.Paths.Console + ": " + errstr.Text(err))
+		} else {
+			defer tty.Close()
+			attr.Files[0] = tty.Fd()
+			attr.Sys.Setctty = true
+			attr.Sys.Ctty = 0
+			pid, err := syscall.ForkExec(path, []string{path}, attr)
+			if err == nil || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.EACCES) ||
+				errors.Is(err, syscall.ENOEXEC) {
+				return pid, err
+			}
+			// The console could not become the controlling terminal (it is not a
+			// terminal, or another session holds it): run stage 1 without one.
+			attr.Sys.Setctty = false
+		}
+	}
+	return syscall.ForkExec(path, []string{path}, attr)
+}
+
+// runWait runs a flag script (ctrlaltdel, pwrfail) and waits for it alone, as runit does.
+func (r *Runit) runWait(path string) {
+	pid, err := syscall.ForkExec(path, []string{path}, &syscall.ProcAttr{
+		Env: r.Env, Files: []uintptr{0, 1, 2}, Sys: &syscall.SysProcAttr{Setsid: true}})
+	if err != nil {
+		r.fatal("unable to start child: " + path + ": " + errstr.Text(err))
+		return
+	}
+	var ws unix.WaitStatus
+	for {
+		_, err = unix.Wait4(pid, &ws, 0, nil)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		r.warn("wait_pid: " + errstr.Text(err))
+		return
+	}
+	if ws.Signaled() {
+		r.warn("child crashed: " + path)
+	}
+}
+
+// wait blocks until a signal arrives or Tick passes, then reaps every dead child. It
+// reports whether pid was among them (and its status) and adds the requests that arrived.
+func (r *Runit) wait(pid int, q request) (request, bool, unix.WaitStatus) {
+	tick := time.NewTimer(r.Tick)
+	defer tick.Stop()
+	select {
+	case s := <-r.Signals:
+		q = r.note(q, s)
+	case <-tick.C:
+	}
+	// Collect whatever else is already queued, so one wake-up handles it all.
+	for more := true; more; {
+		select {
+		case s := <-r.Signals:
+			q = r.note(q, s)
+		default:
+			more = false
+		}
+	}
+	r.reopenConsole()
+	ws, done := r.reap(pid)
+	return q, done, ws
+}
+
+func (r *Runit) note(q request, s os.Signal) request {
+	switch {
+	case s == unix.SIGCONT:
+		q.cont = true
+	case s == unix.SIGINT:
+		q.intr = true
+	case s == unix.SIGTERM:
+		q.term = true
+	case r.PowerFail != nil && s == r.PowerFail:
+		q.pwr = true
+	}
+	return q
+}
+
+// reap collects every dead child without blocking; it reports pid's status if pid was
+// one of them.
+func (r *Runit) reap(pid int) (unix.WaitStatus, bool) {
+	var found unix.WaitStatus
+	done := false
+	for {
+		var ws unix.WaitStatus
+		child, err := unix.Wait4(-1, &ws, unix.WNOHANG, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if child <= 0 {
+			return found, done
+		}
+		if child == pid {
+			found, done = ws, true
+		}
+	}
+}
+
+// reapAll waits for every remaining child after the final SIGKILL, so that process 1
+// leaves no zombie behind when it exits; bounded, because a process stuck in the kernel
+// cannot be waited for forever.
+func (r *Runit) reapAll() {
+	deadline := time.Now().Add(r.StopWait)
+	for time.Now().Before(deadline) {
+		var ws unix.WaitStatus
+		child, err := unix.Wait4(-1, &ws, unix.WNOHANG, nil)
+		if err == unix.EINTR || child > 0 {
+			continue
+		}
+		if err != nil { // ECHILD: nothing left
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// stopStage2 sends SIGTERM to stage 2, gives it StopWait to exit while reaping, then
+// sends SIGKILL and waits for it.
+func (r *Runit) stopStage2(pid int) {
+	_ = unix.Kill(pid, unix.SIGTERM)
+	deadline := time.Now().Add(r.StopWait)
+	for time.Now().Before(deadline) {
+		if _, done := r.reap(pid); done {
+			r.reopenConsole()
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r.warn("stage 2 not terminated, sending sigkill...")
+	_ = unix.Kill(pid, unix.SIGKILL)
+	var ws unix.WaitStatus
+	for {
+		_, err := unix.Wait4(pid, &ws, 0, nil)
+		if err != unix.EINTR {
+			if err != nil {
+				r.warn("wait_pid: " + errstr.Text(err))
+			}
+			return
+		}
+	}
+}
+
+func (r *Runit) reopenConsole() {
+	if r.Console {
+		_ = platform.ConsoleStderr(r.Paths.Console)
+	}
+}
