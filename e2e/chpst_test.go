@@ -1,0 +1,385 @@
+package e2e
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// chpstPersonalities are the argv0 names chpst answers to (and their 'd' forms).
+var chpstPersonalities = []string{"chpst", "envdir", "envuidgid", "pgrphack", "setuidgid",
+	"softlimit", "setlock", "denvdir", "dsetlock", "dsoftlimit", "xyz", "dxyz"}
+
+// chpstLinks makes a directory of symlinks named for every personality, pointing at
+// bin, so that ours and C's print the same program names.
+func chpstLinks(t *testing.T, bin string) string {
+	t.Helper()
+	d := t.TempDir()
+	for _, n := range chpstPersonalities {
+		if err := os.Symlink(bin, filepath.Join(d, n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d
+}
+
+// chpstFixture is an envdir with every kind of entry, and a lock file path, in dir.
+func chpstFixture(t *testing.T, dir string) {
+	t.Helper()
+	writeFile(t, filepath.Join(dir, "env/A"), "a b \t \nsecond line\n", 0o644)
+	writeFile(t, filepath.Join(dir, "env/NUL"), "x\x00y\n", 0o644)
+	writeFile(t, filepath.Join(dir, "env/NL"), "\n", 0o644)
+	writeFile(t, filepath.Join(dir, "env/EMPTY"), "", 0o644)
+	writeFile(t, filepath.Join(dir, "env/.hidden"), "no\n", 0o644)
+	writeFile(t, filepath.Join(dir, "plainenv/B"), "b\n", 0o644)
+	if err := os.MkdirAll(filepath.Join(dir, "env/sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "afile"), "x", 0o644)
+}
+
+// TestChpstDifferential runs the same command lines through C chpst and ours and wants
+// the same stdout, stderr and exit code: bad options and numbers, unknown users, envdir
+// errors, exec errors, and the personalities' usage texts.
+func TestChpstDifferential(t *testing.T) {
+	cdir := chpstLinks(t, cBin(t, "chpst"))
+	odir := chpstLinks(t, ourBin(t, "chpst"))
+	work := t.TempDir()
+	chpstFixture(t, work)
+	cases := [][]string{
+		{"chpst"}, {"chpst", "-x"}, {"chpst", "-V"}, {"chpst", "-u"}, {"chpst", "-b"},
+		{"chpst", "-v"}, {"chpst", "--", "true"}, {"chpst", "-", "true"},
+		{"chpst", "-u", "nosuchuser", "true"}, {"chpst", "-u", "nobody:", "true"},
+		{"chpst", "-u", "nobody::adm", "true"}, {"chpst", "-u", "root:0", "true"},
+		{"chpst", "-U", ":abc", "true"}, {"chpst", "-U", ":12", "true"}, {"chpst", "-U", ":", "true"},
+		{"chpst", "-U", ":12:34x", "true"}, {"chpst", "-U", ":-1:2", "true"},
+		{"chpst", "-U", ":12:", "sh", "-c", "echo $UID $GID"},
+		{"chpst", "-U", "::", "sh", "-c", "echo $UID $GID"},
+		{"chpst", "-U", "nobody", "sh", "-c", "echo $UID $GID"},
+		{"chpst", "-n", "abc", "true"}, {"chpst", "-n", "5x", "true"}, {"chpst", "-n", "++1", "true"},
+		{"chpst", "-n", "", "true"}, {"chpst", "-n", "+", "true"},
+		{"chpst", "-m", "x", "true"}, {"chpst", "-o", "-1", "true"}, {"chpst", "-o", "1k", "true"},
+		{"chpst", "-d", "", "true"}, {"chpst", "-t", " 1", "true"},
+		{"chpst", "-l", "a", "-L", "b", "true"}, {"chpst", "-l", "a", "-l", "b", "true"},
+		{"chpst", "-l", "nodir/lock", "true"},
+		{"chpst", "./nonexistent"}, {"chpst", "nonexistent-program-xyz"}, {"chpst", "afile"},
+		{"chpst", "./afile"}, {"chpst", "/"},
+		{"chpst", "-e", "nonexistent", "true"}, {"chpst", "-e", "afile", "true"},
+		{"chpst", "-e", "env", "sh", "-c", "echo \"[$A][$NUL][$NL][${EMPTY-unset}][${.hidden-}]\""},
+		{"chpst", "-v", "-e", "env", "true"},
+		{"chpst", "-e", "plainenv", "-U", ":7:8", "env"},
+		{"chpst", "-/", "nonexistent", "true"}, {"chpst", "-/", "afile", "true"},
+		{"envdir"}, {"envdir", "x"}, {"envdir", "-Z", "true"}, {"envdir", "env", "true"},
+		{"envdir", "nonexistent", "true"}, {"envdir", "plainenv", "sh", "-c", "echo $B"},
+		{"denvdir", "plainenv", "sh", "-c", "echo $B"},
+		{"envuidgid"}, {"envuidgid", "nosuchuser", "true"}, {"envuidgid", "nobody:adm", "true"},
+		{"envuidgid", "nobody", "sh", "-c", "echo $UID $GID"},
+		{"setuidgid"}, {"setuidgid", "x"}, {"setuidgid", "nosuchuser", "true"},
+		{"setuidgid", ":0:0", "true"},
+		{"pgrphack"}, {"pgrphack", "-Z"},
+		{"softlimit"}, {"softlimit", "-Z"}, {"softlimit", "-m", "abc", "true"}, {"softlimit", "-o"},
+		{"softlimit", "-o", "=", "sh", "-c", "ulimit -n"}, {"dsoftlimit", "-m", "x", "true"},
+		{"softlimit", "-o", "50", "sh", "-c", "ulimit -n"},
+		{"setlock"}, {"setlock", "-Z"}, {"setlock", "f"}, {"setlock", "nodir/f", "true"},
+		{"setlock", "-x", "nodir/f", "true"}, {"setlock", "lk", "./nonexistent"},
+		{"setlock", "-x", "lk", "./nonexistent"}, {"dsetlock", "-Z"},
+		{"xyz"}, {"xyz", "-x"}, {"dxyz"}, {"dxyz", "-x"},
+	}
+	for _, c := range cases {
+		name := strings.Join(c, " ")
+		cr := run(t, work, nil, filepath.Join(cdir, c[0]), c[1:]...)
+		or := run(t, work, nil, filepath.Join(odir, c[0]), c[1:]...)
+		if cr != or {
+			t.Errorf("%s:\n C:    code %d stdout %q stderr %q\n ours: code %d stdout %q stderr %q",
+				name, cr.code, cr.stdout, cr.stderr, or.code, or.stdout, or.stderr)
+		}
+	}
+}
+
+var (
+	chpstProbeOnce sync.Once
+	chpstProbePath string
+	chpstProbeErr  error
+)
+
+// chpstProbeSrc is a static program that reports, from inside the child, what a
+// shell inside a chroot could not: its working directory and whether /marker exists.
+const chpstProbeSrc = `package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	wd, _ := os.Getwd()
+	_, err := os.Stat("/marker")
+	fmt.Printf("cwd=%s marker=%v args=%q\n", wd, err == nil, os.Args)
+}
+`
+
+// chpstProbe builds the probe once (static, so it runs inside an empty chroot).
+func chpstProbe(t *testing.T) string {
+	t.Helper()
+	chpstProbeOnce.Do(func() {
+		d, err := os.MkdirTemp("", "chpst-probe-")
+		if err != nil {
+			chpstProbeErr = err
+			return
+		}
+		os.WriteFile(filepath.Join(d, "main.go"), []byte(chpstProbeSrc), 0o644)
+		os.WriteFile(filepath.Join(d, "go.mod"), []byte("module probe\n\ngo 1.21\n"), 0o644)
+		chpstProbePath = filepath.Join(d, "probe")
+		cmd := exec.Command("go", "build", "-o", chpstProbePath, ".")
+		cmd.Dir = d
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			chpstProbeErr = err
+			chpstProbePath = string(b)
+		}
+	})
+	if chpstProbeErr != nil {
+		t.Fatalf("building the chroot probe: %v %s", chpstProbeErr, chpstProbePath)
+	}
+	return chpstProbePath
+}
+
+// procLimit returns the soft and hard values of the /proc/PID/limits line starting with name.
+func procLimit(t *testing.T, limits, name string) (string, string) {
+	t.Helper()
+	sc := bufio.NewScanner(strings.NewReader(limits))
+	for sc.Scan() {
+		if l := sc.Text(); strings.HasPrefix(l, name) {
+			f := strings.Fields(l[len(name):])
+			if len(f) >= 2 {
+				return f[0], f[1]
+			}
+		}
+	}
+	t.Fatalf("no %q in limits:\n%s", name, limits)
+	return "", ""
+}
+
+// TestChpstOptions checks every option's effect from inside the child.
+func TestChpstOptions(t *testing.T) {
+	needRoot(t)
+	bin := chpstLinks(t, ourBin(t, "chpst"))
+	chpst := filepath.Join(bin, "chpst")
+	work := t.TempDir()
+	chpstFixture(t, work)
+	ok := func(r result, name string) result {
+		t.Helper()
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d, stderr %q", name, r.code, r.stderr)
+		}
+		return r
+	}
+	expect := func(name string, got, want string) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s: got %q, want %q", name, got, want)
+		}
+	}
+
+	t.Run("u-user-groups", func(t *testing.T) {
+		r := ok(run(t, work, nil, chpst, "-u", "nobody:adm:daemon", "id"), "-u")
+		expect("-u nobody:adm:daemon id", r.stdout, "uid=65534(nobody) gid=4(adm) groups=4(adm),1(daemon)\n")
+		r = ok(run(t, work, nil, chpst, "-u", "nobody", "id"), "-u")
+		expect("-u nobody id", r.stdout, "uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)\n")
+		// /proc/self/status shows real, effective, saved and fs ids, and the group list.
+		r = ok(run(t, work, nil, chpst, "-u", ":1234:5678:910", "cat", "/proc/self/status"), "-u numeric")
+		for _, want := range []string{"Uid:\t1234\t1234\t1234\t1234\n", "Gid:\t5678\t5678\t5678\t5678\n", "Groups:\t910 5678 \n"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("-u :1234:5678:910: /proc/self/status lacks %q", want)
+			}
+		}
+		r = ok(run(t, work, nil, filepath.Join(bin, "setuidgid"), "nobody", "id"), "setuidgid")
+		expect("setuidgid nobody id", r.stdout, "uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)\n")
+	})
+	t.Run("U-env", func(t *testing.T) {
+		r := ok(run(t, work, nil, chpst, "-U", "nobody:adm", "sh", "-c", "echo $UID $GID; id -u"), "-U")
+		expect("-U nobody:adm", r.stdout, "65534 4\n0\n")
+		r = ok(run(t, work, nil, filepath.Join(bin, "envuidgid"), "nobody", "sh", "-c", "echo $UID $GID"), "envuidgid")
+		expect("envuidgid nobody", r.stdout, "65534 65534\n")
+	})
+	t.Run("b-argv0", func(t *testing.T) {
+		r := ok(run(t, work, nil, chpst, "-b", "fakename", "sh", "-c", "echo $0", "ignored"), "-b")
+		expect("-b", r.stdout, "ignored\n")
+		r = ok(run(t, work, nil, chpst, "-b", "fakename", "bash", "-c", `echo "$BASH_ARGV0"; cat /proc/$$/cmdline | tr '\0' ' '`), "-b")
+		if !strings.Contains(r.stdout, "fakename -c") {
+			t.Errorf("-b fakename: child's argv is %q", r.stdout)
+		}
+	})
+	t.Run("e-envdir", func(t *testing.T) {
+		r := ok(run(t, work, []string{"EMPTY=was-set", "A=old"}, chpst, "-e", "env", "sh", "-c",
+			`echo "[$A][$NUL][$NL][${EMPTY-unset}]"`), "-e")
+		expect("-e", r.stdout, "[a b][x\ny][][unset]\n")
+		r = run(t, work, nil, chpst, "-v", "-e", "env", "true")
+		expect("-v -e warning", r.stderr, "chpst: warning: unable to read env/sub: is a directory\n")
+		r = run(t, work, nil, filepath.Join(bin, "envdir"), "env", "true")
+		expect("envdir subdir", r.stderr, "chpst: fatal: unable to read env/sub: is a directory\n")
+		if r.code != 111 {
+			t.Errorf("envdir with a subdirectory: exit %d, want 111", r.code)
+		}
+	})
+	t.Run("root-and-C", func(t *testing.T) {
+		root := t.TempDir()
+		probe, _ := os.ReadFile(chpstProbe(t))
+		writeFile(t, filepath.Join(root, "probe"), string(probe), 0o755)
+		writeFile(t, filepath.Join(root, "marker"), "", 0o644)
+		os.MkdirAll(filepath.Join(root, "sub"), 0o755)
+		r := ok(run(t, work, nil, chpst, "-/", root, "/probe"), "-/")
+		expect("-/", r.stdout, "cwd=/ marker=true args=[\"/probe\"]\n")
+		r = ok(run(t, work, nil, chpst, "-/", root, "-C", "/sub", "/probe"), "-/ -C")
+		expect("-/ -C", r.stdout, "cwd=/sub marker=true args=[\"/probe\"]\n")
+		r = ok(run(t, work, nil, chpst, "-C", root, "pwd"), "-C")
+		expect("-C", r.stdout, root+"\n")
+		r = run(t, work, nil, chpst, "-C", "nonexistent", "pwd")
+		expect("-C missing", r.stderr, "chpst: fatal: unable to change directory: nonexistent: file does not exist\n")
+	})
+	t.Run("n-nice", func(t *testing.T) {
+		for _, c := range []struct{ arg, want string }{{"5", "5"}, {"+3", "3"}, {"-2", "-2"}, {"100", "19"}} {
+			r := ok(run(t, work, nil, chpst, "-n", c.arg, "nice"), "-n")
+			expect("-n "+c.arg, r.stdout, c.want+"\n")
+		}
+	})
+	t.Run("P-setsid", func(t *testing.T) {
+		for _, args := range [][]string{{chpst, "-P"}, {filepath.Join(bin, "pgrphack")}} {
+			r := ok(run(t, work, nil, args[0], append(args[1:], "cat", "/proc/self/stat")...), "setsid")
+			f := strings.Fields(r.stdout[strings.LastIndex(r.stdout, ")")+1:])
+			pid := strings.Fields(r.stdout)[0]
+			if f[2] != pid || f[3] != pid {
+				t.Errorf("%s: pid %s pgrp %s session %s, want a new session", args, pid, f[2], f[3])
+			}
+		}
+	})
+	t.Run("012-close", func(t *testing.T) {
+		out := filepath.Join(work, "fds")
+		script := `for f in 0 1 2; do [ -e /proc/$$/fd/$f ] && printf $f; done > ` + out
+		for _, c := range []struct{ flag, want string }{{"-0", "12"}, {"-1", "02"}, {"-2", "01"}, {"-012", ""}} {
+			// the redirection in the script opens fd 1 itself: look only at 0 and 2 for -1
+			ok(run(t, work, nil, chpst, c.flag, "sh", "-c", strings.Replace(script, "0 1 2", "0 2", 1)+"; true"), c.flag)
+			want := strings.ReplaceAll(c.want, "1", "")
+			expect(c.flag+" fds 0,2 open", readFile(out), want)
+		}
+	})
+	t.Run("limits", func(t *testing.T) {
+		cat := func(args ...string) string {
+			return ok(run(t, work, nil, chpst, append(args, "cat", "/proc/self/limits")...), strings.Join(args, " ")).stdout
+		}
+		lim := cat()
+		_, hardNofile := procLimit(t, lim, "Max open files")
+		for _, c := range []struct {
+			args       []string
+			line, want string
+		}{
+			{[]string{"-o", "100"}, "Max open files", "100"},
+			{[]string{"-o", "999999999"}, "Max open files", hardNofile},
+			{[]string{"-d", "300000000"}, "Max data size", "300000000"},
+			{[]string{"-m", "400000000"}, "Max address space", "400000000"},
+			{[]string{"-m", "400000000"}, "Max stack size", "400000000"},
+			{[]string{"-m", "400000000"}, "Max locked memory", "400000000"},
+			{[]string{"-m", "400000000"}, "Max data size", "400000000"},
+			{[]string{"-p", "77"}, "Max processes", "77"},
+			{[]string{"-f", "123456"}, "Max file size", "123456"},
+			{[]string{"-c", "0"}, "Max core file size", "0"},
+			{[]string{"-r", "5000000"}, "Max resident set", "5000000"},
+			{[]string{"-t", "30"}, "Max cpu time", "30"},
+		} {
+			soft, _ := procLimit(t, cat(c.args...), c.line)
+			expect(strings.Join(c.args, " ")+" "+c.line, soft, capAtHard(t, lim, c.line, c.want))
+		}
+		r := ok(run(t, work, nil, chpst, "-o", "64", "sh", "-c", "ulimit -n"), "-o ulimit")
+		expect("-o 64 ulimit -n", r.stdout, "64\n")
+		sl := filepath.Join(bin, "softlimit")
+		for _, c := range []struct {
+			args       []string
+			line, want string
+		}{
+			{[]string{"-a", "500000000"}, "Max address space", "500000000"},
+			{[]string{"-l", "65536"}, "Max locked memory", "65536"},
+			{[]string{"-s", "1048576"}, "Max stack size", "1048576"},
+			{[]string{"-o", "33"}, "Max open files", "33"},
+			{[]string{"-o", "="}, "Max open files", hardNofile},
+			{[]string{"-p", "55"}, "Max processes", "55"},
+			{[]string{"-t", "9"}, "Max cpu time", "9"},
+		} {
+			r := ok(run(t, work, nil, sl, append(c.args, "cat", "/proc/self/limits")...), "softlimit")
+			soft, _ := procLimit(t, r.stdout, c.line)
+			c.want = capAtHard(t, lim, c.line, c.want)
+			expect("softlimit "+strings.Join(c.args, " ")+" "+c.line, soft, c.want)
+		}
+	})
+	t.Run("locks", func(t *testing.T) {
+		lk := filepath.Join(work, "lock")
+		log := filepath.Join(work, "order")
+		holder := exec.Command(chpst, "-L", lk, "sh", "-c", "echo held > "+log+".held; read x; echo holder >> "+log)
+		stdin, _ := holder.StdinPipe()
+		if err := holder.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer holder.Process.Kill()
+		waitFor(t, 5e9, "the holder to take the lock", func() bool { return readFile(log+".held") != "" })
+		r := run(t, work, nil, chpst, "-L", lk, "true")
+		expect("-L on a held lock", r.stderr, "chpst: fatal: unable to lock: "+lk+": temporary failure\n")
+		r = run(t, work, nil, filepath.Join(bin, "setlock"), lk, "true")
+		if r.code != 111 {
+			t.Errorf("setlock (no wait) on a held lock: exit %d, want 111", r.code)
+		}
+		r = run(t, work, nil, filepath.Join(bin, "setlock"), "-x", lk, "true")
+		if r.code != 0 || r.stderr != "" {
+			t.Errorf("setlock -x on a held lock: exit %d stderr %q, want 0 and silence", r.code, r.stderr)
+		}
+		waiter := exec.Command(chpst, "-l", lk, "sh", "-c", "echo waiter >> "+log)
+		if err := waiter.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waiter2 := exec.Command(filepath.Join(bin, "setlock"), "-n", lk, "sh", "-c", "echo waiter2 >> "+log)
+		if err := waiter2.Start(); err != nil {
+			t.Fatal(err)
+		}
+		stdin.Close()
+		if err := holder.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if err := waiter.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if err := waiter2.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if got := readFile(log); !strings.HasPrefix(got, "holder\n") || len(got) != len("holder\nwaiter\nwaiter2\n") {
+			t.Errorf("-l / setlock -n did not wait for the lock: order %q", got)
+		}
+		// the program inherits the locked descriptor
+		r = ok(run(t, work, nil, chpst, "-l", lk, "sh", "-c", "ls -l /proc/$$/fd"), "-l fd")
+		if !strings.Contains(r.stdout, lk) {
+			t.Errorf("-l: the lock file is not open in the child:\n%s", r.stdout)
+		}
+	})
+	t.Run("exec-path", func(t *testing.T) {
+		r := ok(run(t, work, []string{"PATH=" + filepath.Join(work, "p1") + "::/usr/bin:/bin"}, chpst, "-e", "plainenv", "sh", "-c", "echo $B"), "PATH")
+		expect("PATH lookup", r.stdout, "b\n")
+		writeFile(t, filepath.Join(work, "pdir/myprog"), "#!/bin/sh\necho found $B\n", 0o755)
+		writeFile(t, filepath.Join(work, "penv/PATH"), filepath.Join(work, "pdir")+"\n", 0o644)
+		writeFile(t, filepath.Join(work, "penv/B"), "bee\n", 0o644)
+		r = ok(run(t, work, nil, chpst, "-e", "penv", "myprog"), "PATH from envdir")
+		expect("PATH from envdir", r.stdout, "found bee\n")
+	})
+}
+
+// capAtHard is what chpst must set for want: the hard limit when want exceeds it.
+func capAtHard(t *testing.T, limits, line, want string) string {
+	_, hard := procLimit(t, limits, line)
+	w, err1 := strconv.ParseUint(want, 10, 64)
+	h, err2 := strconv.ParseUint(hard, 10, 64)
+	if err1 == nil && err2 == nil && w > h {
+		return hard
+	}
+	return want
+}
