@@ -1,0 +1,222 @@
+package chpst
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+type fakeDB struct{}
+
+func (fakeDB) User(name string) (int, int, bool) {
+	switch name {
+	case "nobody":
+		return 65534, 65534, true
+	case "root":
+		return 0, 0, true
+	}
+	return 0, 0, false
+}
+
+func (fakeDB) Group(name string) (int, bool) {
+	switch name {
+	case "adm":
+		return 4, true
+	case "daemon":
+		return 1, true
+	}
+	return 0, false
+}
+
+func TestResolveIDs(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		ext  bool
+		want IDs
+		msg  string
+	}{
+		{"nobody", true, IDs{65534, []int{65534}}, ""},
+		{"nobody:adm:daemon", true, IDs{65534, []int{4, 1}}, ""},
+		{"nobody:", true, IDs{}, "unknown user/group: nobody:"},
+		{"nobody::adm", true, IDs{}, "unknown user/group: nobody::adm"},
+		{"ghost", true, IDs{}, "unknown user/group: ghost"},
+		{":1234:5678:910", true, IDs{1234, []int{5678, 910}}, ""},
+		{":12:", true, IDs{12, []int{0}}, ""},
+		{"::", true, IDs{0, []int{0}}, ""},
+		{":12:34:", true, IDs{12, []int{34, 0}}, ""},
+		{":12", true, IDs{}, "invalid uid/gids: 12"},
+		{":", true, IDs{}, "invalid uid/gids: "},
+		{":12:34x", true, IDs{}, "invalid uid/gids: 12:34x"},
+		{":-1:2", true, IDs{}, "invalid uid/gids: -1:2"},
+		{":99999999999:1", true, IDs{}, "invalid uid/gids: 99999999999:1"},
+		{"nobody", false, IDs{65534, []int{65534}}, ""},
+		{"nobody:adm", false, IDs{}, "unknown account: nobody:adm"},
+		{":1:2", false, IDs{}, "unknown account: :1:2"},
+	} {
+		got, msg := resolveIDs(fakeDB{}, c.in, c.ext)
+		if msg != c.msg || (msg == "" && !reflect.DeepEqual(got, c.want)) {
+			t.Errorf("resolveIDs(%q, %v) = %v %q, want %v %q", c.in, c.ext, got, msg, c.want, c.msg)
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	usage := "usage: chpst" + usageChpst + "\n\n"
+	for _, c := range []struct {
+		argv   string
+		check  func(*Plan) bool
+		stderr string
+		code   int
+	}{
+		{"chpst", nil, usage, 100},
+		{"chpst -x true", nil, "chpst: illegal option -- x\n" + usage, 100},
+		{"/usr/bin/chpst -u", nil, "chpst: option requires an argument -- u\n" + usage, 100},
+		{"chpst -V true", nil, versionID + "\n" + usage, 100},
+		{"chpst -o 1x true", nil, usage, 100},
+		{"chpst -l a -L b true", nil, usage, 100},
+		{"chpst -n x true", nil, usage, 100},
+		{"dxyz", nil, "usage: xyz" + usageChpst + "\n\n", 100},
+		{"chpst -vP012 -u nobody -U :1:2 -b arg0 -e d -/ r -C c -n -3 -L lk -m 5 -o 7 prog a", func(p *Plan) bool {
+			return p.Verbose && p.Setsid && p.Close == [3]bool{true, true, true} && p.SetUser == "nobody" &&
+				p.EnvUser == ":1:2" && p.Argv0 == "arg0" && p.EnvDir == "d" && p.Root == "r" && p.Dir == "c" &&
+				p.Nice == -3 && p.Lock == "lk" && !p.LockWait && p.Limits[LimAS] == 5 && p.Limits[LimData] == 5 &&
+				p.Limits[LimNofile] == 7 && p.Limits[LimCPU] == limUnset && reflect.DeepEqual(p.Args, []string{"prog", "a"})
+		}, "", 0},
+		{"chpst -o '' x", nil, "", 0}, // placeholder replaced below
+		{"softlimit -o = -a 9 prog", func(p *Plan) bool {
+			return p.Limits[LimNofile] == limHard && p.Limits[LimAS] == 9 && p.Limits[LimData] == limUnset
+		}, "", 0},
+		{"softlimit -m x prog", nil, "usage: softlimit" + usageChpst + "\n\n", 100},
+		{"softlimit -Z prog", nil, "softlimit: illegal option -- Z\nusage: softlimit" + usageSoftlimit + "\n\n", 100},
+		{"setlock -nx f prog", func(p *Plan) bool { return p.LockWait && p.LockQuiet && p.Lock == "f" }, "", 0},
+		{"setlock -nN f prog", func(p *Plan) bool { return !p.LockWait }, "", 0},
+		{"dsetlock f", nil, "usage: setlock [ -nNxX ] file program [ arg ... ]\n\n", 100},
+		{"envdir d", nil, "usage: envdir dir child\n\n", 100},
+		{"denvdir d prog", func(p *Plan) bool { return p.EnvDir == "d" && p.EnvDirStrict }, "", 0},
+		{"pgrphack -Z", func(p *Plan) bool { return p.Setsid && p.Args[0] == "-Z" }, "", 0},
+		{"setuidgid nobody prog", func(p *Plan) bool { return p.SetUser == "nobody" && !p.UserExt }, "", 0},
+	} {
+		argv := strings.Fields(c.argv)
+		if c.argv == "chpst -o '' x" {
+			argv = []string{"chpst", "-o", "", "x"}
+			c.check = func(p *Plan) bool { return p.Limits[LimNofile] == 0 }
+		}
+		p, out := Parse(argv)
+		if out != nil {
+			if out.Stderr != c.stderr || out.Code != c.code {
+				t.Errorf("Parse(%q) = %q %d, want %q %d", c.argv, out.Stderr, out.Code, c.stderr, c.code)
+			}
+			continue
+		}
+		if c.check == nil || !c.check(p) {
+			t.Errorf("Parse(%q) = %+v: not what was wanted", c.argv, p)
+		}
+	}
+}
+
+func TestEnvValue(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		set      bool
+	}{
+		{"", "", false},
+		{"\n", "", true},
+		{"a b \t \nsecond", "a b", true},
+		{"x\x00y\n", "x\ny", true},
+		{" lead", " lead", true},
+		{"noeol", "noeol", true},
+	} {
+		got, set := envValue([]byte(c.in))
+		if got != c.want || set != c.set {
+			t.Errorf("envValue(%q) = %q %v, want %q %v", c.in, got, set, c.want, c.set)
+		}
+	}
+}
+
+func TestApplyEnv(t *testing.T) {
+	env := []string{"A=1", "B=2", "C=3", "D=4"}
+	got := applyEnv(env, []EnvMod{{Name: "B", Value: "x"}, {Name: "D", Unset: true}, {Name: "E", Value: "5"}})
+	// djb's order: B's slot takes the last entry (D) and B=x is appended; unsetting D
+	// moves B=x into D's slot; E is appended.
+	want := []string{"A=1", "B=x", "C=3", "E=5"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("applyEnv = %q, want %q", got, want)
+	}
+}
+
+func TestReadEnvDir(t *testing.T) {
+	d := t.TempDir()
+	os.WriteFile(filepath.Join(d, "X"), []byte("v\n"), 0o644)
+	os.WriteFile(filepath.Join(d, ".dot"), []byte("v\n"), 0o644)
+	os.Mkdir(filepath.Join(d, "sub"), 0o755)
+	var warned string
+	mods, err := readEnvDir(d, false, func(m string, _ error) { warned = m })
+	if err != nil || len(mods) != 1 || mods[0] != (EnvMod{Name: "X", Value: "v"}) || warned != "unable to read "+d+"/sub" {
+		t.Errorf("readEnvDir = %v %v, warning %q", mods, err, warned)
+	}
+	if _, err := readEnvDir(d, true, nil); err == nil || !strings.Contains(err.Error(), "unable to read "+d+"/sub") {
+		t.Errorf("strict readEnvDir with a subdirectory: %v", err)
+	}
+	if _, err := readEnvDir(filepath.Join(d, "X"), false, nil); err == nil || !strings.HasPrefix(err.Error(), "unable to switch to directory") {
+		t.Errorf("readEnvDir of a file: %v", err)
+	}
+}
+
+// FuzzParse: any argv parses to a plan or an outcome, never a panic, and an outcome
+// always has an exit code chpst can use.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"chpst -u nobody -o 5 true", "softlimit -o = x", "setlock -nx f p",
+		"chpst -n -5 -m 99999999999999999999999 x", "envdir d c", "dxyz -", "chpst -- -x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		argv := strings.Split(s, " ")
+		p, out := Parse(argv)
+		if (p == nil) == (out == nil) {
+			t.Fatalf("Parse(%q): plan %v outcome %v", s, p, out)
+		}
+		if out != nil && out.Code != exitUsage {
+			t.Fatalf("Parse(%q): exit %d", s, out.Code)
+		}
+		if p != nil && len(p.Args) == 0 {
+			t.Fatalf("Parse(%q): plan without a program", s)
+		}
+	})
+}
+
+// FuzzIDs: the numeric form never panics, and what it accepts has one gid at least.
+func FuzzIDs(f *testing.F) {
+	for _, s := range []string{":1:2", "::", ":1:2:3:", "nobody:adm", ":", ":9999999999999999999999:1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ids, msg := resolveIDs(fakeDB{}, s, true)
+		if msg == "" && (len(ids.GIDs) == 0 || len(ids.GIDs) > maxGroups || ids.UID < 0) {
+			t.Fatalf("resolveIDs(%q) = %v", s, ids)
+		}
+	})
+}
+
+// FuzzEnvDir: any file content gives a value without newline... except from NULs, and
+// reading it back through a real directory agrees with envValue.
+func FuzzEnvDir(f *testing.F) {
+	for _, s := range []string{"", "\n", "a b \t\nc", "x\x00y", "  ", "\t\n\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v, set := envValue(b)
+		if set != (len(b) > 0) || strings.HasSuffix(v, " ") || strings.HasSuffix(v, "\t") {
+			t.Fatalf("envValue(%q) = %q %v", b, v, set)
+		}
+		d := t.TempDir()
+		if err := os.WriteFile(filepath.Join(d, "V"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mods, err := readEnvDir(d, true, nil)
+		if err != nil || len(mods) != 1 || mods[0].Value != v || mods[0].Unset == set {
+			t.Fatalf("readEnvDir with %q: %v %v", b, mods, err)
+		}
+	})
+}
