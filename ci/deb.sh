@@ -1,0 +1,79 @@
+#!/bin/sh
+# Build the Debian packages from the tools already built in BINDIR, with dpkg-deb:
+#   ci/deb.sh [BINDIR [OUTDIR]]        (defaults: bin bin)
+#   runit-go       the tools, man pages and the /etc/runit + /etc/sv skeleton, laid
+#                  out as Debian's runit package does (PREFIX=/usr). It Provides,
+#                  Conflicts with and Replaces runit: same paths, one of them at a time.
+#   runit-go-init  /sbin/init -> runit-init, halt, poweroff, reboot, shutdown (the
+#                  files of systemd-sysv/sysvinit-core, so it conflicts with those).
+# Prints the path of each .deb built. VERSION overrides the version.
+set -eu
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+bindir=${1:-bin} outdir=${2:-bin}
+command -v dpkg-deb >/dev/null || { echo "deb: dpkg-deb not found (apt-get install dpkg)" >&2; exit 1; }
+
+if [ -z "${VERSION:-}" ]; then
+	VERSION=0.1.0
+	if rev=$(git rev-parse --short HEAD 2>/dev/null); then
+		VERSION=$VERSION~git$(git log -1 --format=%cd --date=format:%Y%m%d 2>/dev/null).$rev
+	fi
+fi
+goarch=$(go env GOARCH 2>/dev/null || dpkg --print-architecture)
+case $goarch in
+386) arch=i386 ;;
+arm) arch=armhf ;;
+ppc64le) arch=ppc64el ;;
+*) arch=$goarch ;;
+esac
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+main=$work/runit-go init=$work/runit-go-init
+mkdir -p "$main" "$init/usr/sbin" "$init/usr/share/man/man8"
+
+SYSCONFDIR=/etc INSTALL_ETC=yes "$repo/ci/install.sh" "$main" /usr "$bindir" >/dev/null
+
+# The SysV-style commands and their pages go to runit-go-init.
+for f in halt reboot poweroff shutdown; do
+	mv "$main/usr/sbin/$f" "$init/usr/sbin/$f"
+	mv "$main/usr/share/man/man8/$f.8" "$init/usr/share/man/man8/$f.8"
+done
+ln -s runit-init "$init/usr/sbin/init"
+
+# State, not files: postinst creates these links; the getty is enabled by the admin.
+# (Debian's runit has single/sulogin as a directory: a packaged link there would clash.)
+rm -f "$main/etc/service" "$main/etc/runit/runsvdir/current" \
+	"$main/etc/runit/runsvdir/default/getty-tty1" "$main/etc/runit/runsvdir/single/sulogin"
+
+# Debian compresses man pages; a link to a page becomes a link to the compressed page.
+for root in "$main" "$init"; do
+	for p in "$root"/usr/share/man/man8/*.8; do
+		if [ -L "$p" ]; then
+			t=$(readlink "$p")
+			rm -f "$p"
+			ln -s "$t.gz" "$p.gz"
+		else
+			gzip -9n "$p"
+		fi
+	done
+done
+
+control() { # control ROOT TEMPLATE
+	mkdir -p "$1/DEBIAN"
+	size=$(du -sk --exclude=DEBIAN "$1" | cut -f1)
+	sed -e "s/@VERSION@/$VERSION/g" -e "s/@ARCH@/$arch/g" -e "s/@SIZE@/$size/g" \
+		"$2" >"$1/DEBIAN/control"
+	(cd "$1" && find usr -type f -exec md5sum {} + | sort -k2) >"$1/DEBIAN/md5sums"
+}
+control "$main" pkg/debian/control
+control "$init" pkg/debian/control-init
+(cd "$main" && find etc -type f | sed 's|^|/|' | sort) >"$main/DEBIAN/conffiles"
+install -m 755 pkg/debian/postinst pkg/debian/postrm "$main/DEBIAN/"
+
+mkdir -p "$outdir"
+for p in runit-go runit-go-init; do
+	deb=$outdir/${p}_${VERSION}_$arch.deb
+	dpkg-deb --root-owner-group -Zxz --build "$work/$p" "$deb" >/dev/null
+	echo "$deb"
+done
