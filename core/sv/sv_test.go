@@ -1,0 +1,152 @@
+package sv
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/runit-go/runit/core/status"
+)
+
+func TestLine(t *testing.T) {
+	now := time.Unix(1000, 0)
+	for _, c := range []struct {
+		s    Status
+		want string
+	}{
+		{Status{State: status.Run, Pid: 7, Want: 'u', Since: time.Unix(987, 5), NormallyUp: true}, "run: x: (pid 7) 13s"},
+		{Status{State: status.Down, Want: 'd', Since: time.Unix(1000, 0), NormallyUp: true}, "down: x: 0s, normally up"},
+		{Status{State: status.Down, Want: 'u', Since: time.Unix(1005, 0)}, "down: x: 0s, want up"},
+		{Status{State: status.Run, Pid: 9, Want: 'd', Paused: true, Term: true, Since: time.Unix(997, 0)}, "run: x: (pid 9) 3s, normally down, paused, want down, got TERM"},
+		{Status{State: status.Finish, Want: 'u', Since: time.Unix(1000, 0), NormallyUp: true}, "finish: x: (pid 0) 0s, normally up, want up"},
+		{Status{State: 7, Pid: 1, Want: 'u', Since: time.Unix(1000, 0), NormallyUp: true}, "x: (pid 1) 0s"},
+	} {
+		if got := Line("x", c.s, now); got != c.want {
+			t.Errorf("Line(%+v) = %q, want %q", c.s, got, c.want)
+		}
+	}
+}
+
+func TestSeconds(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"": 0, "5": 5 * time.Second, "12abc": 12 * time.Second, "x1": 0, "99999999999999999999": (1 << 32) * time.Second,
+	} {
+		if got := seconds(in); got != want {
+			t.Errorf("seconds(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestParseAction(t *testing.T) {
+	for _, c := range []struct {
+		word, acts  string
+		wait, kill  bool
+		stat, usage bool
+		lsb         bool
+	}{
+		{word: "status", stat: true},
+		{word: "sfoo", stat: true},
+		{word: "sfoo", lsb: true, usage: true},
+		{word: "up", acts: "u"}, {word: "u", acts: "u"}, {word: "down", acts: "d"},
+		{word: "once", acts: "o"}, {word: "pause", acts: "p"}, {word: "cont", acts: "c"},
+		{word: "hup", acts: "h"}, {word: "alarm", acts: "a"}, {word: "interrupt", acts: "i"},
+		{word: "quit", acts: "q"}, {word: "1", acts: "1"}, {word: "2", acts: "2"},
+		{word: "term", acts: "t"}, {word: "kill", acts: "k"}, {word: "exit", acts: "x"}, {word: "e", acts: "x"},
+		{word: "start", acts: "u", wait: true}, {word: "stop", acts: "d", wait: true},
+		{word: "reload", acts: "h", wait: true}, {word: "restart", acts: "tcu", wait: true},
+		{word: "try-restart", acts: "tc", wait: true}, {word: "shutdown", acts: "x", wait: true},
+		{word: "check", acts: "C", wait: true},
+		{word: "force-stop", acts: "d", wait: true, kill: true},
+		{word: "force-reload", acts: "tc", wait: true, kill: true},
+		{word: "force-restart", acts: "tcu", wait: true, kill: true},
+		{word: "force-shutdown", acts: "x", wait: true, kill: true},
+		{word: "X", acts: "x", wait: true, kill: true}, {word: "D", acts: "d", wait: true, kill: true},
+		{word: "T", acts: "tc", wait: true, kill: true},
+		{word: "rest", usage: true}, {word: "force", usage: true}, {word: "zap", usage: true}, {word: "", usage: true},
+	} {
+		var errb bytes.Buffer
+		cl := &client{prog: "sv", lsb: c.lsb, errw: &errb}
+		cl.out = nil
+		usage := func() (u bool) {
+			defer func() {
+				if r := recover(); r != nil {
+					u = true
+				}
+			}()
+			cl.parseAction(c.word)
+			return false
+		}()
+		if usage != c.usage {
+			t.Errorf("%q: usage %v, want %v", c.word, usage, c.usage)
+			continue
+		}
+		if usage {
+			continue
+		}
+		if cl.acts != c.acts || cl.wait4 != c.wait || cl.kill != c.kill || cl.stat != c.stat {
+			t.Errorf("%q: acts %q wait %v kill %v stat %v", c.word, cl.acts, cl.wait4, cl.kill, cl.stat)
+		}
+	}
+}
+
+func TestMainUsageAndOptions(t *testing.T) {
+	env := func(m map[string]string) func(string) (string, bool) {
+		return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+	}
+	for _, c := range []struct {
+		args    []string
+		code    int
+		errText string
+	}{
+		{[]string{"sv"}, 100, "usage: sv [-v] [-w sec] command service ...\n\n"},
+		{[]string{"/usr/bin/sv", "status"}, 100, "usage: sv [-v] [-w sec] command service ...\n\n"},
+		{[]string{"sv", "-q"}, 100, "sv: illegal option -- q\nusage: sv [-v] [-w sec] command service ...\n\n"},
+		{[]string{"sv", "-w"}, 100, "sv: option requires an argument -- w\nusage: sv [-v] [-w sec] command service ...\n\n"},
+		{[]string{"/etc/init.d/foo"}, 2, "usage: foo [-w sec] command\n\n"},
+		{[]string{"foo", "bar"}, 2, "usage: foo [-w sec] command\n\n"},
+	} {
+		var o, e bytes.Buffer
+		code := Main(c.args, env(nil), &o, &e)
+		if code != c.code || e.String() != c.errText || o.Len() != 0 {
+			t.Errorf("%q: exit %d stderr %q stdout %q", c.args, code, e.String(), o.String())
+		}
+	}
+}
+
+// TestReadErrors covers the supervise/ states that need no runsv: missing, no reader on
+// ok, short status.
+func TestReadErrors(t *testing.T) {
+	d := t.TempDir()
+	if _, err := Read(d); err == nil || !strings.Contains(err.Error(), "unable to open supervise/ok") {
+		t.Errorf("no supervise: %v", err)
+	}
+	os.Mkdir(filepath.Join(d, "supervise"), 0o700)
+	if err := syscall.Mkfifo(filepath.Join(d, "supervise/ok"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(d); err != ErrNotRunning {
+		t.Errorf("ok without reader: %v, want ErrNotRunning", err)
+	}
+	// Hold the FIFO open for reading as runsv does.
+	fd, err := syscall.Open(filepath.Join(d, "supervise/ok"), syscall.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	os.WriteFile(filepath.Join(d, "supervise/status"), []byte("short"), 0o644)
+	if _, err := Read(d); err == nil || !strings.Contains(err.Error(), "bad format") {
+		t.Errorf("short status: %v", err)
+	}
+	r := status.Record{Time: time.Unix(1700000000, 500), Pid: 42, WantUp: true, State: status.Run}
+	b := r.Encode()
+	os.WriteFile(filepath.Join(d, "supervise/status"), b[:], 0o644)
+	os.WriteFile(filepath.Join(d, "down"), nil, 0o644)
+	s, err := Read(d)
+	if err != nil || s.Pid != 42 || s.State != status.Run || s.Want != 'u' || s.NormallyUp {
+		t.Errorf("Read = %+v, %v", s, err)
+	}
+}
