@@ -1,0 +1,263 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/runit-go/runit/core/status"
+)
+
+type runsvdirProc struct {
+	cmd    *exec.Cmd
+	stderr *fileBuf
+	done   chan struct{}
+}
+
+// fileBuf collects stderr in a file: supervisors that outlive runsvdir inherit it, and a
+// pipe would keep exec.Cmd.Wait from returning until they are gone.
+type fileBuf struct{ path string }
+
+func (f *fileBuf) String() string { return readFile(f.path) }
+
+// startRunsvdir starts our runsvdir on dir with our runsv first in PATH.
+func startRunsvdir(t *testing.T, dir string, args ...string) *runsvdirProc {
+	t.Helper()
+	return startRunsvdirArgs(t, dir, append(args, dir))
+}
+
+// startRunsvdirLog starts runsvdir DIR LOG.
+func startRunsvdirLog(t *testing.T, dir, log string) *runsvdirProc {
+	t.Helper()
+	return startRunsvdirArgs(t, dir, []string{dir, log})
+}
+
+func startRunsvdirArgs(t *testing.T, dir string, args []string) *runsvdirProc {
+	t.Helper()
+	bin := binDir(t, "runsvdir", "runsv")
+	errFile, err := os.CreateTemp("", "runsvdir-stderr-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { errFile.Close(); os.Remove(errFile.Name()) })
+	p := &runsvdirProc{stderr: &fileBuf{errFile.Name()}, done: make(chan struct{})}
+	p.cmd = exec.Command(filepath.Join(bin, "runsvdir"), args...)
+	p.cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"))
+	p.cmd.Stderr = errFile
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			p.cmd.Process.Signal(syscall.SIGHUP)
+			select {
+			case <-p.done:
+			case <-time.After(5 * time.Second):
+				p.cmd.Process.Kill()
+			}
+		}
+		// Whatever still runs (TERM leaves supervisors behind by design) is told to exit.
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			sendCtl(filepath.Join(dir, e.Name()), "dx")
+		}
+		waitFor(t, 10*time.Second, "every supervisor gone", func() bool {
+			for _, e := range entries {
+				if okAlive(filepath.Join(dir, e.Name())) {
+					return false
+				}
+			}
+			return true
+		})
+	})
+	return p
+}
+
+func (p *runsvdirProc) exitCode(t *testing.T) int {
+	waitFor(t, 10*time.Second, "runsvdir to exit", func() bool {
+		select {
+		case <-p.done:
+			return true
+		default:
+			return false
+		}
+	})
+	return p.cmd.ProcessState.ExitCode()
+}
+
+func running(t testing.TB, dir string) bool {
+	if !okAlive(dir) {
+		return false
+	}
+	r, err := status.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
+	return err == nil && r.State == status.Run && r.Pid != 0
+}
+
+var modes = []struct {
+	name string
+	args []string
+}{{"in-process", nil}, {"classic", []string{"-C"}}}
+
+func TestRunsvdirScan(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			root := t.TempDir()
+			scan := filepath.Join(root, "service")
+			os.Mkdir(scan, 0o755)
+			a := newService(t, scan, "a", "#!/bin/sh\nexec sleep 1000\n")
+			newService(t, root, "real-b", "#!/bin/sh\nexec sleep 1000\n")
+			os.Symlink(filepath.Join(root, "real-b"), filepath.Join(scan, "b"))
+			os.Symlink(filepath.Join(root, "real-b"), filepath.Join(scan, "b-again")) // same dir: one supervisor
+			hidden := newService(t, scan, ".hidden", "#!/bin/sh\nexec sleep 1000\n")
+			os.Symlink(filepath.Join(root, "nowhere"), filepath.Join(scan, "dangling"))
+			writeFile(t, filepath.Join(scan, "plainfile"), "", 0o644)
+			p := startRunsvdir(t, scan, m.args...)
+			waitFor(t, 10*time.Second, "a and b running", func() bool {
+				return running(t, a) && running(t, filepath.Join(root, "real-b"))
+			})
+			if okAlive(hidden) {
+				t.Errorf("a dot-entry was supervised")
+			}
+			waitFor(t, 10*time.Second, "the dangling symlink warning", func() bool {
+				return strings.Contains(p.stderr.String(), "runsvdir "+scan+": warning: unable to stat dangling: file does not exist")
+			})
+			// A new service is picked up.
+			c := newService(t, root, "c-real", "#!/bin/sh\nexec sleep 1000\n")
+			os.Symlink(c, filepath.Join(scan, "c"))
+			waitFor(t, 15*time.Second, "new service c running", func() bool { return running(t, c) })
+			// A removed service's supervisor is told to exit, and its service stops.
+			pid := readStatus(t, a).Pid
+			if err := os.Rename(a, filepath.Join(root, "a-moved")); err != nil {
+				t.Fatal(err)
+			}
+			moved := filepath.Join(root, "a-moved")
+			waitFor(t, 15*time.Second, "a's supervisor to exit", func() bool { return !okAlive(moved) })
+			if syscall.Kill(pid, 0) == nil {
+				waitFor(t, 5*time.Second, "a's process to end", func() bool { return syscall.Kill(pid, 0) != nil })
+			}
+			// HUP: every supervisor told to exit, runsvdir exits 111.
+			p.cmd.Process.Signal(syscall.SIGHUP)
+			if code := p.exitCode(t); code != 111 {
+				t.Errorf("exit code after HUP %d, want 111", code)
+			}
+			waitFor(t, 10*time.Second, "supervisors gone after HUP", func() bool {
+				return !okAlive(c) && !okAlive(filepath.Join(root, "real-b"))
+			})
+		})
+	}
+}
+
+// TestRunsvdirRestartsSupervisor: a supervisor that dies is started again.
+func TestRunsvdirRestartsSupervisor(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			scan := t.TempDir()
+			a := newService(t, scan, "a", "#!/bin/sh\nexec sleep 1000\n")
+			startRunsvdir(t, scan, m.args...)
+			waitFor(t, 10*time.Second, "a running", func() bool { return running(t, a) })
+			// Find a's supervisor: the parent of its service process.
+			sup := ppid(t, readStatus(t, a).Pid)
+			svcPid := readStatus(t, a).Pid
+			syscall.Kill(sup, syscall.SIGKILL)
+			syscall.Kill(svcPid, syscall.SIGKILL) // the orphan would hold nothing, but keep the machine clean
+			waitFor(t, 10*time.Second, "a's supervisor gone", func() bool { return !okAlive(a) })
+			waitFor(t, 15*time.Second, "a supervised again", func() bool {
+				return running(t, a) && readStatus(t, a).Pid != svcPid
+			})
+		})
+	}
+}
+
+// TestRunsvdirTerm: TERM ends runsvdir at once; supervisors go on (as with C runsvdir), so
+// that stage 3 can still stop services with sv.
+func TestRunsvdirTerm(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			scan := t.TempDir()
+			a := newService(t, scan, "a", "#!/bin/sh\nexec sleep 1000\n")
+			p := startRunsvdir(t, scan, m.args...)
+			waitFor(t, 10*time.Second, "a running", func() bool { return running(t, a) })
+			p.cmd.Process.Signal(syscall.SIGTERM)
+			if code := p.exitCode(t); code != 0 {
+				t.Errorf("exit code after TERM %d, want 0", code)
+			}
+			if !running(t, a) {
+				t.Fatalf("service stopped with runsvdir")
+			}
+			sendCtl(a, "x")
+			waitFor(t, 10*time.Second, "supervisor exits on x", func() bool { return !okAlive(a) })
+		})
+	}
+}
+
+// TestRunsvdirIsolation: in-process supervision, one broken service directory and one
+// crash-looping service do not disturb another service's supervision.
+func TestRunsvdirIsolation(t *testing.T) {
+	scan := t.TempDir()
+	good := newService(t, scan, "good", "#!/bin/sh\nexec sleep 1000\n")
+	newService(t, scan, "looping", "#!/bin/sh\nexit 1\n")
+	bad := newService(t, scan, "bad", "#!/bin/sh\nexec sleep 1000\n")
+	writeFile(t, filepath.Join(bad, "supervise", "control"), "", 0o600) // fatal for its supervisor
+	noRun := filepath.Join(scan, "norun")
+	os.Mkdir(noRun, 0o755)
+	p := startRunsvdir(t, scan)
+	waitFor(t, 10*time.Second, "good running", func() bool { return running(t, good) })
+	pid := readStatus(t, good).Pid
+	waitFor(t, 10*time.Second, "bad's fatal message", func() bool {
+		return strings.Contains(p.stderr.String(), "runsv bad: fatal: supervise/control exists but is not a fifo")
+	})
+	// The broken one is retried at every scan; through it all, good is undisturbed and
+	// still obeys control.
+	waitFor(t, 10*time.Second, "bad retried", func() bool {
+		return strings.Count(p.stderr.String(), "runsv bad: fatal") >= 2
+	})
+	if r := readStatus(t, good); r.Pid != pid || r.State != status.Run {
+		t.Fatalf("good was disturbed: %+v", r)
+	}
+	sendCtl(good, "d")
+	waitStat(t, good, "down\n")
+	sendCtl(good, "u")
+	waitStat(t, good, "run\n")
+}
+
+// TestRunsvdirLogTitle: runsvdir's log argument shows stderr in the process title.
+func TestRunsvdirLogTitle(t *testing.T) {
+	scan := t.TempDir()
+	newService(t, scan, "noisy", "#!/bin/sh\necho oops-from-service >&2\nexec sleep 1000\n")
+	p := startRunsvdirLog(t, scan, "log: "+strings.Repeat(".", 60))
+	cmdline := "/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/cmdline"
+	if _, err := os.Stat(cmdline); err != nil {
+		t.Skip("no /proc on this system")
+	}
+	waitFor(t, 10*time.Second, "the message in the process title", func() bool {
+		return strings.Contains(readFile(cmdline), "oops-from-service")
+	})
+}
+
+func TestRunsvdirUsage(t *testing.T) {
+	r := run(t, t.TempDir(), nil, ourBin(t, "runsvdir"))
+	if r.code != 1 || r.stderr != "usage: runsvdir [-P] dir\n\n" {
+		t.Errorf("got %d %q", r.code, r.stderr)
+	}
+}
+
+// ppid returns the parent pid of pid, from ps (portable enough for the test machines).
+func ppid(t *testing.T, pid int) int {
+	out, err := exec.Command("ps", "-o", "ppid=", "-p", strconv.Itoa(pid)).Output()
+	if err != nil {
+		t.Fatalf("ps: %v", err)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil {
+		t.Fatalf("ps output %q", out)
+	}
+	return n
+}
