@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Pack a gzip'd newc initramfs that boots runit as init:
+#   initramfs.sh OUT NAME=PATH...
+# NAME is one of runit runit-init runsvdir runsv sv svlogd chpst halt shutdown pause and
+# PATH the binary to install for it (ours, static; or Debian's C one, whose shared
+# libraries are copied in with it). /sbin/init is runit-init, which execs /sbin/runit.
+# The shell for the stage scripts and services is busybox-static. The stage scripts, the
+# services (a; b with a log/ service running svlogd; a "driver" that exercises the
+# system from inside) print lines starting "BOOT:" on the console for the host to read.
+# The driver's action comes from the kernel command line, bootmode=cad|init0|init6|shutdown-r|none.
+# Needs root (device nodes), cpio and gzip.
+set -euo pipefail
+out=$1; shift
+bb=${BUSYBOX:-}
+for c in /bin/busybox /usr/bin/busybox; do
+  [ -n "$bb" ] && break
+  if [ -x "$c" ] && file -L "$c" 2>/dev/null | grep -q 'statically linked'; then bb=$c; fi
+done
+[ -n "$bb" ] || { echo "initramfs.sh: a static busybox is needed (apt-get install busybox-static)" >&2; exit 1; }
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/runit,etc/service,dev,proc,sys,run,tmp,var/log,lib64,lib/x86_64-linux-gnu}
+cp "$bb" "$root/bin/busybox"
+for a in sh ash cat echo mount mkdir sleep ls ps kill grep sed awk cut tr uptime date true false \
+         test [ head tail mknod chmod rm touch readlink sync ln wc env tty stat; do
+  ln -s busybox "$root/bin/$a"
+done
+mknod -m 600 "$root/dev/console" c 5 1
+mknod -m 666 "$root/dev/null" c 1 3
+
+copylibs() { # the shared libraries a dynamic binary needs, where the loader looks
+  ldd "$1" 2>/dev/null | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | while read -r l; do
+    mkdir -p "$root$(dirname "$l")"
+    cp -L "$l" "$root$l"
+  done
+}
+install_bin() { # NAME PATH DEST
+  cp "$2" "$root$3"; chmod 755 "$root$3"
+  if ! file -L "$2" | grep -q 'statically linked'; then copylibs "$2"; fi
+}
+for kv in "$@"; do
+  n=${kv%%=*} p=${kv#*=}
+  case $n in
+    runit)      install_bin "$n" "$p" /sbin/runit ;;
+    runit-init) install_bin "$n" "$p" /sbin/runit-init; ln -s runit-init "$root/sbin/init" ;;
+    runsvdir|runsv|sv|svlogd|chpst) install_bin "$n" "$p" "/usr/bin/$n" ;;
+    halt) install_bin "$n" "$p" /sbin/halt; ln -s halt "$root/sbin/poweroff"; ln -s halt "$root/sbin/reboot" ;;
+    shutdown) install_bin "$n" "$p" /sbin/shutdown ;;
+    pause) install_bin "$n" "$p" /bin/pause ;;
+    *) echo "initramfs.sh: unknown binary name $n" >&2; exit 1 ;;
+  esac
+done
+
+script() { cat > "$root$1"; chmod 755 "$root$1"; }
+script /etc/runit/1 <<'S'
+#!/bin/sh
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mkdir -p /var/log/b
+echo "BOOT: stage1 uptime=$(cut -d' ' -f1 /proc/uptime) ctty=$(cut -d' ' -f7 /proc/$$/stat) stdin=$(readlink /proc/$$/fd/0)"
+S
+script /etc/runit/2 <<'S'
+#!/bin/sh
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+echo "BOOT: stage2 uptime=$(cut -d' ' -f1 /proc/uptime)"
+exec env - PATH=$PATH runsvdir -P /etc/service 'log: ..................................................'
+S
+script /etc/runit/3 <<'S'
+#!/bin/sh
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+echo "BOOT: stage3 start uptime=$(cut -d' ' -f1 /proc/uptime)"
+sv -w 10 force-stop /etc/service/* >/dev/null 2>&1
+sv exit /etc/service/* >/dev/null 2>&1
+echo "BOOT: stage3 done uptime=$(cut -d' ' -f1 /proc/uptime)"
+S
+script /etc/runit/ctrlaltdel <<'S'
+#!/bin/sh
+echo "BOOT: ctrlaltdel"
+exec /sbin/init 0
+S
+mkdir -p "$root"/etc/service/{a,b/log,driver}
+script /etc/service/a/run <<'S'
+#!/bin/sh
+echo "BOOT: svc-a started pid=$$"
+exec sleep 100000
+S
+script /etc/service/b/run <<'S'
+#!/bin/sh
+exec 2>&1
+echo "svc-b started pid=$$"
+exec sleep 100000
+S
+script /etc/service/b/log/run <<'S'
+#!/bin/sh
+exec svlogd -tt /var/log/b
+S
+script /etc/service/driver/run <<'S'
+#!/bin/sh
+# Exercises the system from inside, once per boot; each step bounded.
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+exec 2>&1
+[ -e /run/driver.done ] && exec sleep 100000
+touch /run/driver.done
+mode=$(sed -n 's/.*bootmode=\([a-z0-9-]*\).*/\1/p' /proc/cmdline)
+isrun() { [ "$(cat "/etc/service/$1/supervise/stat" 2>/dev/null)" = run ]; }
+n=0
+until isrun a && isrun b && isrun b/log; do
+  n=$((n+1)); [ $n -gt 600 ] && { echo "BOOT: FAIL services not up"; exec sleep 100000; }
+  sleep 0.05
+done
+echo "BOOT: all-up uptime=$(cut -d' ' -f1 /proc/uptime)"
+n=0
+until grep -q 'svc-b started' /var/log/b/current 2>/dev/null; do
+  n=$((n+1)); [ $n -gt 200 ] && { echo "BOOT: FAIL log not written"; break; }
+  sleep 0.05
+done
+[ $n -le 200 ] && echo "BOOT: log ok: $(head -n1 /var/log/b/current)"
+old=$(cat /etc/service/a/supervise/pid)
+kill -9 "$old"
+n=0
+while :; do
+  new=$(cat /etc/service/a/supervise/pid 2>/dev/null)
+  [ -n "$new" ] && [ "$new" != "$old" ] && isrun a && break
+  n=$((n+1)); [ $n -gt 200 ] && { echo "BOOT: FAIL a did not come back"; break; }
+  sleep 0.05
+done
+[ $n -le 200 ] && echo "BOOT: a came back old=$old new=$new"
+echo "BOOT: action $mode uptime=$(cut -d' ' -f1 /proc/uptime)"
+case $mode in
+  init0) /sbin/init 0 ;;
+  init6) /sbin/init 6 ;;
+  shutdown-r) /sbin/shutdown -r now "bye from the boot test" ;;
+esac
+exec sleep 100000
+S
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,351 @@
+package e2e
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The boot test: a real Linux kernel (Debian's linux-image-amd64, fetched by
+// ci/boot/kernel.sh) boots under QEMU (software emulation) with an initramfs made by
+// ci/boot/initramfs.sh whose /sbin/init is our runit-init, /sbin/runit our runit, and the
+// supervision tools ours where ./cmd/<tool> exists (Debian's C ones otherwise; the log
+// says which). The guest's driver service and the stage scripts print "BOOT:" lines on the
+// serial console, which the test reads with a deadline for every step.
+
+// bootTools are the programs the initramfs gets; the C column is Debian's binary used
+// when ours does not exist yet ("" = no C counterpart).
+var bootTools = []struct{ name, c string }{
+	{"runit", "/sbin/runit"},
+	{"runit-init", "/lib/runit/runit-init"},
+	{"runsvdir", "/usr/bin/runsvdir"},
+	{"runsv", "/usr/bin/runsv"},
+	{"sv", "/usr/bin/sv"},
+	{"svlogd", "/usr/bin/svlogd"},
+	{"chpst", "/usr/bin/chpst"},
+	{"halt", ""},
+	{"shutdown", ""},
+	{"pause", ""},
+}
+
+// bootNeeds skips (or, under CI, fails) when the host cannot run the boot test, naming the
+// Debian packages that provide what is missing.
+func bootNeeds(t *testing.T) {
+	t.Helper()
+	needRoot(t)
+	missing := []string{}
+	for _, n := range []struct{ bin, pkg string }{
+		{"qemu-system-x86_64", "qemu-system-x86"}, {"cpio", "cpio"}, {"apt-get", "apt"},
+		{"dpkg-deb", "dpkg"}, {"gzip", "gzip"}, {"file", "file"},
+	} {
+		if _, err := exec.LookPath(n.bin); err != nil {
+			missing = append(missing, n.bin+" ("+n.pkg+")")
+		}
+	}
+	if out, err := exec.Command("file", "-L", "/bin/busybox").Output(); err != nil ||
+		!strings.Contains(string(out), "statically linked") {
+		missing = append(missing, "static /bin/busybox (busybox-static)")
+	}
+	if len(missing) == 0 {
+		return
+	}
+	msg := "boot test needs " + strings.Join(missing, ", ")
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg + "; CI must install them (ci/deps.sh)")
+	}
+	t.Skip(msg + ": apt-get install qemu-system-x86 busybox-static cpio")
+}
+
+var (
+	kernelOnce sync.Once
+	kernelPath string
+	kernelErr  error
+)
+
+// bootKernel fetches (once, cached across runs) the kernel to boot.
+func bootKernel(t *testing.T) string {
+	t.Helper()
+	kernelOnce.Do(func() {
+		cmd := exec.Command(filepath.Join(repoRoot, "ci/boot/kernel.sh"))
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			kernelErr = fmt.Errorf("ci/boot/kernel.sh: %v\n%s", err, stderr.String())
+			return
+		}
+		kernelPath = strings.TrimSpace(string(out))
+	})
+	if kernelErr != nil {
+		t.Fatal(kernelErr)
+	}
+	return kernelPath
+}
+
+// bootBinaries builds our static, stripped tools into dir and returns NAME=PATH pairs for
+// initramfs.sh: ours where ./cmd/NAME exists, else C's when c is true and there is one.
+// It logs which are ours.
+func bootBinaries(t *testing.T, dir string, ours bool) []string {
+	t.Helper()
+	var pairs, oursList, cList []string
+	for _, tool := range bootTools {
+		_, err := os.Stat(filepath.Join(repoRoot, "cmd", tool.name))
+		if ours && err == nil {
+			out := filepath.Join(dir, tool.name)
+			cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./cmd/"+tool.name)
+			cmd.Dir = repoRoot
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOTOOLCHAIN=local", "GOOS=linux", "GOARCH=amd64")
+			if b, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("go build ./cmd/%s: %v\n%s", tool.name, err, b)
+			}
+			pairs = append(pairs, tool.name+"="+out)
+			oursList = append(oursList, tool.name)
+			continue
+		}
+		if tool.c == "" {
+			continue
+		}
+		pairs = append(pairs, tool.name+"="+cBin(t, filepath.Base(tool.c)))
+		cList = append(cList, tool.name)
+	}
+	t.Logf("initramfs tools: ours: %s; C runit's: %s", strings.Join(oursList, " "), strings.Join(cList, " "))
+	return pairs
+}
+
+func bootInitramfs(t *testing.T, out string, pairs []string) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(repoRoot, "ci/boot/initramfs.sh"), append([]string{out}, pairs...)...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ci/boot/initramfs.sh: %v\n%s", err, b)
+	}
+}
+
+// vm is one QEMU run whose serial console the test reads line by line.
+type vm struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	mon    string
+	lines  chan string
+	exited chan struct{}
+	mu     sync.Mutex
+	log    strings.Builder
+}
+
+func bootVM(t *testing.T, kernel, initrd, mode string) *vm {
+	t.Helper()
+	sockDir, err := os.MkdirTemp("", "rb") // short: unix socket paths are limited
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(sockDir) })
+	v := &vm{t: t, mon: filepath.Join(sockDir, "mon"), lines: make(chan string, 1024), exited: make(chan struct{})}
+	v.cmd = exec.Command(filepath.Join(repoRoot, "ci/boot/boot.sh"), kernel, initrd, v.mon, mode)
+	stdout, err := v.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.cmd.Stderr = v.cmd.Stdout
+	if err := v.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		r := bufio.NewReader(stdout)
+		for {
+			line, err := r.ReadString('\n')
+			if line != "" {
+				line = strings.TrimRight(strings.ReplaceAll(line, "\r", ""), "\n")
+				v.mu.Lock()
+				v.log.WriteString(line + "\n")
+				v.mu.Unlock()
+				v.lines <- line
+			}
+			if err != nil {
+				close(v.lines)
+				_ = v.cmd.Wait()
+				close(v.exited)
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-v.exited:
+		default:
+			_ = v.cmd.Process.Kill()
+			<-v.exited
+		}
+		if t.Failed() {
+			t.Logf("serial console of the %s boot:\n%s", mode, v.console())
+		}
+	})
+	return v
+}
+
+func (v *vm) console() string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.log.String()
+}
+
+// expect reads console lines until one contains want, failing on a "BOOT: FAIL" line,
+// on QEMU's exit and on the deadline. It returns the matching line.
+func (v *vm) expect(timeout time.Duration, want string) string {
+	v.t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		select {
+		case line, ok := <-v.lines:
+			if !ok {
+				v.t.Fatalf("QEMU exited before the console showed %q", want)
+			}
+			if strings.Contains(line, "BOOT: FAIL") {
+				v.t.Fatalf("guest reported: %s", line)
+			}
+			if strings.Contains(line, want) {
+				return line
+			}
+		case <-deadline.C:
+			v.t.Fatalf("timed out after %v waiting for %q on the console", timeout, want)
+		}
+	}
+}
+
+// waitExit waits for QEMU to end by itself (power-off, or reboot under -no-reboot).
+func (v *vm) waitExit(timeout time.Duration) {
+	v.t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		select {
+		case _, ok := <-v.lines:
+			if !ok {
+				<-v.exited
+				return
+			}
+		case <-deadline.C:
+			v.t.Fatalf("QEMU still running %v after the shutdown began", timeout)
+		}
+	}
+}
+
+// monitor sends one command to the QEMU monitor.
+func (v *vm) monitor(command string) {
+	v.t.Helper()
+	waitFor(v.t, 10*time.Second, "the QEMU monitor socket", func() bool {
+		_, err := os.Stat(v.mon)
+		return err == nil
+	})
+	c, err := net.DialTimeout("unix", v.mon, 5*time.Second)
+	if err != nil {
+		v.t.Fatalf("QEMU monitor: %v", err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, command+"\n"); err != nil {
+		v.t.Fatalf("QEMU monitor: %v", err)
+	}
+	// Read until the monitor echoes its prompt after our command, so the key has been
+	// injected before we go on.
+	buf := make([]byte, 4096)
+	var got strings.Builder
+	for strings.Count(got.String(), "(qemu)") < 2 {
+		n, err := c.Read(buf)
+		got.Write(buf[:n])
+		if err != nil {
+			v.t.Fatalf("QEMU monitor after %q: %v (got %q)", command, err, got.String())
+		}
+	}
+}
+
+var ctty = regexp.MustCompile(`ctty=(\d+)`)
+
+// bootUp checks the part every boot shares: stage 1 with the console as controlling
+// terminal, stage 2, the services up under runsvdir, svlogd writing b's log, a killed
+// service coming back. It returns once the driver is about to act.
+func (v *vm) bootUp(ours bool) {
+	v.t.Helper()
+	v.expect(60*time.Second, "- runit: enter stage: /etc/runit/1")
+	line := v.expect(30*time.Second, "BOOT: stage1")
+	if m := ctty.FindStringSubmatch(line); ours && (m == nil || m[1] == "0") {
+		v.t.Errorf("stage 1 has no controlling terminal: %s", line)
+	}
+	v.expect(30*time.Second, "- runit: leave stage: /etc/runit/1")
+	v.expect(30*time.Second, "- runit: enter stage: /etc/runit/2")
+	v.expect(30*time.Second, "BOOT: stage2")
+	v.expect(60*time.Second, "BOOT: all-up")
+	v.expect(30*time.Second, "BOOT: log ok")
+	v.expect(30*time.Second, "BOOT: a came back")
+	v.expect(30*time.Second, "BOOT: action")
+}
+
+// shutdownSeen checks stage 3 and the end the kernel reports.
+func (v *vm) shutdownSeen(last, kernelEnd string) {
+	v.t.Helper()
+	v.expect(60*time.Second, "- runit: leave stage: /etc/runit/2")
+	v.expect(30*time.Second, "- runit: enter stage: /etc/runit/3")
+	v.expect(30*time.Second, "BOOT: stage3 done")
+	v.expect(30*time.Second, "- runit: leave stage: /etc/runit/3")
+	v.expect(30*time.Second, "- runit: sending KILL signal to all processes...")
+	v.expect(30*time.Second, last)
+	v.expect(30*time.Second, kernelEnd)
+	v.waitExit(30 * time.Second)
+}
+
+func TestBootOurRunit(t *testing.T) {
+	bootNeeds(t)
+	kernel := bootKernel(t)
+	dir := t.TempDir()
+	initrd := filepath.Join(dir, "ours.img")
+	bootInitramfs(t, initrd, bootBinaries(t, dir, true))
+
+	t.Run("ctrl-alt-del", func(t *testing.T) {
+		v := bootVM(t, kernel, initrd, "cad")
+		v.bootUp(true)
+		v.monitor("sendkey ctrl-alt-delete")
+		v.expect(30*time.Second, "- runit: ctrl-alt-del request...")
+		v.expect(30*time.Second, "BOOT: ctrlaltdel")
+		v.shutdownSeen("- runit: power off...", "reboot: Power down")
+	})
+	t.Run("runit-init 0", func(t *testing.T) {
+		v := bootVM(t, kernel, initrd, "init0")
+		v.bootUp(true)
+		v.shutdownSeen("- runit: power off...", "reboot: Power down")
+	})
+	t.Run("runit-init 6", func(t *testing.T) {
+		v := bootVM(t, kernel, initrd, "init6")
+		v.bootUp(true)
+		v.shutdownSeen("- runit: system reboot.", "reboot: Restarting system")
+	})
+	t.Run("shutdown -r now", func(t *testing.T) {
+		if _, err := os.Stat(filepath.Join(repoRoot, "cmd/shutdown")); err != nil {
+			t.Skip("no cmd/shutdown")
+		}
+		v := bootVM(t, kernel, initrd, "shutdown-r")
+		v.bootUp(true)
+		v.expect(30*time.Second, "The system is going down for reboot NOW!")
+		v.shutdownSeen("- runit: system reboot.", "reboot: Restarting system")
+	})
+}
+
+// TestBootCRunit boots the same initramfs with Debian's C runit and tools: the reference
+// the benchmark compares with, and a check that the harness itself tells the truth.
+func TestBootCRunit(t *testing.T) {
+	bootNeeds(t)
+	kernel := bootKernel(t)
+	dir := t.TempDir()
+	initrd := filepath.Join(dir, "c.img")
+	bootInitramfs(t, initrd, bootBinaries(t, dir, false))
+	v := bootVM(t, kernel, initrd, "init0")
+	v.bootUp(false)
+	v.shutdownSeen("- runit: power off...", "reboot: Power down")
+}
