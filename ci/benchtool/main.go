@@ -1,0 +1,213 @@
+// Command benchtool measures the supervisors for `make bench`: restart latency after
+// kill -9, supervisor PSS per service, and bring-up time under runsvdir. It runs one
+// implementation at a time (PATH decides which runsv runsvdir starts); ci/bench/*.sh runs
+// it for C runit and for ours and prints the ratios.
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/runit-go/runit/core/status"
+)
+
+func main() {
+	if len(os.Args) < 3 {
+		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV | bringup RUNSVDIR N [args...]")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "restart":
+		err = restart(os.Args[2])
+	case "bringup":
+		n, _ := strconv.Atoi(os.Args[3])
+		err = bringup(os.Args[2], n, os.Args[4:])
+	default:
+		err = fmt.Errorf("unknown measurement %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchtool:", err)
+		os.Exit(1)
+	}
+}
+
+func readStatus(dir string) (status.Record, bool) {
+	b, err := os.ReadFile(filepath.Join(dir, "supervise", "status"))
+	if err != nil {
+		return status.Record{}, false
+	}
+	r, err := status.Decode(b)
+	return r, err == nil
+}
+
+func makeService(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "run"), []byte("#!/bin/sh\nexec sleep 100000\n"), 0o755)
+}
+
+func waitUntil(d time.Duration, cond func() bool) error {
+	end := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(end) {
+			return fmt.Errorf("timed out")
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+	return nil
+}
+
+// restart prints the median time from kill -9 of a service that ran over a second until
+// the new process is recorded in supervise/status.
+func restart(runsv string) error {
+	dir, _ := os.MkdirTemp("", "bench-restart-")
+	defer os.RemoveAll(dir)
+	if err := makeService(dir); err != nil {
+		return err
+	}
+	cmd := exec.Command(runsv, dir)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		os.WriteFile(filepath.Join(dir, "supervise", "control"), []byte("dx"), 0)
+		cmd.Wait()
+	}()
+	var samples []time.Duration
+	for i := 0; i < 15; i++ {
+		var r status.Record
+		if err := waitUntil(10*time.Second, func() bool {
+			var ok bool
+			r, ok = readStatus(dir)
+			return ok && r.State == status.Run && r.Pid != 0
+		}); err != nil {
+			return fmt.Errorf("service never ran")
+		}
+		// The service must have run for more than a second (runsv's throttle).
+		for time.Since(r.Time) < 1100*time.Millisecond {
+			time.Sleep(10 * time.Millisecond)
+		}
+		old := r.Pid
+		t0 := time.Now()
+		syscall.Kill(old, syscall.SIGKILL)
+		if err := waitUntil(10*time.Second, func() bool {
+			r, ok := readStatus(dir)
+			return ok && r.State == status.Run && r.Pid != 0 && r.Pid != old
+		}); err != nil {
+			return fmt.Errorf("no restart")
+		}
+		samples = append(samples, time.Since(t0))
+	}
+	sort.Slice(samples, func(i, j int) bool { return samples[i] < samples[j] })
+	fmt.Printf("%.3f\n", float64(samples[len(samples)/2].Microseconds())/1000)
+	return nil
+}
+
+// bringup starts runsvdir on n services, prints the seconds until all run and the
+// supervisors' PSS per service in kB, then stops everything.
+func bringup(runsvdir string, n int, args []string) error {
+	root, _ := os.MkdirTemp("", "bench-bringup-")
+	defer os.RemoveAll(root)
+	for i := 0; i < n; i++ {
+		if err := makeService(filepath.Join(root, fmt.Sprintf("s%03d", i))); err != nil {
+			return err
+		}
+	}
+	cmd := exec.Command(runsvdir, append(args, root)...)
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	all := func() bool {
+		for i := 0; i < n; i++ {
+			r, ok := readStatus(filepath.Join(root, fmt.Sprintf("s%03d", i)))
+			if !ok || r.State != status.Run || r.Pid == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	err := waitUntil(60*time.Second, all)
+	up := time.Since(t0)
+	var pss int
+	if err == nil {
+		time.Sleep(500 * time.Millisecond) // let the supervisors settle before measuring memory
+		pss = supervisorPSS(cmd.Process.Pid, filepath.Dir(runsvdir))
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	cmd.Wait()
+	waitUntil(30*time.Second, func() bool {
+		for i := 0; i < n; i++ {
+			if f, err := os.OpenFile(filepath.Join(root, fmt.Sprintf("s%03d", i), "supervise", "ok"), os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+				f.Close()
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("not all %d services came up", n)
+	}
+	fmt.Printf("%.3f %d\n", up.Seconds(), pss/n)
+	return nil
+}
+
+// supervisorPSS sums the PSS (kB) of runsvdir and every descendant that is a supervisor
+// (its executable is runsv or runsvdir), not the services.
+func supervisorPSS(root int, _ string) int {
+	children := map[int][]int{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(f) > 2 {
+			pp, _ := strconv.Atoi(f[1])
+			children[pp] = append(children[pp], pid)
+		}
+	}
+	total := 0
+	var walk func(int)
+	walk = func(pid int) {
+		exe, _ := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
+		base := filepath.Base(exe)
+		if base == "runsv" || base == "runsvdir" {
+			total += pss(pid)
+		}
+		for _, c := range children[pid] {
+			walk(c)
+		}
+	}
+	walk(root)
+	return total
+}
+
+func pss(pid int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/smaps_rollup")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "Pss:") {
+			f := strings.Fields(line)
+			n, _ := strconv.Atoi(f[1])
+			return n
+		}
+	}
+	return 0
+}
