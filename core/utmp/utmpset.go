@@ -1,0 +1,150 @@
+package utmp
+
+import (
+	"io"
+	"os"
+	"path"
+	"syscall"
+	"time"
+
+	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/platform"
+)
+
+// Files says where a system keeps its login records and in which layout. Wtmp is empty
+// where the system keeps no login log file (macOS logs through ASL).
+type Files struct {
+	Layout *Layout
+	Utmp   string
+	Wtmp   string
+}
+
+// SystemFiles returns the running system's files, from platform.
+func SystemFiles() Files {
+	name, u, w := platform.UtmpFiles()
+	return Files{Layout: Layouts[name], Utmp: u, Wtmp: w}
+}
+
+const utmpsetVersion = "$Id: cb399098f794012a7f5e6a3a7090b2d53b86c08c $"
+
+// Utmpset is runit's utmpset: `utmpset [-w] line` marks line's entry in the utmp file
+// dead and with -w appends a logout record to the wtmp file. It returns the exit code:
+// 1 for usage, 111 for any failure (including no entry for line), 0 otherwise.
+func Utmpset(argv []string, stderr io.Writer, f Files, now func() time.Time) int {
+	if len(argv) == 0 {
+		argv = []string{"utmpset"}
+	}
+	usage := func(pre string) int {
+		io.WriteString(stderr, pre+"usage: "+argv[0]+" [-w] line\n\n")
+		return 1
+	}
+	wtmp := false
+	i := 1
+	for ; i < len(argv); i++ {
+		w := argv[i]
+		if w == "--" {
+			i++
+			break
+		}
+		if len(w) < 2 || w[0] != '-' {
+			break
+		}
+		for _, c := range w[1:] {
+			switch c {
+			case 'w':
+				wtmp = true
+			case 'V':
+				return usage(utmpsetVersion + "\n")
+			default:
+				return usage(path.Base(argv[0]) + ": illegal option -- " + string(c) + "\n")
+			}
+		}
+	}
+	if i >= len(argv) {
+		return usage("")
+	}
+	line := argv[i]
+	fatal := func(msg string, err error) int {
+		io.WriteString(stderr, "utmpset: fatal: "+msg+": "+errstr.Text(err)+"\n")
+		return 111
+	}
+	if f.Layout == nil {
+		return fatal("unable to logout line "+line, platform.ErrNotSupported)
+	}
+	if wtmp && f.Wtmp == "" {
+		io.WriteString(stderr, "utmpset: fatal: -w: a wtmp file is not supported on this system\n")
+		return 111
+	}
+	t := now()
+	rec, err := logoutUtmp(f, line, t)
+	if err != nil {
+		if err == errNoEntry {
+			io.WriteString(stderr, "utmpset: warning: unable to logout line "+line+" in utmp: no such entry\n")
+			return 111
+		}
+		return fatal(err.(*opError).msg, err.(*opError).err)
+	}
+	if wtmp {
+		if err := appendWtmp(f, f.Layout.LogRecord(line, t, rec)); err != nil {
+			return fatal(err.(*opError).msg, err.(*opError).err)
+		}
+	}
+	return 0
+}
+
+type opError struct {
+	msg string
+	err error
+}
+
+func (e *opError) Error() string { return e.msg + ": " + e.err.Error() }
+
+var errNoEntry = &opError{"no such entry", syscall.ENOENT}
+
+// logoutUtmp rewrites, under an exclusive lock, the first live record for line in the
+// utmp file, and returns its old content.
+func logoutUtmp(f Files, line string, now time.Time) ([]byte, error) {
+	l := f.Layout
+	fh, err := os.OpenFile(f.Utmp, os.O_RDWR, 0)
+	if err != nil {
+		return nil, &opError{"unable to open " + f.Utmp, err}
+	}
+	defer fh.Close()
+	if err := platform.Lock(int(fh.Fd()), true); err != nil {
+		return nil, &opError{"unable to lock " + f.Utmp, err}
+	}
+	rec := make([]byte, l.Size)
+	for off := int64(0); ; off += int64(l.Size) {
+		if _, err := io.ReadFull(fh, rec); err != nil {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return nil, errNoEntry
+			}
+			return nil, &opError{"unable to read " + f.Utmp, err}
+		}
+		if !l.Matches(rec, line) {
+			continue
+		}
+		old := append([]byte(nil), rec...)
+		l.Logout(rec, now)
+		if _, err := fh.WriteAt(rec, off); err != nil {
+			return nil, &opError{"unable to write " + f.Utmp, err}
+		}
+		return old, nil
+	}
+}
+
+// appendWtmp appends one record to the wtmp file (created 0600 like C's), locked.
+func appendWtmp(f Files, rec []byte) error {
+	fh, err := os.OpenFile(f.Wtmp, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return &opError{"unable to open " + f.Wtmp, err}
+	}
+	defer fh.Close()
+	if err := platform.Lock(int(fh.Fd()), true); err != nil {
+		return &opError{"unable to lock " + f.Wtmp, err}
+	}
+	if _, err := fh.Write(rec); err != nil {
+		return &opError{"unable to write " + f.Wtmp, err}
+	}
+	return nil
+}

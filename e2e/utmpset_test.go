@@ -1,0 +1,184 @@
+package e2e
+
+import (
+	"encoding/binary"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// utmpsetRec builds one glibc utmp record (x86_64/arm64 layout, 384 bytes) by hand, from
+// the offsets of <bits/utmp.h>, independently of core/utmp.
+func utmpsetRec(typ, pid int, line, id, user, host string, sec, usec uint32) []byte {
+	b := make([]byte, 384)
+	le := binary.LittleEndian
+	le.PutUint16(b[0:], uint16(typ))
+	le.PutUint32(b[4:], uint32(pid))
+	copy(b[8:40], line)
+	copy(b[40:44], id)
+	copy(b[44:76], user)
+	copy(b[76:332], host)
+	le.PutUint16(b[332:], 1) // e_termination
+	le.PutUint16(b[334:], 2) // e_exit
+	le.PutUint32(b[336:], 42)
+	le.PutUint32(b[340:], sec)
+	le.PutUint32(b[344:], usec)
+	le.PutUint32(b[348:], 0x0100007f)
+	copy(b[364:], "reserved-bytes-kept!")
+	return b
+}
+
+// utmpsetInNamespace runs bin with args in a private mount namespace whose /run and
+// /var/log are fresh tmpfs holding copies of utmp and wtmp, so the tool works on its real
+// fixed paths (/var/run/utmp, /var/log/wtmp) without touching the machine's files. It
+// returns the exit code, stderr and the files afterwards. We chose this over a hidden
+// path option: the binary under test is exactly the one installed, paths included.
+func utmpsetInNamespace(t *testing.T, bin string, utmp, wtmp []byte, args ...string) (int, string, []byte, []byte) {
+	t.Helper()
+	d := t.TempDir()
+	writeFile(t, filepath.Join(d, "utmp"), string(utmp), 0o664)
+	if wtmp != nil {
+		writeFile(t, filepath.Join(d, "wtmp"), string(wtmp), 0o664)
+	}
+	script := `set -e
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /var/log
+cp "$D/utmp" /run/utmp
+[ ! -e "$D/wtmp" ] || cp "$D/wtmp" /var/log/wtmp
+set +e
+"$@" 2>"$D/stderr"
+echo $? > "$D/rc"
+cp /run/utmp "$D/utmp.out"
+[ ! -e /var/log/wtmp ] || cp /var/log/wtmp "$D/wtmp.out"
+`
+	cmd := exec.Command("unshare", append([]string{"-m", "--propagation", "private", "sh", "-c", script, "sh", bin}, args...)...)
+	cmd.Env = append(os.Environ(), "D="+d)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("no private mount namespace here (unshare -m: %v: %s): utmpset end-to-end test skipped", err, out)
+	}
+	code, err := strconv.Atoi(strings.TrimSpace(readFile(filepath.Join(d, "rc"))))
+	if err != nil {
+		t.Fatalf("no exit code from the namespace run: %v", err)
+	}
+	u, _ := os.ReadFile(filepath.Join(d, "utmp.out"))
+	w, _ := os.ReadFile(filepath.Join(d, "wtmp.out"))
+	return code, readFile(filepath.Join(d, "stderr")), u, w
+}
+
+// utmpsetMaskTime zeroes the seconds of every record (the one field that depends on
+// when the tool ran) after checking they are either the original or within [lo, hi].
+func utmpsetMaskTime(t *testing.T, b []byte, lo, hi int64, what string) []byte {
+	t.Helper()
+	b = append([]byte(nil), b...)
+	for off := 0; off+384 <= len(b); off += 384 {
+		s := int64(binary.LittleEndian.Uint32(b[off+340:]))
+		if s >= 1_000_000 && (s < lo || s > hi) {
+			t.Errorf("%s: record %d has time %d, not within the run [%d, %d]", what, off/384, s, lo, hi)
+		}
+		binary.LittleEndian.PutUint32(b[off+340:], 0)
+	}
+	return b
+}
+
+// TestUtmpsetGlibc runs C utmpset and ours on copies of the same utmp and wtmp and wants
+// the same bytes (time aside), the same messages and exit codes; then Debian's who
+// (coreutils) and last (util-linux) must show the logout in our files.
+func TestUtmpsetGlibc(t *testing.T) {
+	needRoot(t)
+	cbin := cBin(t, "utmpset")
+	ours := ourBin(t, "utmpset")
+	recs := func(rs ...[]byte) []byte {
+		return []byte(strings.Join(func() []string {
+			var s []string
+			for _, r := range rs {
+				s = append(s, string(r))
+			}
+			return s
+		}(), ""))
+	}
+	utmp := recs(
+		utmpsetRec(2, 0, "~", "~~", "reboot", "6.1.0", 900, 1),
+		utmpsetRec(8, 99, "pts/9", "ts/9", "", "", 950, 0), // an old dead entry for the same line
+		utmpsetRec(7, 123, "pts/9", "ts/9", "alice", "example.org", 1000, 5),
+		utmpsetRec(7, 124, "tty1", "1", "bob", "", 1001, 6),
+		utmpsetRec(7, 125, strings.Repeat("L", 31), "x", "carol", "", 1002, 7),
+		utmpsetRec(7, 126, strings.Repeat("M", 32), "y", "dave", "", 1003, 8),
+	)
+	wtmp := recs(utmpsetRec(2, 0, "~", "~~", "reboot", "6.1.0", 900, 1),
+		utmpsetRec(7, 123, "pts/9", "ts/9", "alice", "example.org", 1000, 5),
+		utmpsetRec(7, 124, "tty1", "1", "bob", "", 1001, 6))
+	for _, args := range [][]string{
+		{"-w", "pts/9"}, {"pts/9"}, {"-w", "tty1"}, {"-w", strings.Repeat("L", 31)},
+		{"-w", strings.Repeat("M", 32)}, {"-w", "nosuch"}, {"-w", "--", "tty1"}, {"tty1", "extra"},
+	} {
+		lo := time.Now().Unix()
+		cc, cerr, cu, cw := utmpsetInNamespace(t, cbin, utmp, wtmp, args...)
+		oc, oerr, ou, ow := utmpsetInNamespace(t, ours, utmp, wtmp, args...)
+		hi := time.Now().Unix()
+		name := strings.Join(args, " ")
+		if cc != oc || cerr != oerr {
+			t.Errorf("utmpset %s: C exit %d %q, ours exit %d %q", name, cc, cerr, oc, oerr)
+		}
+		if string(utmpsetMaskTime(t, cu, lo, hi, "C utmp")) != string(utmpsetMaskTime(t, ou, lo, hi, "our utmp")) {
+			t.Errorf("utmpset %s: utmp differs from C's", name)
+		}
+		if string(utmpsetMaskTime(t, cw, lo, hi, "C wtmp")) != string(utmpsetMaskTime(t, ow, lo, hi, "our wtmp")) {
+			t.Errorf("utmpset %s: wtmp differs from C's:\nC    %q\nours %q", name, cw[len(wtmp):], ow[len(wtmp):])
+		}
+	}
+	// A missing wtmp is created (mode 0600, as C does): both must succeed.
+	cc, _, _, cw := utmpsetInNamespace(t, cbin, utmp, nil, "-w", "tty1")
+	oc, _, _, ow := utmpsetInNamespace(t, ours, utmp, nil, "-w", "tty1")
+	if cc != 0 || oc != 0 || len(cw) != 384 || len(ow) != 384 {
+		t.Errorf("-w without wtmp: C exit %d (%d bytes), ours exit %d (%d bytes)", cc, len(cw), oc, len(ow))
+	}
+
+	// who and last on our result.
+	code, _, ou, ow := utmpsetInNamespace(t, ours, utmp, wtmp, "-w", "pts/9")
+	if code != 0 {
+		t.Fatalf("utmpset -w pts/9: exit %d", code)
+	}
+	d := t.TempDir()
+	before, after := filepath.Join(d, "utmp.before"), filepath.Join(d, "utmp.after")
+	writeFile(t, before, string(utmp), 0o644)
+	writeFile(t, after, string(ou), 0o644)
+	writeFile(t, filepath.Join(d, "wtmp"), string(ow), 0o644)
+	whoBefore := run(t, d, []string{"LC_ALL=C", "TZ=UTC"}, "who", before).stdout
+	whoAfter := run(t, d, []string{"LC_ALL=C", "TZ=UTC"}, "who", after).stdout
+	if !strings.Contains(whoBefore, "alice") || strings.Contains(whoAfter, "alice") || !strings.Contains(whoAfter, "bob") {
+		t.Errorf("who: before\n%s\nafter\n%s\nwant alice gone, bob still there", whoBefore, whoAfter)
+	}
+	// util-linux last counts a logout only once its second is in the past: poll.
+	var last, aliceLine string
+	waitFor(t, 5*time.Second, "last to show alice's logout", func() bool {
+		last = run(t, d, []string{"LC_ALL=C", "TZ=UTC"}, "last", "-f", filepath.Join(d, "wtmp")).stdout
+		aliceLine = ""
+		for _, l := range strings.Split(last, "\n") {
+			if strings.HasPrefix(l, "alice") {
+				aliceLine = l
+			}
+		}
+		return aliceLine != "" && !strings.Contains(aliceLine, "still") && !strings.Contains(aliceLine, "no logout") && strings.Contains(aliceLine, " - ")
+	})
+	if !strings.Contains(last, "bob") {
+		t.Errorf("last lost bob's login:\n%s", last)
+	}
+}
+
+// TestUtmpsetUsage compares the usage, -V and bad-option texts with C's (no root needed).
+func TestUtmpsetUsage(t *testing.T) {
+	cdir, odir := t.TempDir(), t.TempDir()
+	os.Symlink(cBin(t, "utmpset"), filepath.Join(cdir, "utmpset"))
+	os.Symlink(ourBin(t, "utmpset"), filepath.Join(odir, "utmpset"))
+	for _, args := range [][]string{{}, {"-l", "x"}, {"-V"}, {"-wV", "x"}, {"-"}} {
+		c := run(t, cdir, nil, "./utmpset", args...)
+		o := run(t, odir, nil, "./utmpset", args...)
+		if c != o {
+			t.Errorf("utmpset %q: C %+v, ours %+v", args, c, o)
+		}
+	}
+}

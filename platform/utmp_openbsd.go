@@ -1,0 +1,4 @@
+package platform
+
+// UtmpFiles: OpenBSD keeps the old utmp/wtmp (no utmpx, no ut_type).
+func UtmpFiles() (layout, utmp, wtmp string) { return "openbsd", "/var/run/utmp", "/var/log/wtmp" }
