@@ -366,7 +366,7 @@ func (p *svPair) settle(name string) {
 		if len(a) != 20 || len(b) != 20 {
 			return false
 		}
-		return string(a[16:]) == string(b[16:]) && (a[12] == 0) == (b[12] == 0) && a[19] != 2
+		return string(a[16:]) == string(b[16:]) && (string(a[12:16]) == "\x00\x00\x00\x00") == (string(b[12:16]) == "\x00\x00\x00\x00") && a[19] != 2
 	})
 }
 
@@ -462,8 +462,13 @@ func TestSvDiffLSB(t *testing.T) {
 			{"foo", []string{"-v", "d"}, 0},
 			{"foo", []string{"status"}, 3},
 			{"foo", []string{"start"}, 0},
-			{"foo", []string{"-w", "1", "restart"}, 0},
+			{"foo", []string{"-w", "5", "restart"}, 0},
 		} {
+			if len(c.args) > 0 && strings.HasSuffix(c.args[len(c.args)-1], "restart") {
+				// Out of runsv's one-second throttle and of C sv's same-second race.
+				p.c.waitAge("foo", 2)
+				p.o.waitAge("foo", 2)
+			}
 			if r := same(c.name, c.args...); r.code != c.code {
 				t.Errorf("%s %q: exit %d, want %d", c.name, c.args, r.code, c.code)
 			}
@@ -479,22 +484,40 @@ func TestSvDiffLSB(t *testing.T) {
 }
 
 // TestSvCheckWaitsForRequestedState checks runit 2.3's check: it waits for the wanted
-// state rather than accepting any down service.
+// state. C sv 2.1.2 accepts a running service told to go down as soon as ./check passes;
+// ours waits for it to be down.
 func TestSvCheckWaitsForRequestedState(t *testing.T) {
 	forEachSupervisor(t, func(t *testing.T, runsv string) {
 		tr := newSvTree(t, runsv)
 		sv := ourBin(t, "sv")
-		// ./run fails until a file appears: the service is wanted up but down.
-		tr.service("late", "#!/bin/sh\ntest -e ready || exit 1\nexec sleep 1000\n", nil)
+		tr.service("slow", svRunStubborn, nil)
+		tr.start("slow")
+		tr.waitUp("slow")
+		if r := tr.sv(sv, nil, "down", "slow"); r.code != 0 {
+			t.Fatalf("sv down: %+v", r)
+		}
+		r := tr.sv(sv, nil, "-w", "1", "check", "slow")
+		if r.code != 1 || !strings.HasPrefix(r.stdout, "timeout: run: slow: ") {
+			t.Errorf("check on a running service wanted down: %q exit %d, want a timeout", r.stdout, r.code)
+		}
+		if c := tr.sv(cBin(t, "sv"), nil, "-w", "1", "check", "slow"); c.code != 0 {
+			t.Logf("C sv check (2.1.2 accepts any running service whose ./check passes): %q exit %d", c.stdout, c.code)
+		}
+		tr.sv(sv, nil, "kill", "slow")
+		r = tr.sv(sv, nil, "-w", "5", "check", "slow")
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "ok: down: slow: ") {
+			t.Errorf("check once it is down: %q exit %d", r.stdout, r.code)
+		}
+		// Wanted up: check waits until ./check passes.
+		tr.service("late", svRunSleep, map[string]string{"check": "#!/bin/sh\ntest -e ready\n"})
 		tr.start("late")
-		r := tr.sv(sv, nil, "-w", "1", "check", "late")
-		if r.code != 1 || !strings.HasPrefix(r.stdout, "timeout: ") {
-			t.Errorf("check on a wanted-up, failing service: %q exit %d, want a timeout", r.stdout, r.code)
+		tr.waitUp("late")
+		if r := tr.sv(sv, nil, "-w", "1", "check", "late"); r.code != 1 || !strings.HasPrefix(r.stdout, "timeout: run: late: ") {
+			t.Errorf("check with failing ./check: %q exit %d, want a timeout", r.stdout, r.code)
 		}
 		writeFile(t, filepath.Join(tr.root, "late/ready"), "", 0o644)
-		r = tr.sv(sv, nil, "-w", "5", "check", "late")
-		if r.code != 0 || !strings.HasPrefix(r.stdout, "ok: run: late: ") {
-			t.Errorf("check once it runs: %q exit %d", r.stdout, r.code)
+		if r := tr.sv(sv, nil, "-w", "5", "check", "late"); r.code != 0 || !strings.HasPrefix(r.stdout, "ok: run: late: ") {
+			t.Errorf("check with passing ./check: %q exit %d", r.stdout, r.code)
 		}
 	})
 }
