@@ -1,0 +1,385 @@
+package e2e
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// runit as process 1 without a VM: `unshare --pid --fork --mount-proc` makes a new PID
+// namespace (and a private mount namespace) in which runit is process 1. runit's paths
+// are fixed (/etc/runit/1 ..., /dev/console) and we keep them so: inside the private
+// mount namespace a temporary directory is bind-mounted over /etc/runit and a FIFO over
+// /dev/console, from which the test reads runit's messages. No test-only knob in runit.
+// CAP_SYS_BOOT is dropped from the bounding set, as Docker does, so reboot(2) fails with
+// EPERM and runit takes its container path: exit with stage 3's status.
+
+type pid1 struct {
+	t       *testing.T
+	cmd     *exec.Cmd
+	lines   chan string
+	mu      sync.Mutex
+	log     strings.Builder
+	exited  chan struct{}
+	etc     string
+	console *os.File
+}
+
+// pid1Needs skips when the host cannot make namespaces for the test.
+func pid1Needs(t *testing.T) {
+	t.Helper()
+	needRoot(t)
+	for _, b := range []string{"unshare", "setpriv", "mount"} {
+		if _, err := exec.LookPath(b); err != nil {
+			t.Skipf("needs %s (util-linux, mount)", b)
+		}
+	}
+	if fi, err := os.Stat("/etc/runit"); err != nil || !fi.IsDir() {
+		t.Skip("needs a directory /etc/runit to bind-mount the test's stage scripts over (apt-get install runit)")
+	}
+	if _, err := os.Stat("/dev/console"); err != nil {
+		t.Skip("needs /dev/console to bind-mount the test's console FIFO over")
+	}
+}
+
+// startPID1 runs runitBin as process 1 of a new PID namespace with the stage scripts in
+// scripts (name -> content; "" entries are skipped). extraEnv is passed to runit and so to
+// the stages. When tmpRun is set, /run is a fresh tmpfs (C runit's Debian paths live there).
+func startPID1(t *testing.T, runitBin string, scripts map[string]string, extraEnv []string, tmpRun bool) *pid1 {
+	t.Helper()
+	dir := t.TempDir()
+	etc := filepath.Join(dir, "etc-runit")
+	if err := os.Mkdir(etc, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range scripts {
+		writeFile(t, filepath.Join(etc, name), body, 0o755)
+	}
+	fifo := filepath.Join(dir, "console")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Read and write, so the FIFO never reports EOF and runit's non-blocking write open
+	// always finds a reader.
+	console, err := os.OpenFile(fifo, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &pid1{t: t, lines: make(chan string, 1024), exited: make(chan struct{}), etc: etc, console: console}
+	setup := `set -e; mount --bind "$1" /etc/runit; mount --bind "$2" /dev/console; `
+	if tmpRun {
+		setup += `mount -t tmpfs tmpfs /run; `
+	}
+	setup += `exec setpriv --bounding-set -sys_boot "$3"`
+	p.cmd = exec.Command("unshare", "--pid", "--fork", "--mount-proc", "--propagation", "private",
+		"sh", "-c", setup, "sh", etc, fifo, runitBin)
+	p.cmd.Env = append(os.Environ(), extraEnv...)
+	p.cmd.Stdout, p.cmd.Stderr = console, console
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		r := bufio.NewReader(console)
+		for {
+			line, err := r.ReadString('\n')
+			if line != "" {
+				line = strings.TrimRight(line, "\n")
+				p.mu.Lock()
+				p.log.WriteString(line + "\n")
+				p.mu.Unlock()
+				p.lines <- line
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() { _ = p.cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() {
+		select {
+		case <-p.exited:
+		default:
+			_ = p.cmd.Process.Kill()
+			if pid := p.runitPid(); pid > 0 {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+			<-p.exited
+		}
+		console.Close()
+		if t.Failed() {
+			t.Logf("console of process 1:\n%s", p.transcript())
+		}
+	})
+	return p
+}
+
+func (p *pid1) transcript() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.log.String()
+}
+
+// runitPid is the host pid of the namespace's process 1: unshare's only child.
+func (p *pid1) runitPid() int {
+	u := p.cmd.Process.Pid
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(u) + "/task/" + strconv.Itoa(u) + "/children")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(f[0])
+	return n
+}
+
+// signal sends sig to the namespace's process 1 from outside, as a container runtime does.
+func (p *pid1) signal(sig syscall.Signal) {
+	p.t.Helper()
+	var pid int
+	waitFor(p.t, 10*time.Second, "runit's pid", func() bool { pid = p.runitPid(); return pid > 0 })
+	if err := syscall.Kill(pid, sig); err != nil {
+		p.t.Fatalf("kill %d %v: %v", pid, sig, err)
+	}
+}
+
+func (p *pid1) expect(timeout time.Duration, want string) {
+	p.t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		select {
+		case line := <-p.lines:
+			if strings.Contains(line, want) {
+				return
+			}
+		case <-p.exited:
+			// Drain what was printed before the exit.
+			for {
+				select {
+				case line := <-p.lines:
+					if strings.Contains(line, want) {
+						return
+					}
+				case <-time.After(500 * time.Millisecond):
+					p.t.Fatalf("process 1 exited before printing %q", want)
+				}
+			}
+		case <-deadline.C:
+			p.t.Fatalf("timed out after %v waiting for %q", timeout, want)
+		}
+	}
+}
+
+// exitCode waits for the namespace to end and returns unshare's exit status, which is
+// process 1's.
+func (p *pid1) exitCode(timeout time.Duration) int {
+	p.t.Helper()
+	select {
+	case <-p.exited:
+	case <-time.After(timeout):
+		p.t.Fatalf("process 1 did not exit within %v", timeout)
+	}
+	return p.cmd.ProcessState.ExitCode()
+}
+
+const stage1OK = "#!/bin/sh\necho S1-ran\n"
+
+// stage2Orphans makes orphans that process 1 inherits and must reap, then waits (bounded)
+// until none of them is left, not even as a zombie, and prints S2-reaped.
+const stage2Orphans = `#!/bin/sh
+: > /etc/runit/orphans
+for i in 1 2 3 4 5; do sh -c 'sleep 0.2 & echo $! >> /etc/runit/orphans'; done
+n=0
+while :; do
+  left=0
+  for p in $(cat /etc/runit/orphans); do [ -e /proc/$p ] && left=1; done
+  [ $left = 0 ] && break
+  n=$((n+1)); [ $n -gt 100 ] && { echo S2-zombies-left; ls -l /proc/*/stat >/dev/null; break; }
+  sleep 0.1
+done
+[ $left = 0 ] && echo S2-reaped
+exec sleep 1000
+`
+
+func TestRunitPID1SIGTERMContainerStop(t *testing.T) {
+	pid1Needs(t)
+	p := startPID1(t, ourBin(t, "runit"), map[string]string{
+		"1": stage1OK,
+		"2": stage2Orphans,
+		"3": "#!/bin/sh\necho S3-ran\nexit 7\n",
+	}, nil, false)
+	p.expect(20*time.Second, "- runit: enter stage: /etc/runit/1")
+	p.expect(10*time.Second, "S1-ran")
+	p.expect(10*time.Second, "- runit: enter stage: /etc/runit/2")
+	p.expect(20*time.Second, "S2-reaped")
+	p.signal(syscall.SIGTERM)
+	p.expect(10*time.Second, "- runit: leave stage: /etc/runit/2")
+	p.expect(10*time.Second, "- runit: enter stage: /etc/runit/3")
+	p.expect(10*time.Second, "S3-ran")
+	p.expect(10*time.Second, "- runit: sending KILL signal to all processes...")
+	p.expect(10*time.Second, "- runit: warning: unable to halt: permission denied")
+	if code := p.exitCode(20 * time.Second); code != 7 {
+		t.Errorf("process 1 exited %d, want 7 (stage 3's exit code)", code)
+	}
+}
+
+func TestRunitPID1RunitInit0(t *testing.T) {
+	pid1Needs(t)
+	p := startPID1(t, ourBin(t, "runit"), map[string]string{
+		"1": stage1OK,
+		"2": "#!/bin/sh\necho S2-ran\n\"$RUNIT_INIT\" 0\nexec sleep 1000\n",
+		"3": "#!/bin/sh\necho S3-ran\n",
+	}, []string{"RUNIT_INIT=" + ourBin(t, "runit-init")}, false)
+	p.expect(20*time.Second, "S2-ran")
+	p.expect(10*time.Second, "- runit: leave stage: /etc/runit/2")
+	p.expect(10*time.Second, "S3-ran")
+	p.expect(10*time.Second, "- runit: power off...")
+	p.expect(10*time.Second, "- runit: system halt.")
+	if code := p.exitCode(20 * time.Second); code != 0 {
+		t.Errorf("process 1 exited %d, want 0", code)
+	}
+	fi, err := os.Stat(filepath.Join(p.etc, "stopit"))
+	if err != nil || fi.Mode().Perm() != 0 {
+		t.Errorf("stopit after the shutdown: %v %v, want mode 0 (runit takes the x bit away)", fi, err)
+	}
+}
+
+func TestRunitPID1CtrlAltDelAndPowerFail(t *testing.T) {
+	pid1Needs(t)
+	for _, c := range []struct {
+		name, script, msg string
+		sig               syscall.Signal
+	}{
+		{"ctrlaltdel", "ctrlaltdel", "- runit: ctrl-alt-del request...", syscall.SIGINT},
+		{"pwrfail", "pwrfail", "- runit: power fail request...", syscall.SIGPWR},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := startPID1(t, ourBin(t, "runit"), map[string]string{
+				"1": stage1OK,
+				"2": "#!/bin/sh\necho S2-ran\nexec sleep 1000\n",
+				"3": "#!/bin/sh\necho S3-ran\n",
+				// The usual flag script: create stopit u+x, then runit acts as on SIGCONT.
+				c.script: "#!/bin/sh\necho FLAG-ran\n: > /etc/runit/stopit\nchmod 100 /etc/runit/stopit\n",
+			}, nil, false)
+			p.expect(20*time.Second, "S2-ran")
+			p.signal(c.sig)
+			p.expect(10*time.Second, c.msg)
+			p.expect(10*time.Second, "FLAG-ran")
+			p.expect(10*time.Second, "- runit: leave stage: /etc/runit/2")
+			p.expect(10*time.Second, "S3-ran")
+			if code := p.exitCode(20 * time.Second); code != 0 {
+				t.Errorf("process 1 exited %d, want 0", code)
+			}
+		})
+	}
+}
+
+// A SIGCONT without stopit does nothing; signals outside stage 2 are refused with
+// runit's warning; stage 1 exiting 100 skips stage 2.
+func TestRunitPID1SignalsOutsideStage2AndSkip(t *testing.T) {
+	pid1Needs(t)
+	p := startPID1(t, ourBin(t, "runit"), map[string]string{
+		"1": "#!/bin/sh\necho S1-wait\nn=0\nuntil [ -e /etc/runit/go ]; do n=$((n+1)); [ $n -gt 400 ] && break; sleep 0.05; done\nexit 100\n",
+		"2": "#!/bin/sh\necho S2-MUST-NOT-RUN\n",
+		"3": "#!/bin/sh\necho S3-ran\n",
+	}, nil, false)
+	p.expect(20*time.Second, "S1-wait")
+	p.signal(syscall.SIGCONT)
+	p.expect(10*time.Second, "- runit: warning: signals only work in stage 2.")
+	writeFile(t, filepath.Join(p.etc, "go"), "", 0o644)
+	p.expect(10*time.Second, "- runit: warning: child failed: /etc/runit/1")
+	p.expect(10*time.Second, "- runit: leave stage: /etc/runit/1")
+	p.expect(10*time.Second, "- runit: warning: skipping stage 2...")
+	p.expect(10*time.Second, "- runit: enter stage: /etc/runit/3")
+	p.expect(10*time.Second, "S3-ran")
+	p.exitCode(20 * time.Second)
+	if strings.Contains(p.transcript(), "S2-MUST-NOT-RUN") {
+		t.Errorf("stage 2 ran although stage 1 exited 100")
+	}
+}
+
+// runit 2.3: a stage 2 killed by a signal is restarted (2.1.2 went to stage 3 instead).
+func TestRunitPID1Stage2CrashRestarts(t *testing.T) {
+	pid1Needs(t)
+	p := startPID1(t, ourBin(t, "runit"), map[string]string{
+		"1": stage1OK,
+		"2": "#!/bin/sh\nif [ ! -e /etc/runit/crashed ]; then : > /etc/runit/crashed; kill -9 $$; fi\necho S2-again\n\"$RUNIT_INIT\" 0\nexec sleep 1000\n",
+		"3": "#!/bin/sh\necho S3-ran\n",
+	}, []string{"RUNIT_INIT=" + ourBin(t, "runit-init")}, false)
+	p.expect(20*time.Second, "- runit: warning: child crashed: /etc/runit/2")
+	p.expect(10*time.Second, "- runit: warning: killing all processes in stage 2...")
+	p.expect(10*time.Second, "- runit: warning: restarting.")
+	p.expect(10*time.Second, "S2-again")
+	p.expect(10*time.Second, "S3-ran")
+	p.exitCode(20 * time.Second)
+}
+
+// A missing stage is reported and counted as done, as C runit does (its child exits 0).
+func TestRunitPID1MissingStage(t *testing.T) {
+	pid1Needs(t)
+	p := startPID1(t, ourBin(t, "runit"), map[string]string{
+		"2": "#!/bin/sh\necho S2-ran\nexit 0\n",
+		"3": "#!/bin/sh\necho S3-ran\nexit 3\n",
+	}, nil, false)
+	p.expect(20*time.Second, "- runit: fatal: unable to start child: /etc/runit/1: file does not exist")
+	p.expect(10*time.Second, "- runit: leave stage: /etc/runit/1")
+	p.expect(10*time.Second, "S2-ran")
+	p.expect(10*time.Second, "- runit: leave stage: /etc/runit/2")
+	p.expect(10*time.Second, "S3-ran")
+	if code := p.exitCode(20 * time.Second); code != 3 {
+		t.Errorf("process 1 exited %d, want 3", code)
+	}
+}
+
+// Differential: the same stages under Debian's C runit and ours print the same runit
+// messages, up to the halt (C runit then waits forever; the test kills it).
+func TestRunitPID1DifferentialWithC(t *testing.T) {
+	pid1Needs(t)
+	cRunit := cBin(t, "runit")
+	cInit := cBin(t, "runit-init")
+	scripts := map[string]string{
+		"1": "#!/bin/sh\nexit 1\n",
+		"2": "#!/bin/sh\n\"$RUNIT_INIT\" 0\nexec sleep 1000\n",
+		"3": "#!/bin/sh\nexit 0\n",
+	}
+	runitLines := func(bin, init string) []string {
+		p := startPID1(t, bin, scripts, []string{"RUNIT_INIT=" + init}, true)
+		p.expect(30*time.Second, "- runit: system halt.")
+		var out []string
+		for _, l := range strings.Split(p.transcript(), "\n") {
+			if strings.HasPrefix(l, "- runit:") {
+				out = append(out, l)
+			}
+			if l == "- runit: system halt." {
+				break
+			}
+		}
+		return out
+	}
+	c := runitLines(cRunit, cInit)
+	ours := runitLines(ourBin(t, "runit"), ourBin(t, "runit-init"))
+	if strings.Join(c, "\n") != strings.Join(ours, "\n") {
+		t.Errorf("runit messages differ\nC:\n%s\nours:\n%s", strings.Join(c, "\n"), strings.Join(ours, "\n"))
+	}
+}
+
+func TestRunitNotPID1(t *testing.T) {
+	ours := run(t, "", nil, ourBin(t, "runit"))
+	want := "- runit: fatal: must be run as process no 1.\n"
+	if ours.code != 111 || ours.stderr != want {
+		t.Errorf("ours: exit %d stderr %q, want 111 %q", ours.code, ours.stderr, want)
+	}
+	c := run(t, "", nil, cBin(t, "runit"))
+	if c.code != ours.code || c.stderr != ours.stderr || c.stdout != ours.stdout {
+		t.Errorf("C: %+v, ours: %+v", c, ours)
+	}
+}
