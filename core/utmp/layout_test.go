@@ -1,0 +1,155 @@
+package utmp
+
+import (
+	"bytes"
+	"encoding/binary"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+var (
+	sample = Entry{Type: 7, Pid: 4242, Line: "pts/3", ID: "ts/3", User: "alice",
+		Host: "host.example", Sec: 1_700_000_000, Usec: 123456}
+	logoutAt = time.Unix(4_102_444_800, 654_321_000) // 2100-01-01: past 2038 on purpose
+)
+
+// golden compares got with testdata/golden/name, or writes it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	p := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(p, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run go test -update once to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file:\n got  %x\n want %x", name, got, want)
+	}
+}
+
+// TestGolden pins every layout's record, its logout edit and its log record.
+func TestGolden(t *testing.T) {
+	for name, l := range Layouts {
+		t.Run(name, func(t *testing.T) {
+			e := sample
+			if l.UserType != 0 {
+				e.Type = l.UserType
+			}
+			rec := l.Encode(e)
+			if len(rec) != l.Size {
+				t.Fatalf("record is %d bytes, want %d", len(rec), l.Size)
+			}
+			golden(t, name+".rec", rec)
+			if !l.Matches(rec, "pts/3") || l.Matches(rec, "pts/30") || l.Matches(rec, "pts/") {
+				t.Errorf("Matches is wrong for the sample record")
+			}
+			out := append([]byte(nil), rec...)
+			l.Logout(out, logoutAt)
+			golden(t, name+".logout", out)
+			if l.Matches(out, "pts/3") {
+				t.Errorf("a logged-out record still matches its line")
+			}
+			golden(t, name+".log", l.LogRecord("pts/3", logoutAt, rec))
+		})
+	}
+}
+
+// TestRoundTrip: Decode(Encode(e)) is e, with each field's size respected.
+func TestRoundTrip(t *testing.T) {
+	for name, l := range Layouts {
+		e := sample
+		e.Type = l.UserType
+		if l.Pid.Size == 0 {
+			e.Pid = 0
+		}
+		if l.ID.Size == 0 {
+			e.ID = ""
+		}
+		if l.Usec.Size == 0 && !l.Micro {
+			e.Usec = 0
+		}
+		if got := l.Decode(l.Encode(e)); got != e {
+			t.Errorf("%s: round trip %+v, want %+v", name, got, e)
+		}
+		long := Entry{Line: strings.Repeat("x", 300), User: strings.Repeat("u", 300)}
+		got := l.Decode(l.Encode(long))
+		if len(got.Line) != l.Line.Size || len(got.User) != l.User.Size {
+			t.Errorf("%s: long strings not truncated to the fields: %d %d", name, len(got.Line), len(got.User))
+		}
+	}
+}
+
+// TestGlibcByHand checks the glibc layout against a record packed by hand from the
+// offsets of glibc's <bits/utmp.h> on x86_64 (ut_type, pad, ut_pid, ut_line[32],
+// ut_id[4], ut_user[32], ut_host[256], ut_exit, ut_session, ut_tv{int32,int32},
+// ut_addr_v6[4], reserved[20]), and the logout against what C utmpset was seen to do.
+func TestGlibcByHand(t *testing.T) {
+	b := make([]byte, 384)
+	le := binary.LittleEndian
+	le.PutUint16(b[0:], 7)
+	le.PutUint32(b[4:], 4242)
+	copy(b[8:], "pts/3")
+	copy(b[40:], "ts/3")
+	copy(b[44:], "alice")
+	copy(b[76:], "host.example")
+	le.PutUint32(b[340:], 1_700_000_000)
+	le.PutUint32(b[344:], 123456)
+	if got := Glibc.Encode(sample); !bytes.Equal(got, b) {
+		t.Fatalf("glibc encoding differs from the hand-packed record:\n got  %x\n want %x", got, b)
+	}
+	Glibc.Logout(b, time.Unix(1_800_000_000, 5))
+	want := make([]byte, 384)
+	le.PutUint16(want[0:], 8) // DEAD_PROCESS; pid, line, id and usec stay
+	le.PutUint32(want[4:], 4242)
+	copy(want[8:], "pts/3")
+	copy(want[40:], "ts/3")
+	le.PutUint32(want[340:], 1_800_000_000)
+	le.PutUint32(want[344:], 123456)
+	if !bytes.Equal(b, want) {
+		t.Errorf("glibc logout:\n got  %x\n want %x", b, want)
+	}
+	log := Glibc.LogRecord(strings.Repeat("L", 40), time.Unix(1_800_000_000, 0), nil)
+	if len(log) != 384 || string(log[8:40]) != strings.Repeat("L", 31)+"\x00" || le.Uint16(log) != 8 {
+		t.Errorf("glibc log record: %q", log)
+	}
+}
+
+// TestFreeBSDLog checks utx.log framing: big-endian length, record without trailing zeros.
+func TestFreeBSDLog(t *testing.T) {
+	rec := FreeBSD.Encode(Entry{Type: 4, Pid: 77, ID: "abcdefgh", Line: "pts/1", User: "u"})
+	log := FreeBSD.LogRecord("pts/1", time.Unix(10, 500), rec)
+	n := int(binary.BigEndian.Uint16(log))
+	if n != len(log)-2 || log[len(log)-1] == 0 {
+		t.Fatalf("framing: length %d for %d bytes, last byte %d", n, len(log)-2, log[len(log)-1])
+	}
+	full := make([]byte, FreeBSD.Size)
+	copy(full, log[2:])
+	e := FreeBSD.Decode(full)
+	if e.Type != 7 || e.Line != "pts/1" || e.ID != "abcdefgh" || e.Pid != 77 || e.Sec != 10 || e.User != "" {
+		t.Errorf("decoded log record %+v", e)
+	}
+}
+
+// TestMatchesFullLine: a line filling the whole field never matches (as in C).
+func TestMatchesFullLine(t *testing.T) {
+	full := strings.Repeat("M", 32)
+	rec := Glibc.Encode(Entry{Type: 7, Line: full, User: "dave"})
+	if Glibc.Matches(rec, full) {
+		t.Error("a 32-byte line matched; C utmpset never matches it")
+	}
+	rec = Glibc.Encode(Entry{Type: 7, Line: full[:31], User: "dave"})
+	if !Glibc.Matches(rec, full[:31]) {
+		t.Error("a 31-byte line did not match")
+	}
+}
