@@ -1,0 +1,639 @@
+package e2e
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func gluePath(p string) string { return filepath.Join(repoRoot, p) }
+
+// glueShellScripts are the shell scripts of the glue, each checked with sh -n and, when
+// installed, shellcheck. rc.d scripts set variables that rc.subr reads (SC2034), source
+// rc.subr (SC1091) and use what it sets (SC2154): those checks are off for them.
+var glueShellScripts = []struct{ path, shell string }{
+	{"pkg/freebsd/files/runsvdir.in", "sh"},
+	{"pkg/openbsd/runsvdir", "ksh"},
+	{"pkg/debian/postinst", "sh"},
+	{"pkg/debian/postrm", "sh"},
+	{"etc/runit/1", "sh"},
+	{"etc/runit/2", "sh"},
+	{"etc/runit/3", "sh"},
+	{"etc/runit/ctrlaltdel", "sh"},
+	{"etc/sv/getty-tty1/run", "sh"},
+	{"etc/sv/getty-tty1/finish", "sh"},
+	{"etc/sv/sulogin/run", "sh"},
+	{"ci/install.sh", "sh"},
+	{"ci/deb.sh", "sh"},
+	{"ci/deb-test.sh", "sh"},
+}
+
+func TestGlueShellScripts(t *testing.T) {
+	sc, scErr := exec.LookPath("shellcheck")
+	if scErr != nil {
+		if os.Getenv("CI") != "" {
+			t.Error("shellcheck not installed; CI must install it (apt-get install shellcheck)")
+		} else {
+			t.Log("shellcheck not installed: only sh -n (apt-get install shellcheck)")
+		}
+	}
+	for _, s := range glueShellScripts {
+		p := gluePath(s.path)
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Errorf("%s: %v", s.path, err)
+			continue
+		}
+		if fi.Mode().Perm()&0o111 == 0 {
+			t.Errorf("%s is not executable (mode %v)", s.path, fi.Mode())
+		}
+		first, _, _ := strings.Cut(readFile(p), "\n")
+		if want := "#!/bin/" + s.shell; first != want {
+			t.Errorf("%s starts with %q, want %q", s.path, first, want)
+		}
+		// sh -n parses without running; the OpenBSD script uses nothing beyond POSIX sh.
+		if r := run(t, "", nil, "sh", "-n", p); r.code != 0 {
+			t.Errorf("sh -n %s: %s", s.path, r.stderr)
+		}
+		if scErr == nil {
+			args := []string{"-s", s.shell, "-S", "warning"}
+			if strings.Contains(s.path, "rc.d") || strings.HasPrefix(s.path, "pkg/freebsd") || strings.HasPrefix(s.path, "pkg/openbsd") {
+				args = append(args, "-e", "SC2034,SC1091,SC2154")
+			}
+			if r := run(t, "", nil, sc, append(args, p)...); r.code != 0 {
+				t.Errorf("shellcheck %s:\n%s", s.path, r.stdout)
+			}
+		}
+	}
+}
+
+// The rc.d scripts follow their systems' rc.subr conventions.
+func TestGlueRcScripts(t *testing.T) {
+	for _, c := range []struct {
+		path  string
+		wants []string
+	}{
+		{"pkg/freebsd/files/runsvdir.in", []string{
+			`(?m)^# PROVIDE: runsvdir$`, `(?m)^# REQUIRE: `, `(?m)^# KEYWORD: shutdown$`,
+			`(?m)^\. /etc/rc\.subr$`, `(?m)^name=runsvdir$`, `(?m)^rcvar=runsvdir_enable$`,
+			`(?m)^load_rc_config \$name$`, `(?m)^run_rc_command "\$1"$`,
+			`%%PREFIX%%/bin/runsvdir`, `-P \$\{runsvdir_path\}`, `(?m)^sig_stop=HUP$`,
+		}},
+		{"pkg/openbsd/runsvdir", []string{
+			`(?m)^daemon="/usr/local/bin/runsvdir"$`, `(?m)^daemon_flags="-P /var/service"$`,
+			`(?m)^\. /etc/rc\.d/rc\.subr$`, `(?m)^rc_bg=YES$`, `(?m)^rc_cmd "\$1"$`,
+			`pkill -HUP`,
+		}},
+	} {
+		src := readFile(gluePath(c.path))
+		for _, w := range c.wants {
+			if !regexp.MustCompile(w).MatchString(src) {
+				t.Errorf("%s: no match for %s", c.path, w)
+			}
+		}
+	}
+}
+
+// plistValue decodes one plist value (dict, array, string, integer, true, false) whose
+// start element has been read.
+func plistValue(d *xml.Decoder, start xml.StartElement) (any, error) {
+	switch start.Name.Local {
+	case "dict":
+		m := map[string]any{}
+		key := ""
+		for {
+			tok, err := d.Token()
+			if err != nil {
+				return nil, err
+			}
+			switch tk := tok.(type) {
+			case xml.StartElement:
+				if tk.Name.Local == "key" {
+					var k string
+					if err := d.DecodeElement(&k, &tk); err != nil {
+						return nil, err
+					}
+					if _, dup := m[k]; dup {
+						return nil, fmt.Errorf("duplicate key %q", k)
+					}
+					key = k
+					continue
+				}
+				if key == "" {
+					return nil, fmt.Errorf("<%s> without a <key> in a dict", tk.Name.Local)
+				}
+				v, err := plistValue(d, tk)
+				if err != nil {
+					return nil, err
+				}
+				m[key], key = v, ""
+			case xml.EndElement:
+				if key != "" {
+					return nil, fmt.Errorf("key %q without a value", key)
+				}
+				return m, nil
+			}
+		}
+	case "array":
+		var a []any
+		for {
+			tok, err := d.Token()
+			if err != nil {
+				return nil, err
+			}
+			switch tk := tok.(type) {
+			case xml.StartElement:
+				v, err := plistValue(d, tk)
+				if err != nil {
+					return nil, err
+				}
+				a = append(a, v)
+			case xml.EndElement:
+				return a, nil
+			}
+		}
+	case "string":
+		var s string
+		err := d.DecodeElement(&s, &start)
+		return s, err
+	case "integer":
+		var s string
+		if err := d.DecodeElement(&s, &start); err != nil {
+			return nil, err
+		}
+		return strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	case "true", "false":
+		return start.Name.Local == "true", d.Skip()
+	}
+	return nil, fmt.Errorf("unknown plist element <%s>", start.Name.Local)
+}
+
+// The launchd job is a well-formed property list with what launchd needs to keep
+// runsvdir running on /usr/local/var/service (plutil -lint would accept it).
+func TestGlueLaunchdPlist(t *testing.T) {
+	path := gluePath("pkg/darwin/org.runit-go.runsvdir.plist")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d := xml.NewDecoder(f)
+	var doctype string
+	var root any
+	for root == nil {
+		tok, err := d.Token()
+		if err == io.EOF {
+			t.Fatal("no <plist> element")
+		}
+		if err != nil {
+			t.Fatalf("not well-formed XML: %v", err)
+		}
+		switch tk := tok.(type) {
+		case xml.Directive:
+			doctype = string(tk)
+		case xml.StartElement:
+			if tk.Name.Local != "plist" || attr(tk, "version") != "1.0" {
+				t.Fatalf("root element <%s version=%q>, want <plist version=\"1.0\">", tk.Name.Local, attr(tk, "version"))
+			}
+			for root == nil {
+				tok, err := d.Token()
+				if err != nil {
+					t.Fatalf("plist: %v", err)
+				}
+				if se, ok := tok.(xml.StartElement); ok {
+					if root, err = plistValue(d, se); err != nil {
+						t.Fatalf("plist: %v", err)
+					}
+				}
+			}
+		}
+	}
+	if !strings.Contains(doctype, `"-//Apple//DTD PLIST 1.0//EN"`) {
+		t.Errorf("DOCTYPE %q is not Apple's plist DTD", doctype)
+	}
+	// </plist>, then nothing but whitespace and comments.
+	closed := false
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("after the plist: %v", err)
+		}
+		switch tk := tok.(type) {
+		case xml.CharData:
+			if strings.TrimSpace(string(tk)) != "" {
+				t.Errorf("text after </plist>: %q", tk)
+			}
+		case xml.EndElement:
+			if closed || tk.Name.Local != "plist" {
+				t.Errorf("unexpected </%s>", tk.Name.Local)
+			}
+			closed = true
+		case xml.StartElement:
+			t.Errorf("element after the plist's value: <%s>", tk.Name.Local)
+		}
+	}
+	job, ok := root.(map[string]any)
+	if !ok {
+		t.Fatalf("top-level value is %T, want a dict", root)
+	}
+	// Keys launchd.plist(5) knows that a job like this uses; anything else is a typo.
+	known := map[string]bool{"Label": true, "ProgramArguments": true, "Program": true,
+		"EnvironmentVariables": true, "RunAtLoad": true, "KeepAlive": true, "ProcessType": true,
+		"StandardOutPath": true, "StandardErrorPath": true, "WorkingDirectory": true,
+		"UserName": true, "GroupName": true, "ThrottleInterval": true, "ExitTimeOut": true}
+	for k := range job {
+		if !known[k] {
+			t.Errorf("key %q is not a launchd job key", k)
+		}
+	}
+	if l, _ := job["Label"].(string); !regexp.MustCompile(`^[A-Za-z0-9.-]+\.runsvdir$`).MatchString(l) {
+		t.Errorf("Label %q: want a reverse-DNS label ending in .runsvdir", job["Label"])
+	}
+	if l := job["Label"]; filepath.Base(path) != fmt.Sprint(l)+".plist" {
+		t.Errorf("file name %s does not match Label %v", filepath.Base(path), l)
+	}
+	var args []string
+	raw, _ := job["ProgramArguments"].([]any)
+	for _, a := range raw {
+		s, ok := a.(string)
+		if !ok {
+			t.Errorf("ProgramArguments holds a %T", a)
+		}
+		args = append(args, s)
+	}
+	if want := []string{"/usr/local/bin/runsvdir", "-P", "/usr/local/var/service"}; strings.Join(args, " ") != strings.Join(want, " ") {
+		t.Errorf("ProgramArguments %q, want %q", args, want)
+	}
+	if job["KeepAlive"] != true {
+		t.Errorf("KeepAlive %v, want true (launchd restarts runsvdir)", job["KeepAlive"])
+	}
+	if job["RunAtLoad"] != true {
+		t.Errorf("RunAtLoad %v, want true (start at boot)", job["RunAtLoad"])
+	}
+	env, _ := job["EnvironmentVariables"].(map[string]any)
+	if p, _ := env["PATH"].(string); !strings.Contains(p, "/usr/local/bin") {
+		t.Errorf("EnvironmentVariables PATH %q must hold /usr/local/bin (runsvdir starts runsv by PATH)", p)
+	}
+}
+
+func attr(se xml.StartElement, name string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// smfServiceOrder is the content model of <service> in illumos' service_bundle.dtd.1:
+// each child element in this order, "?" at most once.
+var smfServiceOrder = []struct {
+	name string
+	once bool
+}{
+	{"create_default_instance", true}, {"single_instance", true}, {"restarter", true},
+	{"dependency", false}, {"dependent", false}, {"method_context", true},
+	{"exec_method", false}, {"property_group", false}, {"instance", false},
+	{"stability", true}, {"template", true},
+}
+
+// The SMF manifest is validated against its DTD with xmllint where the DTD is installed
+// (illumos/Solaris: /usr/share/lib/xml/dtd/service_bundle.dtd.1). Elsewhere (Debian has
+// no copy) it is checked for well-formedness (xmllint, and encoding/xml) and against the
+// DTD's structure for the elements it uses: the order of <service>'s children, the
+// required attributes, and what SMF needs to run runsvdir.
+func TestGlueSMFManifest(t *testing.T) {
+	path := gluePath("pkg/illumos/runsvdir.xml")
+	src := readFile(path)
+	const dtd = "/usr/share/lib/xml/dtd/service_bundle.dtd.1"
+	if !strings.Contains(src, `<!DOCTYPE service_bundle SYSTEM "`+dtd+`">`) {
+		t.Errorf("DOCTYPE does not name %s", dtd)
+	}
+	xmllint, lintErr := exec.LookPath("xmllint")
+	_, dtdErr := os.Stat(dtd)
+	switch {
+	case lintErr == nil && dtdErr == nil:
+		if r := run(t, "", nil, xmllint, "--noout", "--valid", path); r.code != 0 || r.stderr != "" {
+			t.Errorf("xmllint --valid (DTD %s):\n%s", dtd, r.stderr)
+		}
+		t.Logf("validated against %s with xmllint", dtd)
+	case lintErr == nil:
+		if r := run(t, "", nil, xmllint, "--noout", path); r.code != 0 || r.stderr != "" {
+			t.Errorf("xmllint (well-formedness):\n%s", r.stderr)
+		}
+		t.Logf("%s not installed (not an illumos host): xmllint well-formedness + structure checks in Go", dtd)
+	case os.Getenv("CI") != "":
+		t.Error("xmllint not installed; CI must install libxml2-utils")
+	default:
+		t.Log("xmllint not installed: structure checks in Go only")
+	}
+
+	type depend struct {
+		Name      string `xml:"name,attr"`
+		Grouping  string `xml:"grouping,attr"`
+		RestartOn string `xml:"restart_on,attr"`
+		Type      string `xml:"type,attr"`
+		FMRIs     []struct {
+			Value string `xml:"value,attr"`
+		} `xml:"service_fmri"`
+	}
+	type method struct {
+		Type    string `xml:"type,attr"`
+		Name    string `xml:"name,attr"`
+		Exec    string `xml:"exec,attr"`
+		Timeout string `xml:"timeout_seconds,attr"`
+	}
+	var bundle struct {
+		XMLName xml.Name `xml:"service_bundle"`
+		Type    string   `xml:"type,attr"`
+		Name    string   `xml:"name,attr"`
+		Service []struct {
+			Name    string `xml:"name,attr"`
+			Type    string `xml:"type,attr"`
+			Version string `xml:"version,attr"`
+			Default *struct {
+				Enabled string `xml:"enabled,attr"`
+			} `xml:"create_default_instance"`
+			Depends   []depend `xml:"dependency"`
+			Methods   []method `xml:"exec_method"`
+			Stability *struct {
+				Value string `xml:"value,attr"`
+			} `xml:"stability"`
+		} `xml:"service"`
+	}
+	if err := xml.Unmarshal([]byte(src), &bundle); err != nil {
+		t.Fatalf("not well-formed: %v", err)
+	}
+	if bundle.Type != "manifest" || bundle.Name == "" {
+		t.Errorf("service_bundle type=%q name=%q, want type manifest and a name", bundle.Type, bundle.Name)
+	}
+	if len(bundle.Service) != 1 {
+		t.Fatalf("%d <service> elements, want 1", len(bundle.Service))
+	}
+	svc := bundle.Service[0]
+	if svc.Name == "" || svc.Type != "service" || svc.Version == "" {
+		t.Errorf("service name=%q type=%q version=%q: all required", svc.Name, svc.Type, svc.Version)
+	}
+	if svc.Default == nil || (svc.Default.Enabled != "true" && svc.Default.Enabled != "false") {
+		t.Error("no <create_default_instance enabled=...>: the service would have no instance to enable")
+	}
+	for _, dp := range svc.Depends {
+		if dp.Name == "" || dp.Grouping == "" || dp.RestartOn == "" || dp.Type == "" || len(dp.FMRIs) == 0 {
+			t.Errorf("dependency %+v lacks a required attribute or a service_fmri", dp)
+		}
+		for _, f := range dp.FMRIs {
+			if !strings.HasPrefix(f.Value, "svc:/") {
+				t.Errorf("dependency %s: FMRI %q", dp.Name, f.Value)
+			}
+		}
+	}
+	methods := map[string]method{}
+	for _, m := range svc.Methods {
+		if m.Type != "method" || m.Exec == "" {
+			t.Errorf("exec_method %+v: type must be method and exec set", m)
+		}
+		if _, err := strconv.Atoi(m.Timeout); err != nil {
+			t.Errorf("exec_method %s: timeout_seconds %q", m.Name, m.Timeout)
+		}
+		methods[m.Name] = m
+	}
+	// runsvdir does not fork: the start method backgrounds it and SMF follows its contract.
+	if s := methods["start"].Exec; !strings.Contains(s, "runsvdir -P /var/service") || !strings.HasSuffix(s, "&") {
+		t.Errorf("start method %q: want runsvdir -P /var/service started in the background", s)
+	}
+	if s := methods["stop"].Exec; s != ":kill -HUP" {
+		t.Errorf("stop method %q: want \":kill -HUP\" (runsvdir stops every runsv on HUP)", s)
+	}
+	if svc.Stability == nil || svc.Stability.Value == "" {
+		t.Error("no <stability value=...>")
+	}
+
+	// The order of <service>'s children, as the DTD's content model requires.
+	d := xml.NewDecoder(strings.NewReader(src))
+	depth, pos := 0, 0
+	seen := map[string]bool{}
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch tk := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if depth != 3 { // service_bundle=1, service=2, its children=3
+				continue
+			}
+			i := pos
+			for i < len(smfServiceOrder) && smfServiceOrder[i].name != tk.Name.Local {
+				i++
+			}
+			if i == len(smfServiceOrder) {
+				t.Errorf("<%s> is unknown in <service> or out of the DTD's order", tk.Name.Local)
+				continue
+			}
+			if smfServiceOrder[i].once && seen[tk.Name.Local] {
+				t.Errorf("<%s> appears twice in <service>", tk.Name.Local)
+			}
+			seen[tk.Name.Local], pos = true, i
+		case xml.EndElement:
+			depth--
+		}
+	}
+}
+
+// The FreeBSD port skeleton has what a port needs, and its pkg-plist lists exactly
+// what the install layout puts under PREFIX (man pages compressed, as ports do).
+func TestGlueFreeBSDPort(t *testing.T) {
+	mk := readFile(gluePath("pkg/freebsd/Makefile"))
+	for _, w := range []string{`PORTNAME=`, `DISTVERSION=`, `CATEGORIES=`, `MAINTAINER=`, `COMMENT=`,
+		`WWW=`, `LICENSE=`, `USES=\s+go:modules`, `USE_RC_SUBR=\s+runsvdir`, `CONFLICTS_INSTALL=\s+runit`} {
+		if !regexp.MustCompile(`(?m)^` + w).MatchString(mk) {
+			t.Errorf("pkg/freebsd/Makefile: no %s", w)
+		}
+	}
+	if !strings.HasSuffix(strings.TrimSpace(mk), ".include <bsd.port.mk>") {
+		t.Error("pkg/freebsd/Makefile does not end with .include <bsd.port.mk>")
+	}
+	for _, f := range []string{"pkg-descr", "files/runsvdir.in", "files/pkg-message.in"} {
+		if readFile(gluePath("pkg/freebsd/"+f)) == "" {
+			t.Errorf("pkg/freebsd/%s missing or empty", f)
+		}
+	}
+
+	// What ci/install.sh installs (any binaries will do for the layout).
+	bin := t.TempDir()
+	for n := range installTools {
+		writeFile(t, filepath.Join(bin, n), "#!/bin/sh\n", 0o755)
+	}
+	dest := t.TempDir()
+	if r := installRun(t, dest, "/usr/local", bin, "INSTALL_ETC=no"); r.code != 0 {
+		t.Fatalf("install.sh: %d %s", r.code, r.stderr)
+	}
+	root := filepath.Join(dest, "usr/local")
+	var installed []string
+	filepath.Walk(root, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			rel, _ := filepath.Rel(root, p)
+			if strings.HasPrefix(rel, "share/man/") {
+				rel += ".gz"
+			}
+			installed = append(installed, rel)
+		}
+		return nil
+	})
+	sort.Strings(installed)
+	var plist []string
+	for _, l := range strings.Split(readFile(gluePath("pkg/freebsd/pkg-plist")), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "@") {
+			plist = append(plist, l)
+		}
+	}
+	sort.Strings(plist)
+	if strings.Join(plist, "\n") != strings.Join(installed, "\n") {
+		t.Errorf("pkg-plist differs from the install layout:\npkg-plist:\n%s\ninstalled:\n%s", strings.Join(plist, "\n"), strings.Join(installed, "\n"))
+	}
+	// The port installs the same programs under the same names.
+	for n, dir := range installTools {
+		list := "BIN_TOOLS"
+		if dir == "sbin" {
+			list = "SBIN_TOOLS"
+		}
+		if !regexp.MustCompile(`(?m)^` + list + `=.*\b` + regexp.QuoteMeta(n) + `(\s|$)`).MatchString(mk) {
+			t.Errorf("pkg/freebsd/Makefile: %s not in %s", n, list)
+		}
+	}
+}
+
+// `make deb` (ci/deb.sh) builds runit-go and runit-go-init from the built tools; the
+// packages are inspected with dpkg-deb -I and -c and unpacked with dpkg-deb -x.
+func TestGlueDeb(t *testing.T) {
+	if _, err := exec.LookPath("dpkg-deb"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("dpkg-deb not installed")
+		}
+		t.Skip("dpkg-deb not installed")
+	}
+	bin := installBinDir(t)
+	out := t.TempDir()
+	r := run(t, repoRoot, []string{"VERSION=1.2.3"}, "sh", gluePath("ci/deb.sh"), bin, out)
+	if r.code != 0 {
+		t.Fatalf("ci/deb.sh: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	debs := strings.Fields(r.stdout)
+	if len(debs) != 2 || !strings.Contains(debs[0], "/runit-go_1.2.3_") || !strings.Contains(debs[1], "/runit-go-init_1.2.3_") {
+		t.Fatalf("ci/deb.sh printed %q, want the two .deb paths", r.stdout)
+	}
+	field := func(deb, f string) string {
+		r := run(t, "", nil, "dpkg-deb", "-f", deb, f)
+		return strings.TrimSpace(r.stdout)
+	}
+	listing := func(deb string) map[string]string {
+		r := run(t, "", nil, "dpkg-deb", "-c", deb)
+		if r.code != 0 {
+			t.Fatalf("dpkg-deb -c %s: %s", deb, r.stderr)
+		}
+		m := map[string]string{}
+		for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+			// mode owner size date time path [-> target]
+			fs := strings.Fields(l)
+			if len(fs) < 6 {
+				continue
+			}
+			p, target := fs[5], ""
+			if len(fs) == 8 && fs[6] == "->" {
+				target = fs[7]
+			}
+			m[strings.TrimPrefix(p, ".")] = fs[0][:1] + target
+		}
+		return m
+	}
+	mainDeb, initDeb := debs[0], debs[1]
+	if info := run(t, "", nil, "dpkg-deb", "-I", mainDeb); info.code != 0 {
+		t.Fatalf("dpkg-deb -I: %s", info.stderr)
+	}
+	for f, want := range map[string]string{"Package": "runit-go", "Version": "1.2.3",
+		"Provides": "runit", "Conflicts": "runit", "Replaces": "runit"} {
+		if got := field(mainDeb, f); got != want {
+			t.Errorf("runit-go %s: %q, want %q", f, got, want)
+		}
+	}
+	if got := field(mainDeb, "Architecture"); got == "" || got == "all" {
+		t.Errorf("runit-go Architecture %q", got)
+	}
+	if got := field(initDeb, "Depends"); got != "runit-go (= 1.2.3)" {
+		t.Errorf("runit-go-init Depends %q", got)
+	}
+	if got := field(initDeb, "Conflicts"); !strings.Contains(got, "systemd-sysv") {
+		t.Errorf("runit-go-init Conflicts %q: must conflict with systemd-sysv (same /sbin/halt)", got)
+	}
+
+	files := listing(mainDeb)
+	for n, dir := range installTools {
+		switch n {
+		case "halt", "shutdown":
+			if _, ok := files["/usr/sbin/"+n]; ok {
+				t.Errorf("runit-go ships /usr/sbin/%s (belongs to runit-go-init)", n)
+			}
+			continue
+		}
+		if files["/usr/"+dir+"/"+n] != "-" {
+			t.Errorf("runit-go lacks /usr/%s/%s: %q", dir, n, files["/usr/"+dir+"/"+n])
+		}
+		if p, ok := manPages[n]; ok && files["/usr/share/man/man8/"+p+".gz"] != "-" {
+			t.Errorf("runit-go lacks the man page %s.gz", p)
+		}
+	}
+	for _, l := range []string{"envdir", "envuidgid", "pgrphack", "setuidgid", "softlimit", "setlock"} {
+		if files["/usr/bin/"+l] != "lchpst" {
+			t.Errorf("runit-go /usr/bin/%s: %q, want a link to chpst", l, files["/usr/bin/"+l])
+		}
+	}
+	for _, f := range []string{"/etc/runit/1", "/etc/runit/2", "/etc/runit/3", "/etc/runit/ctrlaltdel", "/etc/sv/getty-tty1/run"} {
+		if files[f] != "-" {
+			t.Errorf("runit-go lacks %s", f)
+		}
+	}
+	conff := run(t, "", nil, "dpkg-deb", "-I", mainDeb, "conffiles").stdout
+	for _, f := range []string{"/etc/runit/1", "/etc/runit/2", "/etc/runit/3", "/etc/runit/ctrlaltdel"} {
+		if !strings.Contains(conff, f+"\n") {
+			t.Errorf("%s is not a conffile:\n%s", f, conff)
+		}
+	}
+	for _, s := range []string{"postinst", "postrm"} {
+		sc := run(t, "", nil, "dpkg-deb", "-I", mainDeb, s)
+		if sc.code != 0 || !strings.HasPrefix(sc.stdout, "#!/bin/sh") {
+			t.Errorf("runit-go %s missing: %s", s, sc.stderr)
+		}
+	}
+	ifiles := listing(initDeb)
+	for p, want := range map[string]string{"/usr/sbin/halt": "-", "/usr/sbin/shutdown": "-",
+		"/usr/sbin/reboot": "lhalt", "/usr/sbin/poweroff": "lhalt", "/usr/sbin/init": "lrunit-init",
+		"/usr/share/man/man8/halt.8.gz": "-", "/usr/share/man/man8/reboot.8.gz": "lhalt.8.gz"} {
+		if ifiles[p] != want {
+			t.Errorf("runit-go-init %s: %q, want %q", p, ifiles[p], want)
+		}
+	}
+
+	// Unpacked, the binaries are the built ones.
+	x := t.TempDir()
+	if r := run(t, "", nil, "dpkg-deb", "-x", mainDeb, x); r.code != 0 {
+		t.Fatalf("dpkg-deb -x: %s", r.stderr)
+	}
+	if readFile(filepath.Join(x, "usr/bin/sv")) != readFile(filepath.Join(bin, "sv")) {
+		t.Error("the packaged /usr/bin/sv is not the built sv")
+	}
+}
