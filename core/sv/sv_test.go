@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/runit-go/runit/core/status"
+	"golang.org/x/sys/unix"
 )
 
 func TestLine(t *testing.T) {
@@ -125,7 +126,7 @@ func TestReadErrors(t *testing.T) {
 		t.Errorf("no supervise: %v", err)
 	}
 	os.Mkdir(filepath.Join(d, "supervise"), 0o700)
-	if err := syscall.Mkfifo(filepath.Join(d, "supervise/ok"), 0o600); err != nil {
+	if err := unix.Mkfifo(filepath.Join(d, "supervise/ok"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Read(d); err != ErrNotRunning {
