@@ -122,6 +122,9 @@ func TestInstallLayout(t *testing.T) {
 			t.Errorf("etc/%s -> %q (%v), want %q", l, got, err, want)
 		}
 	}
+	if s := readFile(filepath.Join(etc, "profile.d/runit.sh")); !strings.Contains(s, "SVDIR=/etc/service") {
+		t.Errorf("etc/profile.d/runit.sh does not set SVDIR=/etc/service: %q", s)
+	}
 	for _, d := range []string{"runit/runsvdir/default", "runit/runsvdir/single"} {
 		if fi, err := os.Stat(filepath.Join(etc, d)); err != nil || !fi.IsDir() {
 			t.Errorf("etc/%s: want a directory (%v)", d, err)
