@@ -101,6 +101,39 @@ func TestChpstDifferential(t *testing.T) {
 	}
 }
 
+// TestChpstDifferentialUnprivileged compares the failures of privileged operations: both
+// tools run as nobody (dropped to by C chpst, the same way for both).
+func TestChpstDifferentialUnprivileged(t *testing.T) {
+	needRoot(t)
+	c := cBin(t, "chpst")
+	// our build directory is private (0700): nobody needs a copy it can execute
+	d, err := os.MkdirTemp("", "chpst-unpriv-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(d)
+	os.Chmod(d, 0o755)
+	b, err := os.ReadFile(ourBin(t, "chpst"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := filepath.Join(d, "chpst")
+	if err := os.WriteFile(ours, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-u", "root"}, {"-u", ":0:0"}, {"-/", "/"}, {"-n", "-5"},
+		{"-l", "/root/chpst-lock"}, {"-e", "/root"}, {"-o", "99999999"}, {"-P", "-n", "3", "true"}} {
+		if args[len(args)-1] != "true" {
+			args = append(args, "true")
+		}
+		cr := run(t, "/", nil, c, append([]string{"-u", "nobody", c}, args...)...)
+		or := run(t, "/", nil, c, append([]string{"-u", "nobody", ours}, args...)...)
+		if cr != or {
+			t.Errorf("as nobody, chpst %q: C %+v, ours %+v", args, cr, or)
+		}
+	}
+}
+
 var (
 	chpstProbeOnce sync.Once
 	chpstProbePath string

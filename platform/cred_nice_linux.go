@@ -10,5 +10,5 @@ func Nice(inc int) error {
 	if err != nil {
 		return err
 	}
-	return unix.Setpriority(unix.PRIO_PROCESS, 0, clampNice(20-k+inc))
+	return nicePerm(unix.Setpriority(unix.PRIO_PROCESS, 0, clampNice(20-k+inc)))
 }

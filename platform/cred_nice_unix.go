@@ -11,5 +11,5 @@ func Nice(inc int) error {
 	if err != nil {
 		return err
 	}
-	return unix.Setpriority(unix.PRIO_PROCESS, 0, clampNice(cur+inc))
+	return nicePerm(unix.Setpriority(unix.PRIO_PROCESS, 0, clampNice(cur+inc)))
 }

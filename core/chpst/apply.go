@@ -80,7 +80,7 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 			return fatal("unable to change directory: "+p.Root, err)
 		}
 		if err := syscall.Chroot("."); err != nil {
-			return fatal("unable to change root directory: "+p.Root, err)
+			return fatal("unable to change root directory", err)
 		}
 	}
 	if p.Dir != "" {
