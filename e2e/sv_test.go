@@ -550,3 +550,68 @@ func TestSvRestartLatency(t *testing.T) {
 		}
 	})
 }
+
+// svFake makes dir/supervise look served: a process holds supervise/ok open for reading
+// (as runsv does), with status and control as the test leaves them.
+func svFake(t *testing.T, dir string, status []byte, control bool) {
+	sup := filepath.Join(dir, "supervise")
+	if err := os.MkdirAll(sup, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(sup, "ok"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if control {
+		if err := syscall.Mkfifo(filepath.Join(sup, "control"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if status != nil {
+		writeFile(t, filepath.Join(sup, "status"), string(status), 0o644)
+	}
+	cmd := exec.Command("sh", "-c", "exec 3<>supervise/ok; exec sleep 1000")
+	cmd.Dir = dir
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitFor(t, 5*time.Second, "fake runsv holds supervise/ok", func() bool {
+		fd, err := syscall.Open(filepath.Join(sup, "ok"), syscall.O_WRONLY|syscall.O_NONBLOCK, 0)
+		if err == nil {
+			syscall.Close(fd)
+		}
+		return err == nil
+	})
+}
+
+// TestSvDiffCorrupt compares sv on supervise directories runsv would never leave:
+// missing, short and long status files, a missing control FIFO, one without reader.
+func TestSvDiffCorrupt(t *testing.T) {
+	p := newSvPair(t, cBin(t, "runsv"))
+	rec := make([]byte, 20)
+	tai := uint64(time.Now().Unix()-10) + 1<<62 + 10
+	for i := 0; i < 8; i++ {
+		rec[i] = byte(tai >> (56 - 8*i))
+	}
+	rec[17] = 'd'
+	long := append(append([]byte{}, rec...), "garbage"...)
+	for _, tr := range []*svTree{p.c, p.o} {
+		svFake(t, tr.service("nostatus", "", nil), nil, true)
+		svFake(t, tr.service("short", "", nil), rec[:7], true)
+		svFake(t, tr.service("empty", "", nil), []byte{}, true)
+		svFake(t, tr.service("long", "", nil), long, true)
+		svFake(t, tr.service("nocontrol", "", nil), rec, false)
+		svFake(t, tr.service("deadcontrol", "", nil), rec, true)
+		svFake(t, tr.service("withlog", "", map[string]string{"log/": ""}), rec, true)
+		svFake(t, tr.service("shortlog", "", nil), rec, true)
+		// The log's short read overwrites the first bytes of sv's buffer: an older time.
+		svFake(t, filepath.Join(tr.root, "shortlog/log"), []byte{0x40, 0, 0, 0, 0x10, 0, 0}, true)
+	}
+	for _, args := range [][]string{
+		{"status", "nostatus"}, {"status", "short"}, {"status", "empty"}, {"status", "long"},
+		{"status", "withlog"}, {"status", "shortlog"}, {"up", "nocontrol"}, {"up", "deadcontrol"}, {"exit", "deadcontrol"},
+		{"-w", "1", "up", "short"}, {"status", "nostatus", "short", "long", "nocontrol"},
+	} {
+		p.same(nil, args...)
+	}
+}

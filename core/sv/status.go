@@ -56,29 +56,43 @@ func (e *Error) Unwrap() error { return e.Err }
 // runsv holds supervise/ok open (ErrNotRunning otherwise), then reads supervise/status,
 // then stats dir/down.
 func Read(dir string) (Status, error) {
+	var b [status.Size]byte
+	if err := readRaw(dir, &b); err != nil {
+		return Status{}, err
+	}
+	return decode(dir, &b), nil
+}
+
+// readRaw does Read's work into b. Like C sv's one status buffer, b keeps whatever a
+// failed or short read left in it, which sv's log status line shows (see client.status).
+func readRaw(dir string, b *[status.Size]byte) error {
 	sup := join(dir, "supervise/")
 	fd, err := syscall.Open(sup+"ok", syscall.O_WRONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		if err == syscall.ENXIO {
-			return Status{}, ErrNotRunning
+			return ErrNotRunning
 		}
-		return Status{}, &Error{"unable to open supervise/ok", err}
+		return &Error{"unable to open supervise/ok", err}
 	}
 	syscall.Close(fd)
 	f, err := os.Open(sup + "status")
 	if err != nil {
-		return Status{}, &Error{"unable to open supervise/status", errnoOf(err)}
+		return &Error{"unable to open supervise/status", errnoOf(err)}
 	}
-	var b [status.Size]byte
 	// One read, as sv does: a file longer than 20 bytes still yields its first 20.
 	n, err := f.Read(b[:])
 	f.Close()
 	if err != nil && err != io.EOF {
-		return Status{}, &Error{"unable to read supervise/status", errnoOf(err)}
+		return &Error{"unable to read supervise/status", errnoOf(err)}
 	}
 	if n != status.Size {
-		return Status{}, &Error{"unable to read supervise/status", status.ErrFormat}
+		return &Error{"unable to read supervise/status", status.ErrFormat}
 	}
+	return nil
+}
+
+// decode turns a raw record into a Status, with NormallyUp from dir/down.
+func decode(dir string, b *[status.Size]byte) Status {
 	r, _ := status.Decode(b[:])
 	s := Status{
 		Pid:    r.Pid,
@@ -95,7 +109,7 @@ func Read(dir string) (Status, error) {
 	} else {
 		s.DownErr = errnoOf(err)
 	}
-	return s, nil
+	return s
 }
 
 // LogDir reports whether dir has a log service: (false, nil) when dir/log does not

@@ -52,6 +52,7 @@ type client struct {
 
 	start, now time.Time
 	svc        []*service
+	raw        [status.Size]byte // the last status read, as C sv's single buffer
 }
 
 // service is one service argument.
@@ -367,9 +368,10 @@ func (c *client) ok(s *service, msg string) {
 // get reads dir's status, reporting failures as sv does. It returns 1 with the status,
 // 0 when runsv is not running, -1 on other errors.
 func (c *client) get(s *service, dir string) (Status, int) {
-	st, err := Read(dir)
+	var st Status
+	err := readRaw(dir, &c.raw)
 	if err == nil {
-		return st, 1
+		return decode(dir, &c.raw), 1
 	}
 	if err == ErrNotRunning {
 		if c.acts != "" && c.acts[0] == 'x' {
@@ -428,8 +430,11 @@ func (c *client) status(s *service) {
 	default:
 		c.out.WriteString("; ")
 		s.log = true
-		if lst, r := c.get(s, join(s.dir, "log")); r > 0 {
-			c.print(s, "log", lst)
+		logDir := join(s.dir, "log")
+		if _, r := c.get(s, logDir); r != 0 {
+			// C sv prints its status buffer even when the log's read failed (-1): what
+			// the main service's read left, partly overwritten by a short read.
+			c.print(s, "log", decode(logDir, &c.raw))
 			c.out.WriteString("\n")
 		}
 	}
