@@ -1,0 +1,545 @@
+package svlog
+
+import (
+	"errors"
+	"os"
+	"sort"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/core/tai64n"
+	"github.com/runit-go/runit/platform"
+)
+
+// flushAt is how much a directory buffers before writing mid-chunk: it bounds memory
+// whatever the input, while still batching many lines into one write.
+const flushAt = 256 << 10
+
+// retryPause is how long svlogd waits before retrying what failed, as C svlogd does.
+var retryPause = 3 * time.Second
+
+// procResult is how a processor ended.
+type procResult struct {
+	ok bool
+}
+
+// Dir is one log directory.
+type Dir struct {
+	name string // as given on the command line: messages use it
+	l    *Logger
+	cfg  Config
+	lock int // fd of the held lock, -1 when the directory is not in use
+	cur  int // fd of current, -1 when closed
+	size uint64
+	pend []byte // accepted bytes not yet written to current
+	scr  []byte // scratch for lines written piece by piece
+
+	last    string    // greatest @ name in the directory: new names sort after it
+	rotDue  time.Time // when t rotates current next
+	procU   string    // the .u being processed, "" when no processor runs
+	procCh  chan procResult
+	udpFd   int
+	dropped uint64 // lines dropped in lossy mode since the last successful write
+	failing bool
+	cont    bool // selected the long line being copied
+}
+
+func (d *Dir) path(n string) string { return d.name + "/" + n }
+
+// open opens the directory: lock, config, current. It reports whether the directory is
+// usable; the reasons it is not are printed as C svlogd prints them.
+func (d *Dir) open() bool {
+	d.lock, d.cur, d.udpFd = -1, -1, -1
+	fd, err := unix.Open(d.name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		d.l.warn("unable to open log directory: ", d.name, ": ", errstr.Text(err))
+		return false
+	}
+	unix.Close(fd)
+	lk, err := unix.Open(d.path("lock"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+	if err == nil {
+		if err = platform.Lock(lk, false); err != nil {
+			unix.Close(lk)
+		}
+	}
+	if err != nil {
+		d.l.warn("unable to lock directory: ", d.name, ": ", errstr.Text(err))
+		return false
+	}
+	d.lock = lk
+	d.cfg = DefaultConfig()
+	if b, err := os.ReadFile(d.path("config")); err == nil {
+		d.l.info("read: ", d.path("config"))
+		d.cfg = ParseConfig(b)
+		for _, w := range d.cfg.Warnings {
+			d.l.warn(w)
+		}
+	} else if !errors.Is(err, unix.ENOENT) {
+		d.l.warn("unable to read config: ", d.path("config"), ": ", errstr.Text(err))
+	}
+	if d.cfg.UDP {
+		d.openUDP()
+	}
+	d.scanNames()
+	// A non-empty current without u+x was not closed cleanly: keep it as a .u file.
+	var st unix.Stat_t
+	if unix.Stat(d.path("current"), &st) == nil && st.Size > 0 && st.Mode&0o100 == 0 {
+		n := d.newName(".u")
+		for {
+			err := os.Rename(d.path("current"), d.path(n))
+			if err == nil {
+				break
+			}
+			d.l.pause("unable to rename current: ", d.name, ": ", errstr.Text(err))
+		}
+	}
+	for {
+		fd, err := unix.Open(d.path("current"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+		if err == nil {
+			d.cur = fd
+			break
+		}
+		d.l.pause("unable to open current: ", d.name, ": ", errstr.Text(err))
+	}
+	var cst unix.Stat_t
+	unix.Fstat(d.cur, &cst)
+	d.size = uint64(cst.Size)
+	unix.Fchmod(d.cur, 0o644)
+	if d.size == 0 {
+		d.l.info("new: ", d.path("current"))
+	} else {
+		d.l.info("append: ", d.path("current"))
+	}
+	d.resetTimer(time.Now())
+	return true
+}
+
+func (d *Dir) resetTimer(now time.Time) {
+	if d.cfg.TMax > 0 {
+		d.rotDue = now.Add(time.Duration(d.cfg.TMax) * time.Second)
+	} else {
+		d.rotDue = time.Time{}
+	}
+}
+
+// scanNames finds the greatest rotated-file name, so that new names always sort after it
+// even when the clock has stepped back: pruning by name then never deletes new files.
+func (d *Dir) scanNames() {
+	d.last = ""
+	for _, n := range d.oldFiles() {
+		if n > d.last {
+			d.last = n
+		}
+	}
+}
+
+// oldFiles lists the rotated files (@ + 24 hex + .s/.u/.t), unsorted.
+func (d *Dir) oldFiles() []string {
+	f, err := os.Open(d.name)
+	if err != nil {
+		return nil
+	}
+	names, _ := f.Readdirnames(-1)
+	f.Close()
+	out := names[:0]
+	for _, n := range names {
+		if len(n) == 27 && n[0] == '@' && n[25] == '.' {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// newName returns a fresh name for a rotated file: the TAI64N label of now, or just after
+// the newest existing one if the clock has gone back.
+func (d *Dir) newName(suffix string) string {
+	var b [32]byte
+	lab := string(tai64n.AppendLabel(b[:0], time.Now()))
+	if d.last != "" && lab <= d.last[:25] {
+		lab = bumpLabel(d.last[:25])
+	}
+	n := lab + suffix
+	d.last = n
+	return n
+}
+
+// bumpLabel returns the label one nanosecond after lab ("@" + 24 hex digits).
+func bumpLabel(lab string) string {
+	b := []byte(lab)
+	for i := len(b) - 1; i > 0; i-- {
+		if b[i] == 'f' {
+			b[i] = '0'
+			continue
+		}
+		if b[i] == '9' {
+			b[i] = 'a'
+		} else {
+			b[i]++
+		}
+		break
+	}
+	return string(b)
+}
+
+// putLine adds one line, stamp+prefix+head+rest+"\n", to current, rotating as C svlogd
+// does for a line written in one piece.
+func (d *Dir) putLine(stamp, prefix, head, rest []byte) {
+	total := uint64(len(stamp) + len(prefix) + len(head) + len(rest) + 1)
+	if d.cfg.SizeMax == 0 || (d.size < d.cfg.SizeMax && total <= d.cfg.SizeMax-d.size) {
+		d.pend = append(d.pend, stamp...)
+		d.pend = append(d.pend, prefix...)
+		d.pend = append(d.pend, head...)
+		d.pend = append(d.pend, rest...)
+		d.pend = append(d.pend, '\n')
+		d.size += total
+		d.afterNewline()
+		if len(d.pend) >= flushAt {
+			d.flush()
+		}
+		return
+	}
+	s := d.scr[:0]
+	s = append(s, stamp...)
+	s = append(s, prefix...)
+	s = append(s, head...)
+	s = append(s, rest...)
+	s = append(s, '\n')
+	d.scr = s[:0]
+	d.put(s)
+}
+
+// put adds bytes to current, never letting current exceed the size limit: a piece that
+// does not fit is cut, current rotated, and the rest goes to the new current.
+func (d *Dir) put(p []byte) {
+	for len(p) > 0 {
+		max := d.cfg.SizeMax
+		if max > 0 && d.size >= max {
+			d.rotate()
+		}
+		n := uint64(len(p))
+		if max > 0 && n > max-d.size {
+			n = max - d.size
+		}
+		d.pend = append(d.pend, p[:n]...)
+		d.size += n
+		if p[n-1] == '\n' {
+			d.afterNewline()
+		}
+		p = p[n:]
+		if len(d.pend) >= flushAt {
+			d.flush()
+		}
+	}
+}
+
+// afterNewline rotates when current is within one line length of the limit, as C svlogd
+// checks after each write ending in a newline (with C's unsigned arithmetic: a limit below
+// the line length never triggers this).
+func (d *Dir) afterNewline() {
+	max, lm := d.cfg.SizeMax, uint64(d.l.opt.LineMax)
+	if max > 0 && max >= lm && d.size >= max-lm {
+		d.rotate()
+	}
+}
+
+// flush writes what is pending to current, retrying until it is on disk; in lossy mode
+// it drops it instead (counting the lines) when the write fails.
+func (d *Dir) flush() {
+	p := d.pend
+	for len(p) > 0 {
+		n, err := unix.Write(d.cur, p)
+		if n > 0 {
+			p = p[n:]
+			if d.failing {
+				d.failing = false
+				if d.dropped > 0 {
+					d.l.warn("dropped ", utoa(d.dropped), " lines: ", d.name)
+					d.dropped = 0
+				}
+			}
+			continue
+		}
+		if err == unix.EINTR || err == unix.EAGAIN {
+			continue
+		}
+		if err == nil {
+			err = unix.EIO
+		}
+		if err == unix.ENOSPC && d.cfg.NMin < d.cfg.NMax && d.deleteOldest(d.cfg.NMin, true) {
+			continue
+		}
+		if d.l.opt.Lossy {
+			if !d.failing {
+				d.l.warn("unable to write to current, dropping lines: ", d.name, ": ", errstr.Text(err))
+			}
+			d.failing = true
+			d.dropped += uint64(countNL(p))
+			d.size -= uint64(len(p))
+			break
+		}
+		d.l.pause("unable to write to current: ", d.name, ": ", errstr.Text(err))
+	}
+	d.pend = d.pend[:0]
+}
+
+func countNL(p []byte) int {
+	n := 0
+	for _, c := range p {
+		if c == '\n' {
+			n++
+		}
+	}
+	return n
+}
+
+// rotate moves a non-empty current aside and starts a new one, then prunes and starts
+// the processor on the moved file.
+func (d *Dir) rotate() {
+	d.flush()
+	if d.size == 0 || d.cur < 0 {
+		return
+	}
+	if d.procU != "" {
+		d.waitProcessor()
+	}
+	suffix := ".s"
+	if d.cfg.Processor != "" {
+		suffix = ".u"
+	}
+	for {
+		// EINVAL: the file system cannot sync (some pseudo file systems); nothing to wait for.
+		err := unix.Fsync(d.cur)
+		if err == nil || err == unix.EINVAL {
+			break
+		}
+		if err != unix.EINTR {
+			d.l.pause("unable to fsync current logfile: ", d.name, ": ", errstr.Text(err))
+		}
+	}
+	unix.Fchmod(d.cur, 0o744)
+	name := d.newName(suffix)
+	for {
+		err := os.Rename(d.path("current"), d.path(name))
+		if err == nil {
+			break
+		}
+		d.l.pause("unable to rename current: ", d.name, ": ", errstr.Text(err))
+	}
+	d.l.info("rename: ", d.path("current"), " ", name, " ", utoa(d.size))
+	unix.Close(d.cur)
+	d.cur = -1
+	for {
+		fd, err := unix.Open(d.path("current"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+		if err == nil {
+			d.cur = fd
+			break
+		}
+		d.l.pause("unable to create new current: ", d.name, ": ", errstr.Text(err))
+	}
+	unix.Fchmod(d.cur, 0o644)
+	d.size = 0
+	d.resetTimer(time.Now())
+	d.prune(name)
+	if d.cfg.Processor != "" {
+		d.startProcessor(name)
+	}
+}
+
+// prune removes processor leftovers (.t) and, beyond n old files, the oldest one. keep is
+// the file just rotated, which is never removed.
+func (d *Dir) prune(keep string) {
+	var olds []string
+	for _, n := range d.oldFiles() {
+		if n[26] == 't' {
+			if n[:25] != keep[:25] {
+				os.Remove(d.path(n))
+			}
+			continue
+		}
+		olds = append(olds, n)
+	}
+	if d.cfg.NMax == 0 || len(olds) <= d.cfg.NMax {
+		return
+	}
+	sort.Strings(olds)
+	for _, n := range olds {
+		if n == keep || n == d.procU {
+			continue
+		}
+		d.l.info("delete: ", d.path(n))
+		os.Remove(d.path(n))
+		return
+	}
+}
+
+// deleteOldest frees space on a full disk: it removes the oldest old file when more than
+// min exist. It reports whether it removed one.
+func (d *Dir) deleteOldest(min int, full bool) bool {
+	var olds []string
+	for _, n := range d.oldFiles() {
+		if n[26] != 't' && n != d.procU {
+			olds = append(olds, n)
+		}
+	}
+	if len(olds) <= min {
+		return false
+	}
+	sort.Strings(olds)
+	d.l.warn("out of disk space, delete: ", d.path(olds[0]))
+	return os.Remove(d.path(olds[0])) == nil
+}
+
+// startProcessor runs the processor on the rotated file u: stdin u, stdout the .t file,
+// fd 4 state, fd 5 newstate, in the log directory.
+func (d *Dir) startProcessor(u string) {
+	d.procU = u
+	d.procCh = make(chan procResult, 1)
+	d.l.info("processing: ", d.path(u))
+	base := u[:25]
+	for {
+		err := d.spawn(base)
+		if err == nil {
+			return
+		}
+		d.l.pause("unable to run processor: ", d.name, ": ", err.Error())
+	}
+}
+
+func (d *Dir) spawn(base string) error {
+	in, err := os.Open(d.path(base + ".u"))
+	if err != nil {
+		return errors.New("unable to open input for processor: " + errstr.Text(err))
+	}
+	defer in.Close()
+	out, err := os.OpenFile(d.path(base+".t"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return errors.New("unable to open output for processor: " + errstr.Text(err))
+	}
+	defer out.Close()
+	st, err := os.OpenFile(d.path("state"), os.O_RDONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return errors.New("unable to open state for processor: " + errstr.Text(err))
+	}
+	defer st.Close()
+	ns, err := os.OpenFile(d.path("newstate"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return errors.New("unable to open newstate for processor: " + errstr.Text(err))
+	}
+	defer ns.Close()
+	p, err := os.StartProcess("/bin/sh", []string{"sh", "-c", d.cfg.Processor}, &os.ProcAttr{
+		Dir:   d.name,
+		Files: []*os.File{in, out, os.Stderr, nil, st, ns},
+	})
+	if err != nil {
+		return errors.New("unable to start processor: " + errstr.Text(err))
+	}
+	ch, l := d.procCh, d.l
+	go func() {
+		s, err := p.Wait()
+		ok := err == nil && s.Success()
+		if !ok {
+			// C restarts a failing processor at once and spins; a short pause keeps a
+			// broken processor from eating a CPU.
+			time.Sleep(time.Second)
+		}
+		ch <- procResult{ok: ok}
+		l.wake(evCHLD)
+	}()
+	return nil
+}
+
+// pollProcessor finishes a processor that has ended, without blocking.
+func (d *Dir) pollProcessor() {
+	if d.procU == "" {
+		return
+	}
+	select {
+	case r := <-d.procCh:
+		d.procDone(r)
+	default:
+	}
+}
+
+// waitProcessor blocks until the running processor has succeeded.
+func (d *Dir) waitProcessor() {
+	for d.procU != "" {
+		d.procDone(<-d.procCh)
+	}
+}
+
+func (d *Dir) procDone(r procResult) {
+	base := d.procU[:25]
+	if !r.ok {
+		d.l.warn("processor failed, restart: ", d.name)
+		os.Remove(d.path(base + ".t"))
+		u := d.procU
+		d.procU = ""
+		d.l.info("processing: ", d.path(u))
+		d.procU = u
+		d.procCh = make(chan procResult, 1)
+		for {
+			err := d.spawn(base)
+			if err == nil {
+				return
+			}
+			d.l.pause("unable to run processor: ", d.name, ": ", err.Error())
+		}
+	}
+	if f, err := os.OpenFile(d.path(base+".t"), os.O_WRONLY, 0); err == nil {
+		f.Sync()
+		f.Close()
+	}
+	for {
+		err := os.Chmod(d.path(base+".t"), 0o744)
+		if err == nil {
+			err = os.Rename(d.path(base+".t"), d.path(base+".s"))
+		}
+		if err == nil {
+			break
+		}
+		d.l.pause("unable to finish processed file: ", d.path(base+".t"), ": ", errstr.Text(err))
+	}
+	os.Remove(d.path(base + ".u"))
+	os.Rename(d.path("newstate"), d.path("state"))
+	d.l.info("processed: ", d.path(base+".s"))
+	d.procU = ""
+}
+
+// close flushes current, waits for the processor, marks current complete (u+x) and
+// releases the directory.
+func (d *Dir) close() {
+	if d.lock < 0 {
+		return
+	}
+	if d.cur >= 0 {
+		d.flush()
+		d.waitProcessor()
+		unix.Fsync(d.cur)
+		unix.Fchmod(d.cur, 0o744)
+		unix.Close(d.cur)
+		d.cur = -1
+	}
+	if d.udpFd >= 0 {
+		unix.Close(d.udpFd)
+		d.udpFd = -1
+	}
+	unix.Close(d.lock)
+	d.lock = -1
+	d.l.info("close: ", d.name)
+}
+
+func utoa(n uint64) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,408 @@
+package svlog
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/runit-go/runit/core/errstr"
+)
+
+// readSize is the read buffer: large enough that a busy service's output is taken in a
+// few reads and written in as few writes, small enough to keep one svlogd per service cheap.
+const readSize = 128 << 10
+
+// event bits set by the signal and processor goroutines for the main loop.
+const (
+	evHUP = 1 << iota
+	evALRM
+	evTERM
+	evCHLD
+)
+
+// Logger is a running svlogd.
+type Logger struct {
+	opt     *Options
+	dirs    []*Dir
+	in      *os.File
+	repl    [256]bool
+	stamp   stamper
+	errbuf  []byte
+	udpbuf  []byte
+	events  atomic.Uint32
+	long    bool // in the middle of a line longer than LineMax: copying its rest
+	term    bool
+	pollErr bool // stdin cannot take deadlines: do not rely on them
+}
+
+// Main runs svlogd with args (without argv[0]) and returns its exit code.
+func Main(args []string) int {
+	opt, err := ParseArgs(args)
+	if err != nil {
+		var ue *UsageError
+		if errors.As(err, &ue) && ue.Msg != "" {
+			os.Stderr.WriteString(ue.Msg + "\n")
+		}
+		os.Stderr.WriteString("usage: svlogd" + Usage + "\n\n")
+		return 111
+	}
+	return Run(opt)
+}
+
+// Run runs svlogd with parsed options until end of input or SIGTERM.
+func Run(opt *Options) int {
+	l := &Logger{opt: opt}
+	l.stamp.kind = opt.Stamp
+	if opt.Replace != 0 {
+		for c := 0; c < 256; c++ {
+			l.repl[c] = c < 32 || c > 126
+		}
+		for i := 0; i < len(opt.Extra); i++ {
+			l.repl[opt.Extra[i]] = true
+		}
+	}
+	// Non-blocking stdin lets Go's poller wait on it, so that signals and timers can
+	// interrupt a read through its deadline.
+	unix.SetNonblock(0, true)
+	l.in = os.NewFile(0, "stdin")
+
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGALRM, syscall.SIGTERM)
+	go func() {
+		for s := range sigs {
+			switch s {
+			case syscall.SIGHUP:
+				l.wake(evHUP)
+			case syscall.SIGALRM:
+				l.wake(evALRM)
+			case syscall.SIGTERM:
+				l.wake(evTERM)
+			}
+		}
+	}()
+
+	for _, name := range opt.Dirs {
+		l.dirs = append(l.dirs, &Dir{name: name, l: l, lock: -1, cur: -1, udpFd: -1})
+	}
+	if !l.openAll() {
+		l.fatal("no functional log directories.")
+	}
+
+	size := readSize
+	if opt.LineMax+4096 > size {
+		size = opt.LineMax + 4096
+	}
+	buf := make([]byte, size)
+	have := 0 // bytes of an incomplete line kept at buf[:have]
+	var pstamp [32]byte
+	pn := 0
+	for {
+		l.handleEvents()
+		if l.term && have == 0 && !l.long {
+			break
+		}
+		if !l.pollErr {
+			if err := l.in.SetReadDeadline(l.nextTimer()); err != nil {
+				l.pollErr = true
+			}
+		}
+		if l.events.Load() != 0 {
+			continue
+		}
+		n, err := l.in.Read(buf[have:])
+		if n > 0 {
+			st := l.stamp.format(time.Now())
+			first := st
+			if have > 0 {
+				first = pstamp[:pn]
+			}
+			rest := l.process(buf[:have+n], first, st)
+			if rest > 0 {
+				// The incomplete line keeps the time its first byte was read.
+				if have == 0 || rest != have+n {
+					pn = copy(pstamp[:], st)
+				}
+				copy(buf, buf[have+n-rest:have+n])
+			}
+			have = rest
+			l.flushAll()
+		}
+		if err != nil {
+			if err == io.EOF {
+				break
+			}
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				continue
+			}
+			if errors.Is(err, unix.EAGAIN) {
+				// Stdin is non-blocking but not pollable: wait for it by hand.
+				fds := []unix.PollFd{{Fd: 0, Events: unix.POLLIN}}
+				unix.Poll(fds, 1000)
+				continue
+			}
+			l.pause("unable to read standard input: ", errstr.Text(err))
+		}
+	}
+	// At end of input C svlogd drops an incomplete last line; so do we (it was never a line).
+	for _, d := range l.dirs {
+		d.close()
+	}
+	l.flushErr()
+	return 0
+}
+
+// wake records an event and interrupts the main loop's read.
+func (l *Logger) wake(ev uint32) {
+	for {
+		o := l.events.Load()
+		if l.events.CompareAndSwap(o, o|ev) {
+			break
+		}
+	}
+	l.in.SetReadDeadline(time.Unix(1, 0))
+}
+
+func (l *Logger) openAll() bool {
+	ok := false
+	for _, d := range l.dirs {
+		if d.open() {
+			ok = true
+		}
+	}
+	return ok
+}
+
+// nextTimer is when the main loop must wake for time-based rotation (zero: never).
+func (l *Logger) nextTimer() time.Time {
+	var t time.Time
+	for _, d := range l.dirs {
+		if d.lock >= 0 && !d.rotDue.IsZero() && (t.IsZero() || d.rotDue.Before(t)) {
+			t = d.rotDue
+		}
+	}
+	return t
+}
+
+func (l *Logger) handleEvents() {
+	ev := l.events.Swap(0)
+	if ev&evCHLD != 0 {
+		l.info("sigchild received.")
+	}
+	for _, d := range l.dirs {
+		if d.lock >= 0 {
+			d.pollProcessor()
+		}
+	}
+	if ev&evTERM != 0 {
+		l.info("sigterm received.")
+		l.term = true
+	}
+	if ev&evHUP != 0 {
+		l.info("sighangup received.")
+		for _, d := range l.dirs {
+			d.close()
+		}
+		if !l.openAll() {
+			l.fatal("no functional log directories.")
+		}
+	}
+	if ev&evALRM != 0 {
+		l.info("sigalarm received.")
+		for _, d := range l.dirs {
+			if d.lock >= 0 {
+				d.rotate()
+			}
+		}
+	}
+	now := time.Now()
+	for _, d := range l.dirs {
+		if d.lock >= 0 && !d.rotDue.IsZero() && !now.Before(d.rotDue) {
+			if d.size > 0 {
+				d.rotate()
+			}
+			d.resetTimer(now)
+		}
+	}
+}
+
+// process handles the complete lines in data and returns how many bytes at its end
+// belong to an incomplete line that must wait for more input.
+func (l *Logger) process(data, first, st []byte) int {
+	s := first
+	lm := l.opt.LineMax
+	for len(data) > 0 {
+		if l.long {
+			i := bytes.IndexByte(data, '\n')
+			if i < 0 {
+				l.cont(data)
+				return 0
+			}
+			l.cont(data[:i+1])
+			data = data[i+1:]
+			l.long = false
+			s = st
+			continue
+		}
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			if len(data) < lm {
+				return len(data)
+			}
+			// A line longer than the buffer: its head decides, its rest streams through.
+			l.line(s, data[:lm], data[lm:], false)
+			l.long = true
+			return 0
+		}
+		if i > lm {
+			l.line(s, data[:lm], data[lm:i], true)
+		} else {
+			l.line(s, data[:i], nil, true)
+		}
+		data = data[i+1:]
+		s = st
+	}
+	return 0
+}
+
+// line dispatches one line: head is its first LineMax bytes (replaced and matched), rest
+// the remainder copied as is; complete says the newline has been seen.
+func (l *Logger) line(stamp, head, rest []byte, complete bool) {
+	if l.opt.Replace != 0 {
+		r := l.opt.Replace
+		for i, c := range head {
+			if l.repl[c] {
+				head[i] = r
+			}
+		}
+	}
+	cut := len(rest) > 0 || !complete
+	for _, d := range l.dirs {
+		if d.lock < 0 {
+			continue
+		}
+		sel, esel := true, false
+		for _, p := range d.cfg.Patterns {
+			switch p[0] {
+			case '+':
+				if Match(p[1:], head) {
+					sel = true
+				}
+			case '-':
+				if Match(p[1:], head) {
+					sel = false
+				}
+			case 'e':
+				if Match(p[1:], head) {
+					esel = true
+				}
+			case 'E':
+				if Match(p[1:], head) {
+					esel = false
+				}
+			}
+		}
+		d.cont = sel && !d.cfg.UDPOnly
+		if sel {
+			if !d.cfg.UDPOnly {
+				if complete {
+					d.putLine(stamp, d.cfg.Prefix, head, rest)
+				} else {
+					s := d.scr[:0]
+					s = append(s, stamp...)
+					s = append(s, d.cfg.Prefix...)
+					s = append(s, head...)
+					s = append(s, rest...)
+					d.scr = s[:0]
+					d.put(s)
+				}
+			}
+			if d.cfg.UDP {
+				u := l.udpbuf[:0]
+				u = append(u, stamp...)
+				u = append(u, d.cfg.Prefix...)
+				u = append(u, head...)
+				if cut {
+					u = append(u, "..."...)
+				}
+				u = append(u, '\n')
+				l.udpbuf = u[:0]
+				d.sendUDP(u)
+			}
+		}
+		if esel {
+			l.errbuf = append(l.errbuf, stamp...)
+			l.errbuf = append(l.errbuf, d.cfg.Prefix...)
+			l.errbuf = append(l.errbuf, head...)
+			if cut {
+				l.errbuf = append(l.errbuf, "..."...)
+			}
+			l.errbuf = append(l.errbuf, '\n')
+			if len(l.errbuf) >= flushAt {
+				l.flushErr()
+			}
+		}
+	}
+}
+
+// cont copies more of a long line to the directories that selected it.
+func (l *Logger) cont(p []byte) {
+	for _, d := range l.dirs {
+		if d.lock >= 0 && d.cont {
+			d.put(p)
+		}
+	}
+}
+
+func (l *Logger) flushAll() {
+	for _, d := range l.dirs {
+		if d.lock >= 0 && len(d.pend) > 0 {
+			d.flush()
+		}
+	}
+	l.flushErr()
+}
+
+func (l *Logger) flushErr() {
+	if len(l.errbuf) > 0 {
+		os.Stderr.Write(l.errbuf)
+		l.errbuf = l.errbuf[:0]
+	}
+}
+
+func (l *Logger) msg(kind string, parts ...string) {
+	l.flushErr()
+	b := make([]byte, 0, 128)
+	b = append(b, "svlogd: "...)
+	b = append(b, kind...)
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	b = append(b, '\n')
+	os.Stderr.Write(b)
+}
+
+func (l *Logger) info(parts ...string) {
+	if l.opt.Verbose > 0 {
+		l.msg("info: ", parts...)
+	}
+}
+
+func (l *Logger) warn(parts ...string) { l.msg("warning: ", parts...) }
+
+// pause reports a failure and waits before the caller retries, as C svlogd does.
+func (l *Logger) pause(parts ...string) {
+	l.msg("pausing: ", parts...)
+	time.Sleep(retryPause)
+}
+
+func (l *Logger) fatal(parts ...string) {
+	l.msg("fatal: ", parts...)
+	os.Exit(111)
+}
