@@ -1,0 +1,59 @@
+//go:build unix
+
+package platform
+
+import (
+	"errors"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestSetSoftRlimit sets RLIMIT_CORE's soft limit below, at and above the hard limit and
+// reads it back: above or "hard" (-1) means the hard limit.
+func TestSetSoftRlimit(t *testing.T) {
+	var orig unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_CORE, &orig); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Setrlimit(unix.RLIMIT_CORE, &orig)
+	hard := uint64(orig.Max)
+	for _, c := range []struct {
+		v    int64
+		want uint64
+	}{{0, 0}, {4096, min(4096, hard)}, {-1, hard}, {1<<63 - 1, hard}} {
+		if err := SetSoftRlimit(RlimitCore, c.v); err != nil {
+			t.Fatalf("SetSoftRlimit(core, %d): %v", c.v, err)
+		}
+		var got unix.Rlimit
+		unix.Getrlimit(unix.RLIMIT_CORE, &got)
+		if uint64(got.Cur) != c.want || got.Max != orig.Max {
+			t.Errorf("after SetSoftRlimit(core, %d): soft %d hard %d, want soft %d hard %d", c.v, got.Cur, got.Max, c.want, orig.Max)
+		}
+	}
+	for r := RlimitData; r <= RlimitCPU; r++ {
+		if _, ok := RlimitName(r); !ok {
+			if err := SetSoftRlimit(r, 1); !errors.Is(err, ErrNotSupported) {
+				t.Errorf("limit %d is missing here but SetSoftRlimit says %v", r, err)
+			}
+		}
+	}
+}
+
+func TestLookup(t *testing.T) {
+	if uid, gid, ok := LookupUser("root"); !ok || uid != 0 || gid != 0 {
+		t.Errorf("LookupUser(root) = %d %d %v", uid, gid, ok)
+	}
+	if _, _, ok := LookupUser("no-such-user-here"); ok {
+		t.Error("LookupUser found a user that does not exist")
+	}
+	if _, _, ok := LookupUser("ro"); ok {
+		t.Error("LookupUser matched a prefix of a name")
+	}
+	if gid, ok := LookupGroup("root"); !ok || gid != 0 {
+		t.Errorf("LookupGroup(root) = %d %v", gid, ok)
+	}
+	if _, ok := LookupGroup(""); ok {
+		t.Error("LookupGroup found the empty name")
+	}
+}
