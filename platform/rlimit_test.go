@@ -21,7 +21,7 @@ func TestSetSoftRlimit(t *testing.T) {
 	for _, c := range []struct {
 		v    int64
 		want uint64
-	}{{0, 0}, {4096, min(4096, hard)}, {-1, hard}, {1<<63 - 1, hard}} {
+	}{{0, 0}, {4096, min(4096, hard)}, {-1, hard}, {1<<63 - 1, min(1<<63-1, hard)}} {
 		if err := SetSoftRlimit(RlimitCore, c.v); err != nil {
 			t.Fatalf("SetSoftRlimit(core, %d): %v", c.v, err)
 		}
