@@ -75,6 +75,8 @@ type Runit struct {
 	PowerOffWait time.Duration
 	// PowerFail is the signal standing for a power failure (platform.PowerFailSignal).
 	PowerFail os.Signal
+
+	quit chan struct{} // tests only: ends the wait after an accepted halt
 }
 
 // New returns the Runit that process 1 runs: fixed paths, the real console and system.
@@ -260,6 +262,11 @@ func (r *Runit) Run() int {
 	if err == nil {
 		// The system accepted and yet we are here: wait for it, reaping, as runit does.
 		for {
+			select {
+			case <-r.quit:
+				return -1
+			default:
+			}
 			q, _, _ = r.wait(-2, q)
 		}
 	}
