@@ -1,0 +1,179 @@
+package svlog
+
+import (
+	"testing"
+	"time"
+)
+
+func TestMatch(t *testing.T) {
+	for _, c := range []struct {
+		pat, line string
+		want      bool
+	}{
+		{"abc", "abc", true},
+		{"abc", "abcd", false},
+		{"abc", "ab", false},
+		{"*", "anything", true},
+		{"*", "", true},
+		{"a*", "abc", true},
+		{"*skip*", "please skip me", false}, // * stops at the first 's'
+		{"*kip*", "please skip me", true},
+		{"*c", "abc", true},
+		{"*c", "abcd", false},
+		{"+a", "aaa", true},
+		{"+ab", "aaab", true},
+		{"+ab", "b", false},
+		{"x+ab", "xaab", true},
+		{"", "", true},
+		{"", "a", false},
+		{"a\x00b", "a", true},
+		{"*x", "", false},
+	} {
+		if got := Match([]byte(c.pat), []byte(c.line)); got != c.want {
+			t.Errorf("Match(%q, %q) = %v, want %v", c.pat, c.line, got, c.want)
+		}
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	c := ParseConfig([]byte("# comment\n\ns10k\nn5\nN2\nt2m\n!gzip\nu127.0.0.1:9999\npPFX: \n+*a*\n-b\ne*\nEx\nzzz"))
+	if c.SizeMax != 10240 || c.NMax != 5 || c.NMin != 2 || c.TMax != 120 || c.Processor != "gzip" {
+		t.Errorf("numbers/processor wrong: %+v", c)
+	}
+	if !c.UDP || c.UDPOnly || c.UDPAddr != [4]byte{127, 0, 0, 1} || c.UDPPort != 9999 {
+		t.Errorf("udp wrong: %+v", c)
+	}
+	if string(c.Prefix) != "PFX: " || len(c.Patterns) != 4 || string(c.Patterns[0]) != "+*a*" {
+		t.Errorf("prefix/patterns wrong: %q %q", c.Prefix, c.Patterns)
+	}
+	d := ParseConfig([]byte("s1m\nt3h\nU10.0.0.1\nn3"))
+	if d.SizeMax != 1<<20 || d.TMax != 3*3600 || !d.UDPOnly || d.UDPPort != 514 || d.NMax != 3 || d.NMin != 10 {
+		t.Errorf("second config wrong: %+v", d)
+	}
+	e := ParseConfig([]byte("ubad\n"))
+	if e.UDP || len(e.Warnings) != 1 || e.Warnings[0] != "unable to scan ip address: bad" {
+		t.Errorf("bad ip: %+v", e)
+	}
+	if z := ParseConfig(nil); z.SizeMax != 1000000 || z.NMax != 10 || z.NMin != 10 {
+		t.Errorf("defaults wrong: %+v", z)
+	}
+}
+
+func TestParseArgs(t *testing.T) {
+	for _, c := range []struct {
+		args  []string
+		ok    bool
+		stamp int
+		lm    int
+		repl  byte
+	}{
+		{[]string{"d"}, true, 0, 1000, 0},
+		{[]string{"-tt", "d"}, true, 2, 1000, 0},
+		{[]string{"-tttt", "d"}, true, 3, 1000, 0},
+		{[]string{"-t", "-t", "-l", "30", "-b", "100", "d"}, true, 2, 30, 0},
+		{[]string{"-l0", "d"}, true, 0, 1000, 0},
+		{[]string{"-R", "ab", "d"}, true, 0, 1000, '_'},
+		{[]string{"-r", ".", "-R", "ab", "d"}, true, 0, 1000, '.'},
+		{[]string{"-r", "ab", "d"}, false, 0, 0, 0},
+		{[]string{"-l", "2000", "d"}, false, 0, 0, 0},
+		{[]string{"-b", "10", "-l", "20", "d"}, false, 0, 0, 0},
+		{[]string{"-x", "d"}, false, 0, 0, 0},
+		{[]string{"-l"}, false, 0, 0, 0},
+		{[]string{}, false, 0, 0, 0},
+		{[]string{"-L", "--", "-d"}, true, 0, 1000, 0},
+	} {
+		o, err := ParseArgs(c.args)
+		if (err == nil) != c.ok {
+			t.Errorf("%q: err %v", c.args, err)
+			continue
+		}
+		if c.ok && (o.Stamp != c.stamp || o.LineMax != c.lm || o.Replace != c.repl) {
+			t.Errorf("%q: got %+v", c.args, o)
+		}
+	}
+}
+
+func TestStamp(t *testing.T) {
+	tm := time.Date(2026, 11, 24, 11, 0, 45, 548301234, time.UTC)
+	for _, c := range []struct {
+		kind int
+		want string
+	}{
+		{1, "@400000006a243c972" + "0ae4fb2 "},
+		{2, "2026-11-24_11:00:45.54830 "},
+		{3, "2026-11-24T11:00:45.54830 "},
+	} {
+		s := stamper{kind: c.kind}
+		s.format(tm.Add(-time.Second)) // a cached older second must not leak into the next
+		got := string(s.format(tm))
+		if c.kind == 1 {
+			c.want = "@" + labelHex(tm) + " "
+		}
+		if got != c.want {
+			t.Errorf("kind %d: %q, want %q", c.kind, got, c.want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { var s stamper; s.kind = 2; s.format(tm) }); n != 0 {
+		t.Errorf("format allocates %v times", n)
+	}
+}
+
+func labelHex(t time.Time) string {
+	s := []byte{}
+	const hex = "0123456789abcdef"
+	sec := uint64(1)<<62 + 10 + uint64(t.Unix())
+	for sh := 60; sh >= 0; sh -= 4 {
+		s = append(s, hex[(sec>>uint(sh))&15])
+	}
+	ns := uint32(t.Nanosecond())
+	for sh := 28; sh >= 0; sh -= 4 {
+		s = append(s, hex[(ns>>uint(sh))&15])
+	}
+	return string(s)
+}
+
+func TestBumpLabel(t *testing.T) {
+	if got := bumpLabel("@4000000000000000000000ff"); got != "@400000000000000000000100" {
+		t.Errorf("bump: %s", got)
+	}
+	if got := bumpLabel("@400000000000000000000009"); got != "@40000000000000000000000a" {
+		t.Errorf("bump: %s", got)
+	}
+}
+
+func FuzzParseConfig(f *testing.F) {
+	f.Add([]byte("s100\nn3\nN1\nt10m\n!cat\nu127.0.0.1:514\npP:\n+*\n-a*\ne*\nE*b"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c := ParseConfig(b)
+		for _, p := range c.Patterns {
+			if len(p) == 0 || (p[0] != '+' && p[0] != '-' && p[0] != 'e' && p[0] != 'E') {
+				t.Fatalf("bad pattern %q", p)
+			}
+		}
+		if c.UDP && (c.UDPPort < 0 || c.UDPPort > 65535) {
+			t.Fatalf("bad port %d", c.UDPPort)
+		}
+	})
+}
+
+func FuzzMatch(f *testing.F) {
+	f.Add([]byte("*kip*"), []byte("please skip me"))
+	f.Add([]byte("+ab*"), []byte("aab"))
+	f.Fuzz(func(t *testing.T, p, s []byte) {
+		m := Match(p, s)
+		// A literal pattern (no * or +) matches exactly itself.
+		lit := true
+		for _, c := range p {
+			if c == '*' || c == '+' || c == 0 {
+				lit = false
+			}
+		}
+		if lit && m != (string(p) == string(s)) {
+			t.Fatalf("literal %q vs %q: %v", p, s, m)
+		}
+		if len(p) > 1 && p[len(p)-1] == '*' && p[len(p)-2] != '*' && p[len(p)-2] != '+' && Match(p[:len(p)-1], s) && !m {
+			// Anything the pattern without its final * matches whole, it matches too.
+			t.Fatalf("%q matches %q but %q does not", p[:len(p)-1], s, p)
+		}
+	})
+}
