@@ -276,7 +276,15 @@ func TestChpstOptions(t *testing.T) {
 		expect("-C missing", r.stderr, "chpst: fatal: unable to change directory: nonexistent: file does not exist\n")
 	})
 	t.Run("n-nice", func(t *testing.T) {
-		for _, c := range []struct{ arg, want string }{{"5", "5"}, {"+3", "3"}, {"-2", "-2"}, {"100", "19"}} {
+		base, err := strconv.Atoi(strings.TrimSpace(ok(run(t, work, nil, "nice"), "nice").stdout))
+		if err != nil {
+			t.Fatal(err)
+		}
+		clamp := func(n int) string { return strconv.Itoa(max(-20, min(19, n))) }
+		for _, c := range []struct {
+			arg  string
+			want string
+		}{{"5", clamp(base + 5)}, {"+3", clamp(base + 3)}, {"-2", clamp(base - 2)}, {"100", "19"}, {"-100", "-20"}} {
 			r := ok(run(t, work, nil, chpst, "-n", c.arg, "nice"), "-n")
 			expect("-n "+c.arg, r.stdout, c.want+"\n")
 		}
