@@ -87,7 +87,7 @@ func newFixture(t *testing.T, scripts map[string]string) *fixture {
 		RestartWait:  10 * time.Millisecond,
 		Tick:         50 * time.Millisecond,
 		PowerOffWait: time.Millisecond,
-		PowerFail:    unix.SIGPWR,
+		PowerFail:    platform.PowerFailSignal(),
 	}
 	// nosync: the tests must not sync the test machine's disks over and over.
 	if err := os.WriteFile(f.r.Paths.NoSync, nil, 0o644); err != nil {
@@ -206,9 +206,6 @@ func TestStopitProtocol(t *testing.T) {
 	f := newFixture(t, map[string]string{"1": ok1, "2": wait2, "3": ok3})
 	done := f.run()
 	f.waitFile(t, "s2up")
-	// SIGCONT without stopit does nothing (if it ended stage 2, stopit below would
-	// keep its x bit: nobody would take it away).
-	f.sigs <- unix.SIGCONT
 	if err := os.WriteFile(f.r.Paths.StopIt, nil, 0o100); err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +242,7 @@ func TestCtrlAltDelAndPwrFail(t *testing.T) {
 		msg    string
 	}{
 		{"ctrlaltdel", unix.SIGINT, "- runit: ctrl-alt-del request...\n"},
-		{"pwrfail", unix.SIGPWR, "- runit: power fail request...\n"},
+		{"pwrfail", platform.PowerFailSignal(), "- runit: power fail request...\n"},
 	} {
 		t.Run(c.script, func(t *testing.T) {
 			f := newFixture(t, map[string]string{"1": ok1, "2": wait2, "3": ok3,
@@ -261,13 +258,14 @@ func TestCtrlAltDelAndPwrFail(t *testing.T) {
 	}
 }
 
-// Without the flag script the signal does nothing: stage 2 keeps running until it exits.
+// Without the flag scripts and stopit the signals do nothing: stage 2 keeps running until it exits.
 func TestCtrlAltDelWithoutScript(t *testing.T) {
 	f := newFixture(t, map[string]string{"1": ok1, "2": "#!/bin/sh\n: > \"$D/s2up\"\nwhile [ ! -e \"$D/end\" ]; do sleep 0.02; done\n", "3": ok3})
 	done := f.run()
 	f.waitFile(t, "s2up")
 	f.sigs <- unix.SIGINT
-	f.sigs <- unix.SIGPWR
+	f.sigs <- unix.SIGCONT // no stopit either
+	f.sigs <- platform.PowerFailSignal()
 	f.sigs <- unix.SIGHUP
 	time.Sleep(3 * f.r.Tick) // runit wakes at least once per Tick: give it a chance to misbehave
 	if strings.Contains(f.out.String(), "leave stage: "+f.dir+"/2") {
