@@ -88,13 +88,27 @@ func readStatus(t testing.TB, dir string) status.Record {
 	return r
 }
 
-// waitStat waits until supervise/stat reads want.
+// waitStat waits until supervise/stat reads want and supervise/status says the same
+// (runsv renames stat into place just before status).
 func waitStat(t testing.TB, dir, want string) {
 	t.Helper()
 	waitFor(t, 10*time.Second, fmt.Sprintf("%s/supervise/stat = %q (have %q)", dir, want,
 		readFile(filepath.Join(dir, "supervise", "stat"))), func() bool {
-		return readFile(filepath.Join(dir, "supervise", "stat")) == want
+		return readFile(filepath.Join(dir, "supervise", "stat")) == want && statusSays(dir) == want
 	})
+}
+
+// statusSays renders supervise/status as stat text (want exit reads as want down).
+func statusSays(dir string) string {
+	r, err := status.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
+	if err != nil {
+		return ""
+	}
+	want := status.WantDown
+	if r.WantUp {
+		want = status.WantUp
+	}
+	return status.StatText(r.State, r.Paused, r.Term, want)
 }
 
 // shape is the part of a status record that must agree between C runsv and ours.
@@ -148,12 +162,20 @@ func TestRunsvDifferential(t *testing.T) {
 				}
 				continue
 			}
-			waitStat(t, dir, st.stat)
-			r := readStatus(t, dir)
-			pid := readFile(filepath.Join(dir, "supervise", "pid"))
-			if (r.Pid == 0) != (pid == "") || (r.Pid != 0 && pid != fmt.Sprintf("%d\n", r.Pid)) {
-				t.Errorf("step %d %s: pid file %q vs status pid %d", i, who, pid, r.Pid)
-			}
+			// runsv renames pid, stat and status into place one after the other (C runsv
+			// too), so wait until all three describe the same state.
+			var r status.Record
+			waitFor(t, 10*time.Second, fmt.Sprintf("step %d %s: stat %q with a matching status and pid file", i, who, st.stat), func() bool {
+				if readFile(filepath.Join(dir, "supervise", "stat")) != st.stat {
+					return false
+				}
+				var err error
+				r, err = status.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
+				pid := readFile(filepath.Join(dir, "supervise", "pid"))
+				return err == nil && statusSays(dir) == st.stat &&
+					(r.Pid == 0) == (r.State == status.Down) &&
+					(r.Pid == 0) == (pid == "") && (r.Pid == 0 || pid == fmt.Sprintf("%d\n", r.Pid))
+			})
 			got[who] = shape(r)
 		}
 		if got["C"] != got["ours"] {
