@@ -5,16 +5,30 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// utmpsetRec builds one glibc utmp record (x86_64/arm64 layout, 384 bytes) by hand, from
-// the offsets of <bits/utmp.h>, independently of core/utmp.
+// utmpsetLP64 tells the glibc record layout of this machine: where glibc's
+// __WORDSIZE_TIME64_COMPAT32 is 0 (aarch64, loongarch64) ut_session is a long and ut_tv
+// two 64-bit fields, 400 bytes in all; elsewhere (x86-64) 384 bytes with 32-bit time.
+var utmpsetLP64 = runtime.GOARCH == "arm64" || runtime.GOARCH == "loong64"
+
+// utmpsetSize and utmpsetSecOff are the record size and the offset of ut_tv.tv_sec.
+var utmpsetSize, utmpsetSecOff = func() (int, int) {
+	if utmpsetLP64 {
+		return 400, 344
+	}
+	return 384, 340
+}()
+
+// utmpsetRec builds one glibc utmp record by hand, from the offsets of <bits/utmp.h>,
+// independently of core/utmp.
 func utmpsetRec(typ, pid int, line, id, user, host string, sec, usec uint32) []byte {
-	b := make([]byte, 384)
+	b := make([]byte, utmpsetSize)
 	le := binary.LittleEndian
 	le.PutUint16(b[0:], uint16(typ))
 	le.PutUint32(b[4:], uint32(pid))
@@ -24,6 +38,14 @@ func utmpsetRec(typ, pid int, line, id, user, host string, sec, usec uint32) []b
 	copy(b[76:332], host)
 	le.PutUint16(b[332:], 1) // e_termination
 	le.PutUint16(b[334:], 2) // e_exit
+	if utmpsetLP64 {
+		le.PutUint64(b[336:], 42)
+		le.PutUint64(b[344:], uint64(sec))
+		le.PutUint64(b[352:], uint64(usec))
+		le.PutUint32(b[360:], 0x0100007f)
+		copy(b[376:], "reserved-bytes-kept!")
+		return b
+	}
 	le.PutUint32(b[336:], 42)
 	le.PutUint32(b[340:], sec)
 	le.PutUint32(b[344:], usec)
@@ -74,12 +96,12 @@ cp /run/utmp "$D/utmp.out"
 func utmpsetMaskTime(t *testing.T, b []byte, lo, hi int64, what string) []byte {
 	t.Helper()
 	b = append([]byte(nil), b...)
-	for off := 0; off+384 <= len(b); off += 384 {
-		s := int64(binary.LittleEndian.Uint32(b[off+340:]))
+	for off := 0; off+utmpsetSize <= len(b); off += utmpsetSize {
+		s := int64(binary.LittleEndian.Uint32(b[off+utmpsetSecOff:]))
 		if s >= 1_000_000 && (s < lo || s > hi) {
-			t.Errorf("%s: record %d has time %d, not within the run [%d, %d]", what, off/384, s, lo, hi)
+			t.Errorf("%s: record %d has time %d, not within the run [%d, %d]", what, off/utmpsetSize, s, lo, hi)
 		}
-		binary.LittleEndian.PutUint32(b[off+340:], 0)
+		binary.LittleEndian.PutUint32(b[off+utmpsetSecOff:], 0) // the low half: the rest matches
 	}
 	return b
 }
@@ -133,7 +155,7 @@ func TestUtmpsetGlibc(t *testing.T) {
 	// A missing wtmp is created (mode 0600, as C does): both must succeed.
 	cc, _, _, cw := utmpsetInNamespace(t, cbin, utmp, nil, "-w", "tty1")
 	oc, _, _, ow := utmpsetInNamespace(t, ours, utmp, nil, "-w", "tty1")
-	if cc != 0 || oc != 0 || len(cw) != 384 || len(ow) != 384 {
+	if cc != 0 || oc != 0 || len(cw) != utmpsetSize || len(ow) != utmpsetSize {
 		t.Errorf("-w without wtmp: C exit %d (%d bytes), ours exit %d (%d bytes)", cc, len(cw), oc, len(ow))
 	}
 

@@ -49,12 +49,21 @@ type Entry struct {
 
 // The layouts. Types are SysV's (USER_PROCESS 7, DEAD_PROCESS 8) except on FreeBSD.
 var (
-	// Glibc is Linux glibc's struct utmp (= struct utmpx), 384 bytes, also on 64-bit
-	// systems: ut_tv is two int32 there for compatibility, so time is 32-bit (we write it
-	// as an unsigned 32-bit count, good until 2106 for readers that treat it so).
+	// Glibc is Linux glibc's struct utmp (= struct utmpx) where __WORDSIZE_TIME64_COMPAT32
+	// is 1 (x86-64, i386, and the other 64-bit ports with a 32-bit predecessor): 384
+	// bytes, ut_tv two int32 so that 32- and 64-bit programs share the file. Time is
+	// therefore 32-bit; we write it as an unsigned count (good until 2106 for readers
+	// that treat it so), as C utmpset does.
 	Glibc = &Layout{Name: "glibc", Size: 384, Order: binary.LittleEndian,
 		Type: Field{0, 2}, Pid: Field{4, 4}, Line: Field{8, 32}, ID: Field{40, 4},
 		User: Field{44, 32}, Host: Field{76, 256}, Sec: Field{340, 4}, Usec: Field{344, 4},
+		DeadType: 8, UserType: 7}
+	// GlibcLP64 is the same struct where __WORDSIZE_TIME64_COMPAT32 is 0 (aarch64,
+	// loongarch64): ut_session is a long and ut_tv a real struct timeval, so the record
+	// is 400 bytes and time is 64-bit.
+	GlibcLP64 = &Layout{Name: "glibc-lp64", Size: 400, Order: binary.LittleEndian,
+		Type: Field{0, 2}, Pid: Field{4, 4}, Line: Field{8, 32}, ID: Field{40, 4},
+		User: Field{44, 32}, Host: Field{76, 256}, Sec: Field{344, 8}, Usec: Field{352, 8},
 		DeadType: 8, UserType: 7}
 	// FreeBSD is struct futx (utxdb.h), packed, 197 bytes: fu_type u8, fu_tv u64 BE
 	// microseconds, fu_id[8], fu_pid u32 BE, fu_user[32], fu_line[16], fu_host[128].
@@ -66,18 +75,21 @@ var (
 	// (64-bit): 304 bytes, no type, no pid; an empty name marks a logout.
 	OpenBSD = &Layout{Name: "openbsd", Size: 304, Order: binary.LittleEndian,
 		Line: Field{0, 8}, User: Field{8, 32}, Host: Field{40, 256}, Sec: Field{296, 8}}
-	// NetBSD is struct utmpx: ut_name[32], ut_id[4], ut_line[32], ut_host[256],
+	// NetBSD is struct utmpx (LP64): ut_name[32], ut_id[4], ut_line[32], ut_host[256],
 	// ut_session u16, ut_type u16, ut_pid, ut_exit, sockaddr_storage, timeval (64-bit
-	// seconds), ut_pad[10]: 520 bytes.
+	// seconds at 464), ut_pad[36]: 520 bytes, the size of the 32-bit v1.00 record.
 	NetBSD = &Layout{Name: "netbsd", Size: 520, Order: binary.LittleEndian,
 		User: Field{0, 32}, ID: Field{32, 4}, Line: Field{36, 32}, Host: Field{68, 256},
 		Type: Field{326, 2}, Pid: Field{328, 4}, Sec: Field{464, 8}, Usec: Field{472, 4},
 		DeadType: 8, UserType: 7}
-	// Darwin is macOS's struct utmpx: ut_user[256], ut_id[4], ut_line[32], ut_pid,
-	// short ut_type, timeval (64-bit seconds, at 304), ut_host[256], ut_pad[16]: 640 bytes.
-	Darwin = &Layout{Name: "darwin", Size: 640, Order: binary.LittleEndian,
+	// Darwin is the record of macOS's /var/run/utmpx: Libc always writes struct
+	// utmpx32, also from 64-bit programs: ut_user[256], ut_id[4], ut_line[32], ut_pid,
+	// short ut_type, timeval32 (32-bit seconds: the file allows no more), ut_host[256],
+	// ut_pad[16]: 628 bytes. The file starts with a "utmpx-1.00" signature record, which
+	// has no line and so never matches.
+	Darwin = &Layout{Name: "darwin", Size: 628, Order: binary.LittleEndian,
 		User: Field{0, 256}, ID: Field{256, 4}, Line: Field{260, 32}, Pid: Field{292, 4},
-		Type: Field{296, 2}, Sec: Field{304, 8}, Usec: Field{312, 4}, Host: Field{320, 256},
+		Type: Field{296, 2}, Sec: Field{300, 4}, Usec: Field{304, 4}, Host: Field{308, 256},
 		DeadType: 8, UserType: 7}
 	// Solaris is struct futmpx, the file format of /var/adm/utmpx and wtmpx on every
 	// Solaris and illumos ABI: ut_user[32], ut_id[4], ut_line[32], pid32, int16 type,
@@ -93,7 +105,7 @@ var (
 var Layouts = map[string]*Layout{}
 
 func init() {
-	for _, l := range []*Layout{Glibc, FreeBSD, OpenBSD, NetBSD, Darwin, Solaris} {
+	for _, l := range []*Layout{Glibc, GlibcLP64, FreeBSD, OpenBSD, NetBSD, Darwin, Solaris} {
 		Layouts[l.Name] = l
 	}
 }

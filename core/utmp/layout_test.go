@@ -153,3 +153,17 @@ func TestMatchesFullLine(t *testing.T) {
 		t.Error("a 31-byte line did not match")
 	}
 }
+
+// TestLP64AndDarwinTime checks where the seconds live in the layouts that differ from
+// glibc's x86-64 record: 64-bit at 344 on aarch64 glibc, 32-bit at 300 in macOS's utmpx32.
+func TestLP64AndDarwinTime(t *testing.T) {
+	le := binary.LittleEndian
+	b := GlibcLP64.Encode(Entry{Sec: 1 << 40, Usec: 7})
+	if le.Uint64(b[344:]) != 1<<40 || le.Uint64(b[352:]) != 7 || len(b) != 400 {
+		t.Errorf("glibc-lp64 time: %x", b[336:368])
+	}
+	b = Darwin.Encode(Entry{Sec: 1_700_000_000, Usec: 7, Type: 7, Host: "h"})
+	if le.Uint32(b[300:]) != 1_700_000_000 || le.Uint32(b[304:]) != 7 || le.Uint16(b[296:]) != 7 || b[308] != 'h' || len(b) != 628 {
+		t.Errorf("darwin record: %x", b[292:312])
+	}
+}
