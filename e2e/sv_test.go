@@ -344,6 +344,10 @@ func TestSvDiffCommands(t *testing.T) {
 				p.o.waitAge("slow", 2)
 			}
 			p.same(nil, st...)
+			if len(st) == 4 && st[2] == "force-shutdown" {
+				p.c.reap(st[3]) // the kill was sent as sv exited: let both runsv finish
+				p.o.reap(st[3])
+			}
 			if st[len(st)-1] == "foo" && st[0] != "shutdown" && st[0] != "status" {
 				// Let both trees settle on the same state before the next step.
 				p.settle("foo")
