@@ -11,4 +11,11 @@ if ! "$sc" -version 2>/dev/null | grep -qF "($SC_VERSION)"; then
   go install "honnef.co/go/tools/cmd/staticcheck@v$SC_VERSION" 2>&1 || { echo "lint: staticcheck $SC_VERSION could not be installed"; exit 1; }
 fi
 "$sc" ./...
+# The workflow for real macOS/BSD/illumos runners cannot run here; lint it instead.
+AL_VERSION=${AL_VERSION:-1.7.12}
+al=$(go env GOPATH)/bin/actionlint
+if ! "$al" -version 2>/dev/null | grep -qxF "v$AL_VERSION"; then
+  go install "github.com/rhysd/actionlint/cmd/actionlint@v$AL_VERSION" 2>&1 || { echo "lint: actionlint $AL_VERSION could not be installed"; exit 1; }
+fi
+"$al" .github/workflows/*.yml
 echo "lint: ok"

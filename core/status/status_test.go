@@ -2,8 +2,11 @@ package status
 
 import (
 	"bytes"
+	"encoding/binary"
 	"testing"
 	"time"
+
+	"github.com/runit-go/runit/core/tai64n"
 )
 
 // Bytes observed from Debian's C runsv (see runit-behaviour.md section 1.1).
@@ -73,7 +76,15 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		// A record we decode must re-encode to the same bytes wherever the fields are canonical.
+		// A well-formed record (nanoseconds below 10^9, a TAI64 label within 2^40 seconds of
+		// 1970) re-encodes to the same bytes: pid, state and timestamp exactly, the flags as
+		// 0/1 and the want byte as 'u'/'d'. Corrupt timestamps need only decode without harm:
+		// sv shows whole seconds of age, clamped at 0.
+		sec := binary.BigEndian.Uint64(b[:8])
+		nano := binary.BigEndian.Uint32(b[8:12])
+		if nano >= 1e9 || sec < tai64n.Offset-1<<40 || sec > tai64n.Offset+1<<40 {
+			return
+		}
 		e := r.Encode()
 		if !bytes.Equal(e[:16], b[:16]) || e[19] != b[19] {
 			t.Fatalf("round trip changed % x into % x", b, e)
