@@ -7,4 +7,4 @@ import (
 	"github.com/runit-go/runit/core/svlog"
 )
 
-func main() { os.Exit(svlog.Main(os.Args[1:])) }
+func main() { os.Exit(svlog.Main(os.Args)) }

@@ -42,15 +42,20 @@ type Logger struct {
 	pollErr bool // stdin cannot take deadlines: do not rely on them
 }
 
-// Main runs svlogd with args (without argv[0]) and returns its exit code.
-func Main(args []string) int {
-	opt, err := ParseArgs(args)
+// Main runs svlogd with its command line (argv[0] included: the usage message names it,
+// as C svlogd's does) and returns its exit code.
+func Main(argv []string) int {
+	argv0 := "svlogd"
+	if len(argv) > 0 {
+		argv0, argv = argv[0], argv[1:]
+	}
+	opt, err := ParseArgs(argv)
 	if err != nil {
 		var ue *UsageError
 		if errors.As(err, &ue) && ue.Msg != "" {
 			os.Stderr.WriteString(ue.Msg + "\n")
 		}
-		os.Stderr.WriteString("usage: svlogd" + Usage + "\n\n")
+		os.Stderr.WriteString("usage: " + argv0 + Usage + "\n\n")
 		return 111
 	}
 	return Run(opt)
@@ -256,14 +261,16 @@ func (l *Logger) process(data, first, st []byte) int {
 				return len(data)
 			}
 			// A line longer than the buffer: its head decides, its rest streams through.
-			l.line(s, data[:lm], data[lm:], false)
+			l.line(s, data[:lm], data[lm:], false, true)
 			l.long = true
 			return 0
 		}
-		if i > lm {
-			l.line(s, data[:lm], data[lm:i], true)
+		// C reads at most LineMax bytes as the line: one of exactly that length is
+		// already "long" for the stderr and UDP copies, which get "...".
+		if i >= lm {
+			l.line(s, data[:lm], data[lm:i], true, true)
 		} else {
-			l.line(s, data[:i], nil, true)
+			l.line(s, data[:i], nil, true, false)
 		}
 		data = data[i+1:]
 		s = st
@@ -272,8 +279,9 @@ func (l *Logger) process(data, first, st []byte) int {
 }
 
 // line dispatches one line: head is its first LineMax bytes (replaced and matched), rest
-// the remainder copied as is; complete says the newline has been seen.
-func (l *Logger) line(stamp, head, rest []byte, complete bool) {
+// the remainder copied as is; complete says the newline has been seen; cut marks the
+// stderr and UDP copies as shortened.
+func (l *Logger) line(stamp, head, rest []byte, complete, cut bool) {
 	if l.opt.Replace != 0 {
 		r := l.opt.Replace
 		for i, c := range head {
@@ -282,7 +290,6 @@ func (l *Logger) line(stamp, head, rest []byte, complete bool) {
 			}
 		}
 	}
-	cut := len(rest) > 0 || !complete
 	for _, d := range l.dirs {
 		if d.lock < 0 {
 			continue

@@ -1,0 +1,515 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// svlogdCase is one differential scenario: the same arguments, configs and input for C
+// svlogd and ours.
+type svlogdCase struct {
+	name    string
+	args    []string          // options, before the directories
+	configs map[string]string // directory -> config ("" = no config file)
+	input   string
+	stamps  bool // lines carry timestamps: compare them as a pattern, not literally
+}
+
+// svlogdRun runs bin on input in a fresh directory set and returns a description of the
+// resulting directories (names of rotated files numbered, modes, contents), stderr and
+// the exit code.
+func svlogdRun(t *testing.T, bin string, c svlogdCase) (string, string, int) {
+	t.Helper()
+	root := t.TempDir()
+	var dirs []string
+	for d, cfg := range c.configs {
+		dirs = append(dirs, d)
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if cfg != "" {
+			writeFile(t, filepath.Join(root, d, "config"), cfg, 0o644)
+		}
+	}
+	sort.Strings(dirs)
+	cmd := exec.Command(bin, append(append([]string{}, c.args...), dirs...)...)
+	cmd.Dir = root
+	cmd.Stdin = strings.NewReader(c.input)
+	var se bytes.Buffer
+	cmd.Stderr = &se
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, d := range dirs {
+		out.WriteString(svlogdDescribe(t, filepath.Join(root, d), c.stamps))
+	}
+	return out.String(), svlogdNormStamps(strings.ReplaceAll(se.String(), bin, "svlogd"), c.stamps), code
+}
+
+var (
+	svlogdTAI   = regexp.MustCompile(`@4000[0-9a-f]{20}`)
+	svlogdStamp = regexp.MustCompile(`(?m)^(@4000[0-9a-f]{20}|\d{4}-\d\d-\d\d[_T]\d\d:\d\d:\d\d\.\d{5}) `)
+)
+
+func svlogdNormStamps(s string, stamps bool) string {
+	if !stamps {
+		return s
+	}
+	return svlogdStamp.ReplaceAllStringFunc(s, func(m string) string {
+		switch {
+		case m[0] == '@':
+			return "<tai64n> "
+		case m[10] == 'T':
+			return "<ttt> "
+		}
+		return "<tt> "
+	})
+}
+
+// svlogdDescribe lists a log directory: each file with its mode and content, rotated
+// files numbered in name (time) order since their names are timestamps.
+func svlogdDescribe(t *testing.T, dir string, stamps bool) string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "== %s\n", filepath.Base(dir))
+	k := 0
+	var all strings.Builder // with stamps, the content is compared whole: a cut may split a stamp
+	for _, e := range ents {
+		fi, _ := e.Info()
+		name := e.Name()
+		if svlogdTAI.MatchString(name) {
+			k++
+			name = fmt.Sprintf("@%d%s", k, name[25:])
+		}
+		if name == "lock" {
+			fmt.Fprintf(&b, "%s %v\n", name, fi.Mode())
+			continue
+		}
+		data := readFile(filepath.Join(dir, e.Name()))
+		if stamps && name != "config" {
+			fmt.Fprintf(&b, "%s %v %d\n", name, fi.Mode(), len(data))
+			all.WriteString(data)
+			continue
+		}
+		fmt.Fprintf(&b, "%s %v %q\n", name, fi.Mode(), data)
+	}
+	if stamps {
+		fmt.Fprintf(&b, "content %q\n", svlogdNormStamps(all.String(), true))
+	}
+	return b.String()
+}
+
+func svlogdLines(n, width int, f func(i int) string) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		s := f(i)
+		if width > 0 && len(s) < width {
+			s += strings.Repeat("x", width-len(s))
+		}
+		b.WriteString(s)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func TestSvlogdDifferential(t *testing.T) {
+	c := cBin(t, "svlogd")
+	ours := ourBin(t, "svlogd")
+	num := func(i int) string { return "line number " + strconv.Itoa(i) }
+	binary := "bin\x00ary\x01\x7f\xff\xfe tab\there\n" + strings.Repeat("\x00", 50) + "\n\x1b[31mred\n"
+	long := svlogdLines(6, 0, func(i int) string { return strings.Repeat(string(rune('a'+i)), 10+i*40) })
+	cases := []svlogdCase{
+		{name: "plain", configs: map[string]string{"log": ""}, input: svlogdLines(50, 0, num)},
+		{name: "cut at size", configs: map[string]string{"log": "s100\nn3"}, input: svlogdLines(40, 19, num)},
+		{name: "rotate near size", args: []string{"-l", "30", "-b", "100"}, configs: map[string]string{"log": "s100\nn0"}, input: svlogdLines(12, 19, num)},
+		{name: "keep n", configs: map[string]string{"log": "s1000\nn4\n"}, input: svlogdLines(400, 30, num)},
+		{name: "k suffix", configs: map[string]string{"log": "s1k\nn0\n"}, input: svlogdLines(300, 40, num)},
+		{name: "patterns", args: []string{"-l", "4", "-b", "10"}, configs: map[string]string{"log": "-*\n+*kip*\ne*\nE*2*\npPF:\n"}, input: "a skip\nb\nc2 kip\nabcd\n"},
+		{name: "patterns long", configs: map[string]string{"log": "-*skip*\n-*drop*\n+*keep*\nE*\ne*err*\n+\ne+x*\n"}, input: "please skip me\nkeep skipme\ndrop\nan err here\nkeep this\n\nxxxyz\n"},
+		{name: "plus", configs: map[string]string{"log": "-+a\n+*b+cd\n"}, input: "aaa\nbccd\naab\nbcd\nbd\n"},
+		{name: "prefix", configs: map[string]string{"log": "pPFX> \n"}, input: svlogdLines(5, 0, num)},
+		{name: "replace", args: []string{"-r", "."}, configs: map[string]string{"log": ""}, input: binary},
+		{name: "replace R", args: []string{"-R", "abe"}, configs: map[string]string{"log": ""}, input: binary + "abcdef\n"},
+		{name: "binary", configs: map[string]string{"log": "s64\n"}, input: binary},
+		{name: "long lines", args: []string{"-l", "50", "-b", "60"}, configs: map[string]string{"log": "s120\nn0\ne*\n"}, input: long},
+		{name: "long lines replaced", args: []string{"-l", "20", "-b", "21", "-r", "#"}, configs: map[string]string{"log": "n0\n"}, input: "\x01" + strings.Repeat("\x02", 40) + "\nok\n"},
+		{name: "no final newline", configs: map[string]string{"log": ""}, input: "one\ntwo\nthree"},
+		{name: "empty lines", configs: map[string]string{"log": "s10\n"}, input: "\n\n\na\n\n"},
+		{name: "processor", configs: map[string]string{"log": "s200\nn5\n!tr a-z A-Z; echo done; cat <&4; echo newstate >&5\npPFX:\n"}, input: svlogdLines(30, 20, num)},
+		{name: "two dirs", configs: map[string]string{"a": "s150\nn2\n+*1*\n-*5*\n", "b": "s300\nn0\npB:\n"}, input: svlogdLines(60, 25, num)},
+		{name: "tai64n", args: []string{"-t"}, configs: map[string]string{"log": "s400\nn0\n"}, input: svlogdLines(30, 20, num), stamps: true},
+		{name: "tt", args: []string{"-tt"}, configs: map[string]string{"log": "s400\nn0\ne*\n"}, input: svlogdLines(30, 20, num), stamps: true},
+		{name: "ttt", args: []string{"-ttt"}, configs: map[string]string{"log": "s1000\nn0\n"}, input: svlogdLines(30, 20, num), stamps: true},
+		{name: "config junk", configs: map[string]string{"log": "# comment\n\nzzz\ns90\nn2\nN1\nt3600\nubad.ip\n"}, input: svlogdLines(30, 20, num)},
+		{name: "usage none", configs: map[string]string{}, input: ""},
+		{name: "usage r", args: []string{"-r", "ab"}, configs: map[string]string{"log": ""}},
+		{name: "usage b", args: []string{"-b", "10", "-l", "20"}, configs: map[string]string{"log": ""}},
+		{name: "usage x", args: []string{"-x"}, configs: map[string]string{"log": ""}},
+		{name: "usage arg", args: []string{"-l"}, configs: map[string]string{}},
+		{name: "verbose", args: []string{"-v"}, configs: map[string]string{"log": "s100000\n"}, input: "a\nb\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			wd, we, wc := svlogdRun(t, c, tc)
+			gd, ge, gc := svlogdRun(t, ours, tc)
+			if wd != gd {
+				t.Errorf("directories differ\nC:\n%s\nours:\n%s", wd, gd)
+			}
+			if we != ge || wc != gc {
+				t.Errorf("stderr/exit differ\nC (%d):\n%q\nours (%d):\n%q", wc, we, gc, ge)
+			}
+		})
+	}
+}
+
+// svlogdProc is a running svlogd fed through a pipe, with its stderr collected.
+type svlogdProc struct {
+	cmd   *exec.Cmd
+	in    io.WriteCloser
+	mu    sync.Mutex
+	err   bytes.Buffer
+	done  chan struct{}
+	code  int
+	start time.Time
+}
+
+func (p *svlogdProc) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err.Write(b)
+}
+
+func (p *svlogdProc) stderr() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err.String()
+}
+
+func svlogdStart(t *testing.T, bin, dir string, args ...string) *svlogdProc {
+	t.Helper()
+	p := &svlogdProc{done: make(chan struct{})}
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Dir = dir
+	p.cmd.Stderr = p
+	in, err := p.cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.in = in
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		err := p.cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); ok {
+			p.code = ee.ExitCode()
+			if ee.ExitCode() < 0 {
+				p.code = 128
+			}
+		}
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			p.cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	return p
+}
+
+func (p *svlogdProc) wait(t *testing.T, timeout time.Duration) int {
+	t.Helper()
+	select {
+	case <-p.done:
+		return p.code
+	case <-time.After(timeout):
+		t.Fatalf("svlogd did not exit within %v; stderr:\n%s", timeout, p.stderr())
+	}
+	return 0
+}
+
+// svlogdCollect returns all lines in a log directory in time order: rotated files by
+// name (they are named by time), then current.
+func svlogdCollect(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		if n := e.Name(); len(n) == 27 && n[0] == '@' && n[26] == 's' {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	names = append(names, "current")
+	var all []string
+	for _, n := range names {
+		s := readFile(filepath.Join(dir, n))
+		if s == "" {
+			continue
+		}
+		if !strings.HasSuffix(s, "\n") {
+			t.Fatalf("%s does not end in a newline", n)
+		}
+		all = append(all, strings.Split(strings.TrimSuffix(s, "\n"), "\n")...)
+	}
+	return all
+}
+
+func svlogdCheckSeq(t *testing.T, got []string, n int, prefix string) {
+	t.Helper()
+	if len(got) != n {
+		t.Errorf("got %d lines, want %d", len(got), n)
+	}
+	for i := 0; i < len(got) && i < n; i++ {
+		if want := fmt.Sprintf("%s%07d", prefix, i); got[i] != want {
+			t.Fatalf("line %d is %q, want %q", i, got[i], want)
+		}
+	}
+}
+
+// A million lines under rotation every few kB, a processor and a storm of HUPs: every
+// line arrives, once, in order.
+func TestSvlogdCountUnderRotationAndHUP(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	n := 1000000
+	if testing.Short() {
+		n = 100000
+	}
+	root := t.TempDir()
+	dir := filepath.Join(root, "log")
+	writeFile(t, filepath.Join(dir, "config"), "s16384\nn0\n!cat\n", 0o644)
+	p := svlogdStart(t, bin, root, "log")
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	hups := 0
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Millisecond):
+				p.cmd.Process.Signal(syscall.SIGHUP)
+				hups++
+			}
+		}
+	}()
+	var b bytes.Buffer
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%07d\n", i)
+		if b.Len() > 32<<10 {
+			if _, err := p.in.Write(b.Bytes()); err != nil {
+				t.Fatal(err)
+			}
+			b.Reset()
+		}
+	}
+	p.in.Write(b.Bytes())
+	close(stop)
+	wg.Wait()
+	p.in.Close()
+	if code := p.wait(t, 60*time.Second); code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, p.stderr())
+	}
+	got := svlogdCollect(t, dir)
+	svlogdCheckSeq(t, got, n, "")
+	t.Logf("%d lines, %d HUPs, %d files", len(got), hups, len(got)*8/16384)
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".u") || strings.HasSuffix(e.Name(), ".t") {
+			t.Errorf("left over after exit: %s", e.Name())
+		}
+	}
+}
+
+// TERM: the lines read are written, and svlogd exits 0; ALRM rotates; HUP rereads config.
+func TestSvlogdSignals(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	root := t.TempDir()
+	dir := filepath.Join(root, "log")
+	writeFile(t, filepath.Join(dir, "config"), "pA:\n", 0o644)
+	p := svlogdStart(t, bin, root, "-v", "log")
+	io.WriteString(p.in, "one\n")
+	waitFor(t, 5*time.Second, "first line", func() bool { return readFile(filepath.Join(dir, "current")) == "A:one\n" })
+	p.cmd.Process.Signal(syscall.SIGALRM)
+	waitFor(t, 5*time.Second, "rotation on ALRM", func() bool {
+		m, _ := filepath.Glob(filepath.Join(dir, "@*.s"))
+		return len(m) == 1 && readFile(filepath.Join(dir, "current")) == ""
+	})
+	m, _ := filepath.Glob(filepath.Join(dir, "@*.s"))
+	if fi, err := os.Stat(m[0]); err != nil || fi.Mode().Perm() != 0o744 || readFile(m[0]) != "A:one\n" {
+		t.Errorf("rotated file %v: %v %q", fi.Mode(), err, readFile(m[0]))
+	}
+	// ALRM with an empty current does nothing.
+	p.cmd.Process.Signal(syscall.SIGALRM)
+	waitFor(t, 5*time.Second, "second ALRM handled", func() bool { return strings.Count(p.stderr(), "sigalarm received.") == 2 })
+	writeFile(t, filepath.Join(dir, "config"), "pB:\n", 0o644)
+	p.cmd.Process.Signal(syscall.SIGHUP)
+	// HUP closes and reopens: current becomes u+x then 0644 again; then the new prefix.
+	waitFor(t, 5*time.Second, "new prefix after HUP", func() bool {
+		io.WriteString(p.in, "two\n")
+		return strings.Contains(readFile(filepath.Join(dir, "current")), "B:two\n")
+	})
+	if m, _ := filepath.Glob(filepath.Join(dir, "@*")); len(m) != 1 {
+		t.Errorf("empty current was rotated: %v", m)
+	}
+	io.WriteString(p.in, "three\nfour\n")
+	waitFor(t, 5*time.Second, "four", func() bool { return strings.HasSuffix(readFile(filepath.Join(dir, "current")), "B:four\n") })
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(t, 10*time.Second); code != 0 {
+		t.Fatalf("TERM: exit %d", code)
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, "current")); fi.Mode().Perm() != 0o744 {
+		t.Errorf("current not marked complete after TERM: %v", fi.Mode())
+	}
+}
+
+// TERM in the middle of a line: svlogd finishes reading that line and writes it.
+func TestSvlogdTermMidLine(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	root := t.TempDir()
+	dir := filepath.Join(root, "log")
+	os.MkdirAll(dir, 0o755)
+	p := svlogdStart(t, bin, root, "log")
+	io.WriteString(p.in, "whole\nhal")
+	waitFor(t, 5*time.Second, "first line", func() bool { return readFile(filepath.Join(dir, "current")) == "whole\n" })
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(50 * time.Millisecond) // give TERM a chance to arrive first; the result must not depend on it
+	io.WriteString(p.in, "f\n")
+	if code := p.wait(t, 10*time.Second); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if got := readFile(filepath.Join(dir, "current")); got != "whole\nhalf\n" {
+		t.Errorf("current %q", got)
+	}
+}
+
+func TestSvlogdLockedAndUnusable(t *testing.T) {
+	c := cBin(t, "svlogd")
+	ours := ourBin(t, "svlogd")
+	for _, bin := range []string{c, ours} {
+		root := t.TempDir()
+		os.MkdirAll(filepath.Join(root, "q"), 0o755)
+		first := svlogdStart(t, bin, root, "q")
+		waitFor(t, 5*time.Second, "lock file", func() bool { _, err := os.Stat(filepath.Join(root, "q", "current")); return err == nil })
+		r := run(t, root, nil, bin, "q", "missing")
+		want := "svlogd: warning: unable to lock directory: q: temporary failure\n" +
+			"svlogd: warning: unable to open log directory: missing: file does not exist\n" +
+			"svlogd: fatal: no functional log directories.\n"
+		if r.code != 111 || r.stderr != want {
+			t.Errorf("%s: exit %d stderr %q", bin, r.code, r.stderr)
+		}
+		first.in.Close()
+		first.wait(t, 5*time.Second)
+	}
+}
+
+// A current left without u+x (svlogd killed) is kept as a .u file, like C svlogd does.
+func TestSvlogdUncleanCurrent(t *testing.T) {
+	c := cBin(t, "svlogd")
+	ours := ourBin(t, "svlogd")
+	var res []string
+	for _, bin := range []string{c, ours} {
+		root := t.TempDir()
+		writeFile(t, filepath.Join(root, "log", "current"), "old\n", 0o644)
+		r := run(t, root, nil, "sh", "-c", "echo new | "+bin+" log")
+		if r.code != 0 {
+			t.Fatal(r)
+		}
+		res = append(res, svlogdDescribe(t, filepath.Join(root, "log"), false))
+	}
+	if res[0] != res[1] {
+		t.Errorf("C:\n%s\nours:\n%s", res[0], res[1])
+	}
+}
+
+// A clock that steps back must not make new files sort before old ones (pruning deletes
+// by name): a rotated file dated in the future stays the newest-named... and the new files
+// sort after it.
+func TestSvlogdClockBack(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	root := t.TempDir()
+	dir := filepath.Join(root, "log")
+	future := "@4000000080000000000000ff.s"
+	writeFile(t, filepath.Join(dir, future), "future\n", 0o744)
+	writeFile(t, filepath.Join(dir, "config"), "s20\nn0\n", 0o644)
+	r := run(t, root, nil, "sh", "-c", "printf 'aaaaaaaaaaaaaaaaaaa\\nbbbbbbbbbbbbbbbbbbb\\n' | "+bin+" log")
+	if r.code != 0 {
+		t.Fatal(r)
+	}
+	got := svlogdCollect(t, dir)
+	if strings.Join(got, ",") != "future,aaaaaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbbbbb" {
+		t.Errorf("order after clock step back: %q", got)
+	}
+}
+
+func TestSvlogdUDP(t *testing.T) {
+	c := cBin(t, "svlogd")
+	ours := ourBin(t, "svlogd")
+	for _, bin := range []string{c, ours} {
+		pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pc.Close()
+		port := pc.LocalAddr().(*net.UDPAddr).Port
+		root := t.TempDir()
+		writeFile(t, filepath.Join(root, "u", "config"), fmt.Sprintf("u127.0.0.1:%d\npP>\n-*skip*\n", port), 0o644)
+		writeFile(t, filepath.Join(root, "U", "config"), fmt.Sprintf("U127.0.0.1:%d\n", port), 0o644)
+		r := run(t, root, nil, "sh", "-c", "printf 'udp one\\nskip\\n' | "+bin+" -l 5 -b 6 u U")
+		if r.code != 0 {
+			t.Fatal(r)
+		}
+		var got []string
+		pc.SetReadDeadline(time.Now().Add(3 * time.Second))
+		buf := make([]byte, 2000)
+		for len(got) < 3 {
+			n, _, err := pc.ReadFrom(buf)
+			if err != nil {
+				break
+			}
+			got = append(got, string(buf[:n]))
+		}
+		sort.Strings(got)
+		// "skip" is deselected in u (-*skip*), so only U sends it.
+		want := "P>udp o...\n,skip\n,udp o...\n"
+		if strings.Join(got, ",") != want {
+			t.Errorf("%s: datagrams %q", bin, got)
+		}
+		if s := readFile(filepath.Join(root, "u", "current")); s != "P>udp one\n" {
+			t.Errorf("%s: u current %q", bin, s)
+		}
+		if s := readFile(filepath.Join(root, "U", "current")); s != "" {
+			t.Errorf("%s: U current %q", bin, s)
+		}
+	}
+}
