@@ -513,3 +513,115 @@ func TestSvlogdUDP(t *testing.T) {
 		}
 	}
 }
+
+// svlogdTmpfs mounts a small tmpfs for a full-disk test and unmounts it afterwards.
+func svlogdTmpfs(t *testing.T, size string) string {
+	t.Helper()
+	needRoot(t)
+	mnt := filepath.Join(t.TempDir(), "mnt")
+	os.MkdirAll(mnt, 0o755)
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v: %s): full-disk test skipped", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", mnt).Run() })
+	return mnt
+}
+
+// svlogdFill fills the file system at dir, leaving about leave bytes free.
+func svlogdFill(t *testing.T, dir string, leave int64) string {
+	t.Helper()
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		t.Fatal(err)
+	}
+	free := int64(st.Bavail) * int64(st.Bsize)
+	p := filepath.Join(dir, "filler")
+	if err := os.WriteFile(p, make([]byte, free-leave), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// On a full disk svlogd pauses, keeps its input unread, and when space comes back writes
+// everything: not one line is lost.
+func TestSvlogdFullDisk(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	mnt := svlogdTmpfs(t, "1m")
+	dir := filepath.Join(mnt, "log")
+	writeFile(t, filepath.Join(dir, "config"), "s50000\nn0\n", 0o644)
+	filler := svlogdFill(t, mnt, 64<<10)
+	p := svlogdStart(t, bin, mnt, "log")
+	n := 40000 // 320 kB: far more than fits, and more than a pipe holds
+	wrote := make(chan error, 1)
+	go func() {
+		var b bytes.Buffer
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "%07d\n", i)
+		}
+		_, err := p.in.Write(b.Bytes())
+		wrote <- err
+	}()
+	waitFor(t, 20*time.Second, "svlogd pausing on the full disk", func() bool {
+		return strings.Contains(p.stderr(), "svlogd: pausing: unable to write to current: log: out of disk space\n")
+	})
+	select {
+	case err := <-wrote:
+		t.Fatalf("all input was taken while the disk was full (%v): svlogd must leave it unread", err)
+	default:
+	}
+	os.Remove(filler)
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
+	}
+	p.in.Close()
+	if code := p.wait(t, 30*time.Second); code != 0 {
+		t.Fatalf("exit %d: %s", code, p.stderr())
+	}
+	svlogdCheckSeq(t, svlogdCollect(t, dir), n, "")
+}
+
+// With -L a full disk drops lines (and says how many) instead of blocking the service;
+// once space is back, lines are written again.
+func TestSvlogdLossyFullDisk(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	mnt := svlogdTmpfs(t, "1m")
+	dir := filepath.Join(mnt, "log")
+	writeFile(t, filepath.Join(dir, "config"), "s0\n", 0o644)
+	filler := svlogdFill(t, mnt, 32<<10)
+	p := svlogdStart(t, bin, mnt, "-L", "log")
+	var b bytes.Buffer
+	for i := 0; i < 40000; i++ {
+		fmt.Fprintf(&b, "%07d\n", i)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := p.in.Write(b.Bytes()); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("svlogd -L blocked its input on a full disk")
+	}
+	waitFor(t, 10*time.Second, "drop warning", func() bool {
+		return strings.Contains(p.stderr(), "svlogd: warning: unable to write to current, dropping lines: log: out of disk space\n")
+	})
+	os.Remove(filler)
+	io.WriteString(p.in, "after\n")
+	p.in.Close()
+	if code := p.wait(t, 10*time.Second); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !regexp.MustCompile(`svlogd: warning: dropped \d+ lines: log\n`).MatchString(p.stderr()) {
+		t.Errorf("no dropped count in stderr:\n%s", p.stderr())
+	}
+	got := svlogdCollect(t, dir)
+	if len(got) == 0 || got[len(got)-1] != "after" {
+		t.Errorf("line after recovery missing; last lines %q", got[max(0, len(got)-3):])
+	}
+	for i := 1; i < len(got)-1; i++ {
+		if got[i] <= got[i-1] {
+			t.Fatalf("lines out of order at %d: %q %q", i, got[i-1], got[i])
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package svlog
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"sort"
@@ -271,6 +272,15 @@ func (d *Dir) flush() {
 			continue
 		}
 		if d.l.opt.Lossy {
+			// Never leave half a line behind: cut what was written back to its last
+			// complete line, and count that line as dropped too.
+			if w := len(d.pend) - len(p); w > 0 && d.pend[w-1] != '\n' {
+				k := bytes.LastIndexByte(d.pend[:w], '\n') + 1
+				var st unix.Stat_t
+				if unix.Fstat(d.cur, &st) == nil && unix.Ftruncate(d.cur, st.Size-int64(w-k)) == nil {
+					p = d.pend[k:]
+				}
+			}
 			if !d.failing {
 				d.l.warn("unable to write to current, dropping lines: ", d.name, ": ", errstr.Text(err))
 			}
