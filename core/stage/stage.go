@@ -29,7 +29,7 @@ type Paths struct {
 	StopIt     string    // u+x: SIGCONT shuts down
 	Reboot     string    // u+x at the end: reboot instead of halt
 	CtrlAltDel string    // u+x: run on SIGINT (ctrl-alt-del), then act as SIGCONT
-	PwrFail    string    // u+x: run on power failure (SIGPWR), then act as SIGCONT
+	PwrFail    string    // u+x: run on power failure (SIGPWR), then shut down
 	NoSync     string    // exists: do not sync(2) before the end
 	Console    string    // /dev/console
 }
@@ -235,13 +235,15 @@ func (r *Runit) Run() int {
 				r.runWait(r.Paths.CtrlAltDel)
 				q.cont = true
 			}
+			stop := q.term
 			if q.pwr && executable(r.Paths.PwrFail) {
+				// Unlike ctrlaltdel, a power failure shuts down whether or not the
+				// script created stopit: the power is going either way.
 				r.info("power fail request...")
 				r.runWait(r.Paths.PwrFail)
-				q.cont = true
+				stop = true
 			}
-			stop := q.term
-			if q.cont && executable(r.Paths.StopIt) {
+			if (q.cont || stop) && executable(r.Paths.StopIt) {
 				_ = os.Chmod(r.Paths.StopIt, 0)
 				stop = true
 			}

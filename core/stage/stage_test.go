@@ -258,6 +258,19 @@ func TestCtrlAltDelAndPwrFail(t *testing.T) {
 	}
 }
 
+// pwrfail shuts down even when it does not create stopit.
+func TestPwrFailShutsDownWithoutStopit(t *testing.T) {
+	f := newFixture(t, map[string]string{"1": ok1, "2": wait2, "3": ok3, "pwrfail": "#!/bin/sh\n: > \"$D/pwrfail-ran\"\n"})
+	done := f.run()
+	f.waitFile(t, "s2up")
+	f.sigs <- platform.PowerFailSignal()
+	result(t, done)
+	if _, err := os.Stat(filepath.Join(f.dir, "pwrfail-ran")); err != nil ||
+		!strings.Contains(f.out.String(), "- runit: power fail request...\n- runit: leave stage: "+f.dir+"/2\n") {
+		t.Errorf("output:\n%s", f.out.String())
+	}
+}
+
 // Without the flag scripts and stopit the signals do nothing: stage 2 keeps running until it exits.
 func TestCtrlAltDelWithoutScript(t *testing.T) {
 	f := newFixture(t, map[string]string{"1": ok1, "2": "#!/bin/sh\n: > \"$D/s2up\"\nwhile [ ! -e \"$D/end\" ]; do sleep 0.02; done\n", "3": ok3})
