@@ -325,6 +325,9 @@ func TestSvDiffCommands(t *testing.T) {
 			{"-v", "up", "./foo/log"},
 			{"-w", "1", "exit", "./foo/log"},
 			{"status", "slow"},
+			{"-v", "term", "slow"}, {"-v", "kill", "slow"}, {"-v", "pause", "slow"},
+			{"status", "slow"}, {"-v", "cont", "slow"}, {"-v", "down", "slow"}, {"down", "slow"},
+			{"-v", "once", "slow"}, {"settle", "slow"}, {"status", "slow"},
 			{"-v", "up", "slow"},
 			{"-w", "1", "stop", "slow"},
 			{"-w", "1", "force-stop", "slow"},
@@ -337,6 +340,10 @@ func TestSvDiffCommands(t *testing.T) {
 			{"status", "foo"},
 		}
 		for _, st := range steps {
+			if st[0] == "settle" {
+				p.settle(st[1])
+				continue
+			}
 			if len(st) == 4 && st[3] == "slow" && (st[2] == "restart" || st[2] == "force-restart") {
 				// C sv compares whole seconds and accepts a state from the same second as
 				// the command (reporting the old pid); ours does not. Stay out of that race.
