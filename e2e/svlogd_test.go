@@ -186,13 +186,12 @@ func TestSvlogdDifferential(t *testing.T) {
 
 // svlogdProc is a running svlogd fed through a pipe, with its stderr collected.
 type svlogdProc struct {
-	cmd   *exec.Cmd
-	in    io.WriteCloser
-	mu    sync.Mutex
-	err   bytes.Buffer
-	done  chan struct{}
-	code  int
-	start time.Time
+	cmd  *exec.Cmd
+	in   io.WriteCloser
+	mu   sync.Mutex
+	err  bytes.Buffer
+	done chan struct{}
+	code int
 }
 
 func (p *svlogdProc) Write(b []byte) (int, error) {
@@ -527,16 +526,26 @@ func svlogdTmpfs(t *testing.T, size string) string {
 	return mnt
 }
 
-// svlogdFill fills the file system at dir, leaving about leave bytes free.
+// svlogdFill fills the file system at dir, leaving about leave bytes free: it writes until
+// the file system is full, then gives leave bytes back (portable: no statfs).
 func svlogdFill(t *testing.T, dir string, leave int64) string {
 	t.Helper()
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(dir, &st); err != nil {
+	p := filepath.Join(dir, "filler")
+	f, err := os.Create(p)
+	if err != nil {
 		t.Fatal(err)
 	}
-	free := int64(st.Bavail) * int64(st.Bsize)
-	p := filepath.Join(dir, "filler")
-	if err := os.WriteFile(p, make([]byte, free-leave), 0o644); err != nil {
+	defer f.Close()
+	chunk := make([]byte, 16<<10)
+	var size int64
+	for {
+		n, err := f.Write(chunk)
+		size += int64(n)
+		if err != nil {
+			break
+		}
+	}
+	if err := f.Truncate(max(0, size-leave)); err != nil {
 		t.Fatal(err)
 	}
 	return p

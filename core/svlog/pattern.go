@@ -37,10 +37,7 @@ func Match(pattern, line []byte) bool {
 			p++
 			// At the end of the line C peeks at the byte after it, the newline.
 			if s == len(line) {
-				if c != '\n' {
-					return false
-				}
-				return true
+				return c == '\n'
 			}
 			if line[s] != c {
 				return false
