@@ -6,7 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Watcher wakes a waiting caller when an entry is renamed into, created in or removed
+// Watcher wakes a waiting caller when an entry is renamed into or removed
 // from one of the watched directories (runsv renames status.new over status), so that sv
 // reacts to a state change at once instead of polling. It never replaces polling: callers
 // always re-check after Wait returns, whatever it says. Linux: inotify.
@@ -25,7 +25,7 @@ func WatchDirs(dirs ...string) (*Watcher, error) {
 	for _, d := range dirs {
 		// Only entry changes: our own reads and the ok/control probes open and close files
 		// in the directory and must not wake us (that would spin).
-		_, _ = unix.InotifyAddWatch(fd, d, unix.IN_MOVED_TO|unix.IN_CREATE|unix.IN_DELETE|
+		_, _ = unix.InotifyAddWatch(fd, d, unix.IN_MOVED_TO|unix.IN_DELETE|
 			unix.IN_DELETE_SELF|unix.IN_MOVE_SELF|unix.IN_ONLYDIR)
 	}
 	return w, nil
