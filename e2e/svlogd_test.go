@@ -634,3 +634,123 @@ func TestSvlogdLossyFullDisk(t *testing.T) {
 		}
 	}
 }
+
+// t rotates a non-empty current by age, without new input to wake svlogd.
+func TestSvlogdTimeRotation(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	root := t.TempDir()
+	dir := filepath.Join(root, "log")
+	writeFile(t, filepath.Join(dir, "config"), "t1\n", 0o644)
+	p := svlogdStart(t, bin, root, "log")
+	io.WriteString(p.in, "aged\n")
+	waitFor(t, 10*time.Second, "rotation by age", func() bool {
+		m, _ := filepath.Glob(filepath.Join(dir, "@*.s"))
+		return len(m) == 1 && readFile(m[0]) == "aged\n"
+	})
+	p.in.Close()
+	if code := p.wait(t, 10*time.Second); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+}
+
+// A hung processor holds up rotation: svlogd leaves its input unread rather than
+// dropping lines, and carries on when the processor ends.
+func TestSvlogdHungProcessor(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	root := t.TempDir()
+	dir := filepath.Join(root, "log")
+	writeFile(t, filepath.Join(dir, "config"), "s4096\nn0\n!while [ ! -e go ]; do sleep 0.05; done; cat\n", 0o644)
+	p := svlogdStart(t, bin, root, "log")
+	n := 100000
+	wrote := make(chan error, 1)
+	go func() {
+		var b bytes.Buffer
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "%07d\n", i)
+		}
+		_, err := p.in.Write(b.Bytes())
+		wrote <- err
+	}()
+	waitFor(t, 10*time.Second, "a rotated file waiting for the processor", func() bool {
+		m, _ := filepath.Glob(filepath.Join(dir, "@*.u"))
+		return len(m) == 1
+	})
+	select {
+	case err := <-wrote:
+		t.Fatalf("all input taken while the processor hung (%v)", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	writeFile(t, filepath.Join(dir, "go"), "", 0o644)
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
+	}
+	p.in.Close()
+	if code := p.wait(t, 60*time.Second); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	svlogdCheckSeq(t, svlogdCollect(t, dir), n, "")
+}
+
+// A failing processor is reported as C svlogd reports it, its output discarded, and it is
+// run again on the same file until it succeeds.
+func TestSvlogdFailingProcessor(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	root := t.TempDir()
+	dir := filepath.Join(root, "log")
+	writeFile(t, filepath.Join(dir, "config"), "!if [ -e ok ]; then tr a-z A-Z; else echo partial; exit 1; fi\n", 0o644)
+	p := svlogdStart(t, bin, root, "log")
+	io.WriteString(p.in, "abc\n")
+	waitFor(t, 5*time.Second, "line", func() bool { return readFile(filepath.Join(dir, "current")) == "abc\n" })
+	p.cmd.Process.Signal(syscall.SIGALRM)
+	waitFor(t, 10*time.Second, "failure message", func() bool {
+		return strings.Contains(p.stderr(), "svlogd: warning: processor failed, restart: log\n")
+	})
+	writeFile(t, filepath.Join(dir, "ok"), "", 0o644)
+	waitFor(t, 10*time.Second, "processed file", func() bool {
+		m, _ := filepath.Glob(filepath.Join(dir, "@*.s"))
+		return len(m) == 1 && readFile(m[0]) == "ABC\n"
+	})
+	p.in.Close()
+	if code := p.wait(t, 10*time.Second); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "@*.[ut]")); len(m) != 0 {
+		t.Errorf("left over: %v", m)
+	}
+}
+
+// With N below n, a full disk makes svlogd delete the oldest rotated files (down to N),
+// with C svlogd's message, instead of pausing.
+func TestSvlogdFullDiskDeletes(t *testing.T) {
+	c := cBin(t, "svlogd")
+	ours := ourBin(t, "svlogd")
+	for _, bin := range []string{c, ours} {
+		mnt := svlogdTmpfs(t, "512k")
+		dir := filepath.Join(mnt, "log")
+		writeFile(t, filepath.Join(dir, "config"), "s0\nn5\nN1\n", 0o644)
+		for _, n := range []string{"@400000000000000000000001.s", "@400000000000000000000002.s", "@400000000000000000000003.s"} {
+			writeFile(t, filepath.Join(dir, n), strings.Repeat("old\n", 32<<10), 0o744)
+		}
+		svlogdFill(t, mnt, 16<<10)
+		var b strings.Builder
+		for i := 0; i < 20000; i++ {
+			fmt.Fprintf(&b, "%07d\n", i)
+		}
+		cmd := exec.Command(bin, "log")
+		cmd.Dir = mnt
+		cmd.Stdin = strings.NewReader(b.String())
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v %s", bin, err, out)
+		}
+		want := "svlogd: warning: out of disk space, delete: log/@400000000000000000000001.s\n" +
+			"svlogd: warning: out of disk space, delete: log/@400000000000000000000002.s\n"
+		if string(out) != want {
+			t.Errorf("%s: stderr %q", bin, out)
+		}
+		got := svlogdCollect(t, dir)
+		if len(got) < 20000 || got[len(got)-1] != "0019999" {
+			t.Errorf("%s: %d lines, last %q", bin, len(got), got[len(got)-1])
+		}
+	}
+}
