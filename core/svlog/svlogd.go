@@ -15,9 +15,10 @@ import (
 	"github.com/runit-go/runit/core/errstr"
 )
 
-// readSize is the read buffer: large enough that a busy service's output is taken in a
-// few reads and written in as few writes, small enough to keep one svlogd per service cheap.
-const readSize = 128 << 10
+// readSize is the read buffer: a pipe delivers at most 64 kB per read on Linux, so a busy
+// service's output is taken in few reads and written in as few writes, while one svlogd per
+// service stays cheap. (Measured: 128 kB was no faster and no smaller.)
+const readSize = 64 << 10
 
 // event bits set by the signal and processor goroutines for the main loop.
 const (
