@@ -32,6 +32,8 @@ type Spec struct {
 	Env    []string  // nil means this process's environment
 	Files  []uintptr // fds 0, 1, 2, ... of the child
 	Setsid bool      // new session and process group
+	// Attr, if set, adjusts the child's attributes (a service's process tree confinement).
+	Attr func(*syscall.SysProcAttr)
 }
 
 var (
@@ -84,13 +86,17 @@ func Spawn(s Spec) (int, <-chan Exit, error) {
 	if env == nil {
 		env = environ
 	}
+	sys := &syscall.SysProcAttr{Setsid: s.Setsid}
+	if s.Attr != nil {
+		s.Attr(sys)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	pid, err := syscall.ForkExec(s.Path, s.Argv, &syscall.ProcAttr{
 		Dir:   s.Dir,
 		Env:   env,
 		Files: s.Files,
-		Sys:   &syscall.SysProcAttr{Setsid: s.Setsid},
+		Sys:   sys,
 	})
 	if err != nil {
 		return 0, nil, err

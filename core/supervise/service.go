@@ -56,6 +56,8 @@ type unit struct {
 	notBefore  time.Time // throttle: no start before this
 	done       <-chan child.Exit
 	lastExit   syscall.WaitStatus // ./run's status, for ./finish's arguments
+	killAt     time.Time          // stop-timeout: KILL if still running then
+	ready      bool               // notification-fd: ./run said it is ready
 }
 
 type ctlByte struct {
@@ -73,6 +75,11 @@ type Service struct {
 	ctl        chan ctlByte
 	exitReq    chan struct{}
 	quit       chan struct{}
+	readyCh    chan int // pids that reported readiness on their notification fd
+	opt        options  // opt-in additions, read at each start of ./run
+	tree       *platform.Tree
+	warned     map[string]bool
+	quick      int // consecutive quick deaths of ./run, for the backoff
 }
 
 func errText(err error) string { return errstr.Text(err) }
@@ -81,7 +88,7 @@ func errText(err error) string { return errstr.Text(err) }
 // log/supervise/), and writes the first status. Errors are runsv's fatal messages.
 func Open(cfg Config) (*Service, error) {
 	s := &Service{cfg: cfg, logR: -1, logW: -1, ctl: make(chan ctlByte, 16),
-		exitReq: make(chan struct{}, 1), quit: make(chan struct{})}
+		exitReq: make(chan struct{}, 1), quit: make(chan struct{}), readyCh: make(chan int, 1)}
 	var st unix.Stat_t
 	if err := unix.Stat(cfg.Dir, &st); err != nil {
 		return nil, fatal("unable to change to directory", err)
@@ -170,6 +177,10 @@ func (s *Service) Close() {
 		s.log.f.close()
 	}
 	s.closeLogPipe()
+	if s.tree != nil {
+		s.tree.Close()
+		s.tree = nil
+	}
 }
 
 func (s *Service) closeLogPipe() {
@@ -199,6 +210,14 @@ func (s *Service) Run() {
 		wake := s.maybeStart(s.log, now)
 		if w := s.maybeStart(&s.main, now); w > 0 && (wake == 0 || w < wake) {
 			wake = w
+		}
+		if !s.main.killAt.IsZero() {
+			w := s.main.killAt.Sub(now)
+			if w <= 0 {
+				s.stopTimedOut()
+			} else if wake == 0 || w < wake {
+				wake = w
+			}
 		}
 		if s.main.want == status.WantExit && s.main.state == status.Down && s.main.pid == 0 {
 			if s.log == nil || s.log.pid == 0 {
@@ -238,6 +257,11 @@ func (s *Service) Run() {
 			}
 		case <-s.exitReq:
 			s.control(&s.main, 'x')
+		case pid := <-s.readyCh:
+			if s.main.pid == pid && s.main.state == status.Run && !s.main.ready {
+				s.main.ready = true
+				s.writeReady(&s.main)
+			}
 		case <-timeout:
 		case <-dirTick:
 			s.checkDir()
@@ -299,6 +323,11 @@ func (s *Service) start(u *unit, now time.Time) {
 		argv = []string{"./finish", code, sig}
 	} else if !u.isLog {
 		s.custom(u, 'u')
+		s.opt = s.readOptions(u.dir)
+		s.setTree()
+		if s.quick >= 2 {
+			s.writeBackoff(u, 0) // no longer held down
+		}
 	}
 	stdin, stdout := s.cfg.Stdin, s.cfg.Stdout
 	if u.isLog {
@@ -306,8 +335,35 @@ func (s *Service) start(u *unit, now time.Time) {
 	} else if s.logW >= 0 {
 		stdout = uintptr(s.logW)
 	}
-	pid, done, err := child.Spawn(child.Spec{Path: argv[0], Argv: argv, Dir: u.dir,
-		Files: []uintptr{stdin, stdout, s.cfg.ErrFd}})
+	spec := child.Spec{Path: argv[0], Argv: argv, Dir: u.dir, Files: []uintptr{stdin, stdout, s.cfg.ErrFd}}
+	notifyR := -1
+	if !u.isLog && u.state != status.Finish && s.opt.notifyFD >= 3 {
+		if r, w, err := platform.Pipe(); err == nil {
+			for len(spec.Files) <= s.opt.notifyFD {
+				spec.Files = append(spec.Files, ^uintptr(0)) // closed in the child
+			}
+			spec.Files[s.opt.notifyFD] = uintptr(w)
+			notifyR = r
+			defer unix.Close(w)
+		}
+	}
+	if !u.isLog && s.tree != nil {
+		spec.Attr = s.tree.Attr
+	}
+	pid, done, err := child.Spawn(spec)
+	if err != nil && spec.Attr != nil && s.tree.Weaken() {
+		pid, done, err = child.Spawn(spec)
+	}
+	if err == nil && spec.Attr != nil {
+		s.tree.Started(pid)
+	}
+	if notifyR >= 0 {
+		if err == nil {
+			go s.readNotification(notifyR, pid)
+		} else {
+			unix.Close(notifyR)
+		}
+	}
 	if u.state != status.Finish {
 		u.started = now
 		u.stamp = status.Stamp(now)
@@ -343,7 +399,17 @@ func finishArgs(ws syscall.WaitStatus) (string, string) {
 
 func (s *Service) exited(u *unit, e child.Exit) {
 	u.pid, u.done, u.term = 0, nil, false
+	u.killAt = time.Time{}
 	now := time.Now()
+	if !u.isLog {
+		if s.tree != nil {
+			s.tree.Signal(unix.SIGKILL) // what ./run left behind goes with it
+		}
+		if u.ready {
+			u.ready = false
+			s.writeReady(u)
+		}
+	}
 	if !u.isLog && u.state != status.Finish {
 		if fd, err := unix.Open(filepath.Join(u.dir, "finish"), unix.O_RDONLY|unix.O_CLOEXEC, 0); err == nil {
 			unix.Close(fd)
@@ -357,6 +423,9 @@ func (s *Service) exited(u *unit, e child.Exit) {
 	if next := u.started.Add(throttle); now.Before(next) {
 		u.notBefore = next
 	}
+	if !u.isLog && s.opt.backoffMax > 0 {
+		s.backoff(u, now)
+	}
 	u.stamp = status.Stamp(now)
 	s.writeStatus(u)
 }
@@ -368,6 +437,12 @@ func (s *Service) control(u *unit, c byte) {
 	case 'u':
 		u.want = status.WantUp
 		s.writeStatus(u)
+		if !u.isLog && s.quick > 0 {
+			// Someone asked for the service: the backoff starts over.
+			s.quick = 0
+			u.notBefore = u.started.Add(throttle)
+			s.writeBackoff(u, 0)
+		}
 	case 'o':
 		u.want = status.WantDown
 		s.writeStatus(u)
@@ -395,7 +470,7 @@ func (s *Service) control(u *unit, c byte) {
 		}
 	case 'k':
 		if running && !s.custom(u, 'k') {
-			s.signal(u, unix.SIGKILL)
+			s.signalAll(u, unix.SIGKILL)
 		}
 	case 'p':
 		if running && !s.custom(u, 'p') {
@@ -422,17 +497,37 @@ func (s *Service) control(u *unit, c byte) {
 // control/d or control/x.
 func (s *Service) stop(u *unit) {
 	if !s.custom(u, 't') {
-		s.signal(u, unix.SIGTERM)
+		s.signalAll(u, unix.SIGTERM)
 		u.term = true
 		s.writeStatus(u)
+		if !u.isLog && s.opt.stopTimeout > 0 {
+			u.killAt = time.Now().Add(s.opt.stopTimeout)
+		}
 	}
 	switch u.want {
 	case status.WantDown:
-		s.signal(u, unix.SIGCONT)
+		s.signalAll(u, unix.SIGCONT)
 		s.custom(u, 'd')
 	case status.WantExit:
-		s.signal(u, unix.SIGCONT)
+		s.signalAll(u, unix.SIGCONT)
 		s.custom(u, 'x')
+	}
+}
+
+// stopTimedOut: ./run did not exit within stop-timeout after TERM, so TERM becomes KILL.
+func (s *Service) stopTimedOut() {
+	s.main.killAt = time.Time{}
+	if s.main.pid != 0 && s.main.state == status.Run {
+		s.signalAll(&s.main, unix.SIGKILL)
+	}
+}
+
+// signalAll signals the service: its whole process tree when it opted in (stop-tree),
+// else ./run alone, as runsv does.
+func (s *Service) signalAll(u *unit, sig unix.Signal) {
+	s.signal(u, sig)
+	if !u.isLog && s.tree != nil {
+		s.tree.Signal(sig)
 	}
 }
 

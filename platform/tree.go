@@ -1,0 +1,75 @@
+//go:build unix
+
+package platform
+
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// Tree holds every process of one service, however they fork, so that stopping the
+// service stops them all (a service's opt-in `stop-tree` file). The best confinement the
+// system offers is used: a cgroup v2 per service on Linux, the procctl(2) reaper subtree on
+// FreeBSD, and the process group elsewhere (which a process leaves with setsid, so there
+// double-forked daemons that start their own session can escape).
+type Tree struct {
+	impl treeImpl // nil: the process group of the last process started
+	pgid int
+}
+
+// treeImpl is an OS's stronger confinement.
+type treeImpl interface {
+	attr(a *syscall.SysProcAttr)
+	started(pid int)
+	signal(sig unix.Signal) error
+	close()
+	weaken() bool
+}
+
+// NewTree makes the confinement for a service. The note says, once, why a weaker kind
+// than the system's best was chosen, or is empty.
+func NewTree(name string) (t *Tree, note string) {
+	impl, note := newTreeImpl(name)
+	return &Tree{impl: impl}, note
+}
+
+// Attr prepares a process about to start so that it belongs to the tree.
+func (t *Tree) Attr(a *syscall.SysProcAttr) {
+	if t.impl != nil {
+		t.impl.attr(a)
+		return
+	}
+	a.Setpgid = true
+}
+
+// Weaken is called when a start with Attr failed: it falls back to a confinement that
+// needs less of the kernel and reports whether a retry makes sense.
+func (t *Tree) Weaken() bool { return t.impl != nil && t.impl.weaken() }
+
+// Started records a process that was started with Attr.
+func (t *Tree) Started(pid int) {
+	if t.impl != nil {
+		t.impl.started(pid)
+		return
+	}
+	t.pgid = pid
+}
+
+// Signal sends sig to every process in the tree.
+func (t *Tree) Signal(sig unix.Signal) error {
+	if t.impl != nil {
+		return t.impl.signal(sig)
+	}
+	if t.pgid <= 0 {
+		return nil
+	}
+	return unix.Kill(-t.pgid, sig)
+}
+
+// Close releases the confinement (the processes are not touched).
+func (t *Tree) Close() {
+	if t.impl != nil {
+		t.impl.close()
+	}
+}
