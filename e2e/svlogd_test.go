@@ -754,3 +754,34 @@ func TestSvlogdFullDiskDeletes(t *testing.T) {
 		}
 	}
 }
+
+// With -L a hung processor does not block the service either: current grows past its
+// limit until the processor ends, and nothing is lost.
+func TestSvlogdLossyHungProcessor(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	root := t.TempDir()
+	dir := filepath.Join(root, "log")
+	writeFile(t, filepath.Join(dir, "config"), "s4096\nn0\n!while [ ! -e go ]; do sleep 0.05; done; cat\n", 0o644)
+	p := svlogdStart(t, bin, root, "-L", "log")
+	n := 50000
+	var b bytes.Buffer
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%07d\n", i)
+	}
+	wrote := make(chan error, 1)
+	go func() { _, err := p.in.Write(b.Bytes()); wrote <- err }()
+	select {
+	case err := <-wrote:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("svlogd -L blocked its input behind a hung processor")
+	}
+	writeFile(t, filepath.Join(dir, "go"), "", 0o644)
+	p.in.Close()
+	if code := p.wait(t, 30*time.Second); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	svlogdCheckSeq(t, svlogdCollect(t, dir), n, "")
+}

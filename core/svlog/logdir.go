@@ -220,7 +220,7 @@ func (d *Dir) put(p []byte) {
 			d.rotate()
 		}
 		n := uint64(len(p))
-		if max > 0 && n > max-d.size {
+		if max > 0 && d.size < max && n > max-d.size {
 			n = max - d.size
 		}
 		d.pend = append(d.pend, p[:n]...)
@@ -312,7 +312,16 @@ func (d *Dir) rotate() {
 		return
 	}
 	if d.procU != "" {
-		d.waitProcessor()
+		if d.l.opt.Lossy {
+			// -L must not block the service: while the processor runs, current grows
+			// past its limit rather than anything being held up or lost.
+			d.pollProcessor()
+			if d.procU != "" {
+				return
+			}
+		} else {
+			d.waitProcessor()
+		}
 	}
 	suffix := ".s"
 	if d.cfg.Processor != "" {
