@@ -53,6 +53,12 @@ func pid1Needs(t *testing.T) {
 // scripts (name -> content; "" entries are skipped). extraEnv is passed to runit and so to
 // the stages. When tmpRun is set, /run is a fresh tmpfs (C runit's Debian paths live there).
 func startPID1(t *testing.T, runitBin string, scripts map[string]string, extraEnv []string, tmpRun bool) *pid1 {
+	return startPID1Setup(t, runitBin, scripts, extraEnv, tmpRun, "")
+}
+
+// startPID1Setup is startPID1 with more shell commands run in the new namespaces before
+// runit starts (extra bind mounts).
+func startPID1Setup(t *testing.T, runitBin string, scripts map[string]string, extraEnv []string, tmpRun bool, extra string) *pid1 {
 	t.Helper()
 	dir := t.TempDir()
 	etc := filepath.Join(dir, "etc-runit")
@@ -73,7 +79,12 @@ func startPID1(t *testing.T, runitBin string, scripts map[string]string, extraEn
 		t.Fatal(err)
 	}
 	p := &pid1{t: t, lines: make(chan string, 1024), exited: make(chan struct{}), etc: etc, console: console}
-	setup := `set -e; mount --bind "$1" /etc/runit; mount --bind "$2" /dev/console; `
+	// extra first: /etc/service may be a symlink into /etc/runit, which the next mount hides.
+	setup := "set -e; "
+	if extra != "" {
+		setup += extra + "; "
+	}
+	setup += `mount --bind "$1" /etc/runit; mount --bind "$2" /dev/console; `
 	if tmpRun {
 		setup += `mount -t tmpfs tmpfs /run; `
 	}
@@ -381,5 +392,58 @@ func TestRunitNotPID1(t *testing.T) {
 	c := run(t, "", nil, cBin(t, "runit"))
 	if c.code != ours.code || c.stderr != ours.stderr || c.stdout != ours.stdout {
 		t.Errorf("C: %+v, ours: %+v", c, ours)
+	}
+}
+
+// examples/container as a container runtime would run it: our runit as process 1 of a
+// PID namespace without CAP_SYS_BOOT, our runsvdir/runsv/sv bind-mounted where the
+// example's stage scripts look for them, the example's service in /etc/service. SIGTERM
+// (docker stop) must bring every service down through stage 3 and end with status 0.
+func TestRunitContainerExample(t *testing.T) {
+	pid1Needs(t)
+	ex := filepath.Join(repoRoot, "examples/container/etc")
+	scripts := map[string]string{}
+	for _, n := range []string{"1", "2", "3"} {
+		scripts[n] = readFile(filepath.Join(ex, "runit", n))
+	}
+	hello := readFile(filepath.Join(ex, "service/hello/run"))
+	extra := ""
+	var statFile func(p *pid1) string
+	// Debian makes /etc/service a symlink into /etc/runit (runit/runsvdir/current): then
+	// the service goes to that place in our /etc/runit; a real directory is bind-mounted.
+	if link, err := os.Readlink("/etc/service"); err == nil {
+		if !filepath.IsAbs(link) {
+			link = filepath.Join("/etc", link)
+		}
+		rel, ok := strings.CutPrefix(link, "/etc/runit/")
+		if !ok {
+			t.Skipf("/etc/service links to %s, outside /etc/runit", link)
+		}
+		scripts[filepath.Join(rel, "hello/run")] = hello
+		statFile = func(p *pid1) string { return filepath.Join(p.etc, rel, "hello/supervise/stat") }
+	} else if fi, err := os.Stat("/etc/service"); err == nil && fi.IsDir() {
+		svc := t.TempDir()
+		writeFile(t, filepath.Join(svc, "hello/run"), hello, 0o755)
+		extra = `mount --bind "` + svc + `" /etc/service; `
+		statFile = func(*pid1) string { return filepath.Join(svc, "hello/supervise/stat") }
+	} else {
+		t.Skip("needs /etc/service (a directory or Debian's symlink) to put the example's service in")
+	}
+	for _, tool := range []string{"runsvdir", "runsv", "sv"} {
+		extra += `mount --bind "` + ourBin(t, tool) + `" /usr/bin/` + tool + "; "
+	}
+	p := startPID1Setup(t, ourBin(t, "runit"), scripts, nil, false, strings.TrimSuffix(extra, "; "))
+	p.expect(30*time.Second, "hello from a supervised service")
+	waitFor(t, 10*time.Second, "hello's supervise/stat to read run", func() bool {
+		return readFile(statFile(p)) == "run\n"
+	})
+	p.signal(syscall.SIGTERM)
+	p.expect(10*time.Second, "- runit: enter stage: /etc/runit/3")
+	p.expect(20*time.Second, "- runit: sending KILL signal to all processes...")
+	if code := p.exitCode(20 * time.Second); code != 0 {
+		t.Errorf("container init exited %d, want 0", code)
+	}
+	if st := readFile(statFile(p)); st != "down\n" {
+		t.Errorf("hello after the stop: stat %q, want down", st)
 	}
 }
