@@ -261,3 +261,26 @@ func ppid(t *testing.T, pid int) int {
 	}
 	return n
 }
+
+// TestRunsvdirStopOnTerm: with -s, TERM stops every service and runsvdir exits only when
+// the supervisors are gone (a container's init must not orphan them).
+func TestRunsvdirStopOnTerm(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			scan := t.TempDir()
+			a := newService(t, scan, "a", "#!/bin/sh\nexec sleep 1000\n")
+			b := newService(t, scan, "b", "#!/bin/sh\ntrap 'echo stopped > stopped; exit 0' TERM\nwhile :; do sleep 0.05; done\n")
+			p := startRunsvdir(t, scan, append(m.args, "-s")...)
+			waitFor(t, 10*time.Second, "a and b running", func() bool { return running(t, a) && running(t, b) })
+			pa := readStatus(t, a).Pid
+			p.cmd.Process.Signal(syscall.SIGTERM)
+			if code := p.exitCode(t); code != 0 {
+				t.Errorf("exit code %d, want 0", code)
+			}
+			// When runsvdir has exited, everything has already stopped.
+			if okAlive(a) || okAlive(b) || syscall.Kill(pa, 0) == nil || readFile(filepath.Join(b, "stopped")) != "stopped\n" {
+				t.Errorf("runsvdir -s exited before its services stopped")
+			}
+		})
+	}
+}

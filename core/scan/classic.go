@@ -16,6 +16,7 @@ type classic struct {
 	deaths chan<- int
 	mu     sync.Mutex
 	pids   map[int]int // id -> pid
+	wg     sync.WaitGroup
 }
 
 func newClassic(dir string, pgrp bool, deaths chan<- int) *classic {
@@ -38,14 +39,19 @@ func (c *classic) start(id int, name, _ string) error {
 	c.mu.Lock()
 	c.pids[id] = pid
 	c.mu.Unlock()
+	c.wg.Add(1)
 	go func() {
+		defer c.wg.Done()
 		<-done
 		c.mu.Lock()
 		if c.pids[id] == pid {
 			delete(c.pids, id)
 		}
 		c.mu.Unlock()
-		c.deaths <- id
+		select {
+		case c.deaths <- id:
+		default: // nobody listens any more (stopAndWait): do not block
+		}
 	}()
 	return nil
 }
@@ -67,4 +73,9 @@ func (c *classic) stopAll() {
 		unix.Kill(pid, unix.SIGTERM)
 		delete(c.pids, id)
 	}
+}
+
+func (c *classic) stopAndWait() {
+	c.stopAll()
+	c.wg.Wait()
 }

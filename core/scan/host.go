@@ -33,6 +33,7 @@ type host struct {
 	cmd      *os.File
 	pid      int
 	live     map[int]bool
+	exited   chan struct{} // closed when the current host process has exited
 }
 
 func newHost(dir string, pgrp bool, deaths chan<- int, _ func(string, ...any)) (*host, error) {
@@ -67,7 +68,8 @@ func (h *host) ensure() error {
 		return err
 	}
 	h.cmd, h.pid = os.NewFile(uintptr(cw), "host commands"), pid
-	cmd := h.cmd
+	h.exited = make(chan struct{})
+	cmd, exited := h.cmd, h.exited
 	go func() {
 		sc := bufio.NewScanner(os.NewFile(uintptr(er), "host events"))
 		for sc.Scan() {
@@ -75,12 +77,16 @@ func (h *host) ensure() error {
 				h.mu.Lock()
 				delete(h.live, id)
 				h.mu.Unlock()
-				h.deaths <- id
+				select {
+				case h.deaths <- id:
+				case <-exited:
+				}
 			}
 		}
 	}()
 	go func() {
 		<-done
+		close(exited)
 		h.mu.Lock()
 		var lost []int
 		if h.cmd == cmd {
@@ -93,7 +99,10 @@ func (h *host) ensure() error {
 		}
 		h.mu.Unlock()
 		for _, id := range lost {
-			h.deaths <- id
+			select {
+			case h.deaths <- id:
+			default: // runsvdir is stopping and does not listen
+			}
 		}
 	}()
 	return nil
@@ -134,6 +143,22 @@ func (h *host) stopAll() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.send("x\n")
+}
+
+// stopAndWait tells the host to stop every service, then closes its command pipe: the
+// host exits once the last service has, and we wait for that.
+func (h *host) stopAndWait() {
+	h.mu.Lock()
+	h.send("x\n")
+	exited := h.exited
+	if h.cmd != nil {
+		h.cmd.Close()
+		h.cmd = nil
+	}
+	h.mu.Unlock()
+	if exited != nil {
+		<-exited
+	}
 }
 
 // Host is the supervisor host process: it runs the runsv engine for each service runsvdir

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -34,6 +35,8 @@ type launcher interface {
 	start(id int, name, path string) error
 	stop(id int)
 	stopAll()
+	// stopAndWait stops every service and returns when all supervisors have exited.
+	stopAndWait()
 }
 
 type service struct {
@@ -52,28 +55,31 @@ type scanner struct {
 	nextID   int
 	l        launcher
 	warnf    func(format string, a ...any)
+	// stopOnTerm: TERM stops every service and waits for the supervisors (-s), instead
+	// of leaving them running as C runsvdir does. What a container's init wants.
+	stopOnTerm bool
 }
 
 // Runsvdir is the runsvdir program. args is os.Args.
 func Runsvdir(args []string) int {
-	pgrp, classic := false, false
+	pgrp, classic, stopOnTerm := false, false, false
 	args = args[1:]
 	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
-		switch args[0] {
-		case "-P":
-			pgrp = true
-		case "-C":
-			classic = true
-		case "-PC", "-CP":
-			pgrp, classic = true, true
-		default:
-			if args[0][1] != '-' {
-				goto done // runsvdir takes any other "-x" as the directory name
-			}
+		if args[0][1] == '-' {
+			args = args[1:]
+			continue
 		}
+		// Our options: -P (a session per supervisor), -C (one runsv process per service),
+		// -s (TERM stops the services and waits for them), combinable as in -Ps. Anything
+		// else starting with '-' is taken as the directory name, as C runsvdir does.
+		if strings.Trim(args[0][1:], "PCs") != "" {
+			break
+		}
+		pgrp = pgrp || strings.Contains(args[0], "P")
+		classic = classic || strings.Contains(args[0], "C")
+		stopOnTerm = stopOnTerm || strings.Contains(args[0], "s")
 		args = args[1:]
 	}
-done:
 	if len(args) == 0 {
 		fmt.Fprint(os.Stderr, usage)
 		return 1
@@ -99,7 +105,8 @@ done:
 	if classic {
 		l = newClassic(dir, pgrp, deaths)
 	}
-	s := &scanner{dir: dir, services: map[key]*service{}, byID: map[int]*service{}, l: l, warnf: warnf}
+	s := &scanner{dir: dir, services: map[key]*service{}, byID: map[int]*service{}, l: l, warnf: warnf,
+		stopOnTerm: stopOnTerm}
 	return s.loop(deaths)
 }
 
@@ -116,7 +123,10 @@ func (s *scanner) loop(deaths <-chan int) int {
 		case sig := <-sigs:
 			switch sig {
 			case syscall.SIGTERM:
-				return 0 // the supervisors go on without us, as with C runsvdir
+				if s.stopOnTerm {
+					s.l.stopAndWait()
+				}
+				return 0 // without -s the supervisors go on without us, as with C runsvdir
 			case syscall.SIGHUP:
 				s.l.stopAll()
 				return 111
