@@ -785,3 +785,32 @@ func TestSvlogdLossyHungProcessor(t *testing.T) {
 	}
 	svlogdCheckSeq(t, svlogdCollect(t, dir), n, "")
 }
+
+// Signals, differentially: HUP rereads the config and reopens, ALRM rotates, TERM exits;
+// the -v messages, exit code and directory are C svlogd's.
+func TestSvlogdSignalsDifferential(t *testing.T) {
+	c := cBin(t, "svlogd")
+	ours := ourBin(t, "svlogd")
+	var res []string
+	for _, bin := range []string{c, ours} {
+		root := t.TempDir()
+		dir := filepath.Join(root, "log")
+		writeFile(t, filepath.Join(dir, "config"), "pA:\n", 0o644)
+		p := svlogdStart(t, bin, root, "-v", "log")
+		io.WriteString(p.in, "one\n")
+		waitFor(t, 5*time.Second, "one", func() bool { return readFile(filepath.Join(dir, "current")) == "A:one\n" })
+		writeFile(t, filepath.Join(dir, "config"), "pB:\ns100000\n", 0o644)
+		p.cmd.Process.Signal(syscall.SIGHUP)
+		waitFor(t, 5*time.Second, "HUP handled", func() bool { return strings.Contains(p.stderr(), "append: log/current") })
+		io.WriteString(p.in, "two\n")
+		waitFor(t, 5*time.Second, "two", func() bool { return strings.HasSuffix(readFile(filepath.Join(dir, "current")), "B:two\n") })
+		p.cmd.Process.Signal(syscall.SIGALRM)
+		waitFor(t, 5*time.Second, "ALRM handled", func() bool { return strings.Contains(p.stderr(), "rename: ") })
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		code := p.wait(t, 10*time.Second)
+		res = append(res, fmt.Sprintf("exit %d\n%s%s", code, svlogdTAI.ReplaceAllString(p.stderr(), "@TAI"), svlogdDescribe(t, dir, false)))
+	}
+	if res[0] != res[1] {
+		t.Errorf("C:\n%s\nours:\n%s", res[0], res[1])
+	}
+}
