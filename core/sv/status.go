@@ -191,3 +191,34 @@ func errnoOf(err error) error {
 	}
 	return err
 }
+
+// Report is a service's status together with its log service's: what `sv status`
+// shows, as data (for a JSON status, say).
+type Report struct {
+	Status
+	Log    *Status // nil when the service has no log/ directory or it could not be read
+	LogErr error   // why log/ could not be read (ENOTDIR, ErrNotRunning, *Error), else nil
+}
+
+// ReadReport reads the service in dir and, when dir/log exists, its log service.
+func ReadReport(dir string) (Report, error) {
+	s, err := Read(dir)
+	if err != nil {
+		return Report{}, err
+	}
+	r := Report{Status: s}
+	has, err := LogDir(dir)
+	if err != nil {
+		r.LogErr = err
+		return r, nil
+	}
+	if has {
+		l, err := Read(join(dir, "log"))
+		if err != nil {
+			r.LogErr = err
+		} else {
+			r.Log = &l
+		}
+	}
+	return r, nil
+}

@@ -151,3 +151,35 @@ func TestReadErrors(t *testing.T) {
 		t.Errorf("Read = %+v, %v", s, err)
 	}
 }
+
+func TestReadReport(t *testing.T) {
+	d := t.TempDir()
+	served := func(dir string, r status.Record) {
+		os.MkdirAll(filepath.Join(dir, "supervise"), 0o700)
+		if err := unix.Mkfifo(filepath.Join(dir, "supervise/ok"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		fd, err := syscall.Open(filepath.Join(dir, "supervise/ok"), syscall.O_RDONLY|syscall.O_NONBLOCK, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { syscall.Close(fd) })
+		b := r.Encode()
+		os.WriteFile(filepath.Join(dir, "supervise/status"), b[:], 0o644)
+	}
+	served(d, status.Record{Time: time.Unix(1700000000, 500), Pid: 5, WantUp: true, State: status.Run})
+	r, err := ReadReport(d)
+	if err != nil || r.Pid != 5 || r.Log != nil || r.LogErr != nil {
+		t.Fatalf("no log: %+v, %v", r, err)
+	}
+	os.WriteFile(filepath.Join(d, "log"), nil, 0o644)
+	if r, _ := ReadReport(d); r.LogErr != syscall.ENOTDIR {
+		t.Errorf("log is a file: LogErr %v, want ENOTDIR", r.LogErr)
+	}
+	os.Remove(filepath.Join(d, "log"))
+	served(filepath.Join(d, "log"), status.Record{Time: time.Unix(1700000000, 500), State: status.Down})
+	r, err = ReadReport(d)
+	if err != nil || r.Log == nil || r.Log.State != status.Down || r.Log.Want != 'd' || !r.Log.NormallyUp {
+		t.Errorf("with log: %+v %+v, %v", r, r.Log, err)
+	}
+}
