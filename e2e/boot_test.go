@@ -286,6 +286,11 @@ func (v *vm) bootUp(ours bool) {
 	v.expect(30*time.Second, "BOOT: log ok")
 	v.expect(30*time.Second, "BOOT: a came back")
 	v.expect(30*time.Second, "BOOT: action")
+	// The one-shot service (kept up by our pause) printed before the driver saw it up;
+	// its line may come anywhere before this point.
+	if ours && !strings.Contains(v.console(), "BOOT: oneshot did its work") {
+		v.t.Errorf("the one-shot service did not run")
+	}
 }
 
 // shutdownSeen checks stage 3 and the end the kernel reports.

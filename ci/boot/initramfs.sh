@@ -5,7 +5,8 @@
 # PATH the binary to install for it (ours, static; or Debian's C one, whose shared
 # libraries are copied in with it). /sbin/init is runit-init, which execs /sbin/runit.
 # The shell for the stage scripts and services is busybox-static. The stage scripts, the
-# services (a; b with a log/ service running svlogd; a "driver" that exercises the
+# services (a; b with a log/ service running svlogd; "oneshot" kept up by pause when
+# pause is given; a "driver" that exercises the
 # system from inside) print lines starting "BOOT:" on the console for the host to read.
 # The driver's action comes from the kernel command line, bootmode=cad|init0|init6|shutdown-r|none.
 # Needs root (device nodes), cpio and gzip.
@@ -81,6 +82,15 @@ echo "BOOT: ctrlaltdel"
 exec /sbin/init 0
 S
 mkdir -p "$root"/etc/service/{a,b/log,driver}
+if [ -x "$root/bin/pause" ]; then
+  # A one-shot service: does its work, then pause(1) keeps it "up" until it is stopped.
+  mkdir -p "$root/etc/service/oneshot"
+  script /etc/service/oneshot/run <<'S'
+#!/bin/sh
+echo "BOOT: oneshot did its work"
+exec pause
+S
+fi
 script /etc/service/a/run <<'S'
 #!/bin/sh
 echo "BOOT: svc-a started pid=$$"
@@ -106,7 +116,9 @@ touch /run/driver.done
 mode=$(sed -n 's/.*bootmode=\([a-z0-9-]*\).*/\1/p' /proc/cmdline)
 isrun() { [ "$(cat "/etc/service/$1/supervise/stat" 2>/dev/null)" = run ]; }
 n=0
-until isrun a && isrun b && isrun b/log; do
+oneshot=true
+[ -d /etc/service/oneshot ] && oneshot="isrun oneshot"
+until isrun a && isrun b && isrun b/log && $oneshot; do
   n=$((n+1)); [ $n -gt 600 ] && { echo "BOOT: FAIL services not up"; exec sleep 100000; }
   sleep 0.05
 done
