@@ -814,3 +814,49 @@ func TestSvlogdSignalsDifferential(t *testing.T) {
 		t.Errorf("C:\n%s\nours:\n%s", res[0], res[1])
 	}
 }
+
+// Random configs and inputs, with a fixed seed, through both: pattern matching quirks,
+// long lines and the size rules must agree everywhere, not only in hand-picked cases.
+func TestSvlogdRandomDifferential(t *testing.T) {
+	c := cBin(t, "svlogd")
+	ours := ourBin(t, "svlogd")
+	rng := uint64(0xc0ffee)
+	rnd := func(n int) int {
+		rng ^= rng << 13
+		rng ^= rng >> 7
+		rng ^= rng << 17
+		return int(rng % uint64(n))
+	}
+	str := func(alpha string, max int) string {
+		b := make([]byte, rnd(max+1))
+		for i := range b {
+			b[i] = alpha[rnd(len(alpha))]
+		}
+		return string(b)
+	}
+	for k := 0; k < 80; k++ {
+		var cfg strings.Builder
+		for i := rnd(5); i > 0; i-- {
+			cfg.WriteString(string("+-eE"[rnd(4)]) + str("ab*+", 4) + "\n")
+		}
+		fmt.Fprintf(&cfg, "s%d\nn0\n", 20+rnd(200))
+		if rnd(2) == 0 {
+			cfg.WriteString("p>\n")
+		}
+		lm := 2 + rnd(10)
+		var in strings.Builder
+		for i := rnd(60); i > 0; i-- {
+			in.WriteString(str("ab\x01", 14) + "\n")
+		}
+		args := []string{"-l", strconv.Itoa(lm), "-b", strconv.Itoa(lm + 1 + rnd(5))}
+		if rnd(3) == 0 {
+			args = append(args, "-r", "_")
+		}
+		tc := svlogdCase{name: fmt.Sprint(k), args: args, configs: map[string]string{"log": cfg.String()}, input: in.String()}
+		wd, we, wc := svlogdRun(t, c, tc)
+		gd, ge, gc := svlogdRun(t, ours, tc)
+		if wd != gd || we != ge || wc != gc {
+			t.Errorf("case %d: args %q config %q input %q\nC (%d):\n%s%q\nours (%d):\n%s%q", k, args, cfg.String(), in.String(), wc, wd, we, gc, gd, ge)
+		}
+	}
+}

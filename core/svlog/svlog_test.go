@@ -28,6 +28,9 @@ func TestMatch(t *testing.T) {
 		{"", "a", false},
 		{"a\x00b", "a", true},
 		{"*x", "", false},
+		{"ab+", "ab", false}, // "+" then the pattern's NUL, against the newline
+		{"ab+", "abc", false},
+		{"+a", "", false},
 	} {
 		if got := Match([]byte(c.pat), []byte(c.line)); got != c.want {
 			t.Errorf("Match(%q, %q) = %v, want %v", c.pat, c.line, got, c.want)

@@ -38,7 +38,8 @@ type Logger struct {
 	errbuf  []byte
 	udpbuf  []byte
 	events  atomic.Uint32
-	long    bool // in the middle of a line longer than LineMax: copying its rest
+	stale   []byte // C svlogd's line buffer, kept only when a pattern has '+'
+	long    bool   // in the middle of a line longer than LineMax: copying its rest
 	term    bool
 	pollErr bool // stdin cannot take deadlines: do not rely on them
 }
@@ -180,6 +181,11 @@ func (l *Logger) openAll() bool {
 	for _, d := range l.dirs {
 		if d.open() {
 			ok = true
+			for _, p := range d.cfg.Patterns {
+				if l.stale == nil && bytes.IndexByte(p[1:], '+') >= 0 {
+					l.stale = make([]byte, l.opt.LineMax+1)
+				}
+			}
 		}
 	}
 	return ok
@@ -291,6 +297,14 @@ func (l *Logger) line(stamp, head, rest []byte, complete, cut bool) {
 			}
 		}
 	}
+	// "+c" at the end of a line compares c with the byte after the line in C svlogd's
+	// line buffer: left over from earlier, longer lines (never written at the limit).
+	// Emulate that buffer, but only when some pattern can look at it.
+	var next byte
+	if l.stale != nil {
+		next = l.stale[len(head)]
+		copy(l.stale, head)
+	}
 	for _, d := range l.dirs {
 		if d.lock < 0 {
 			continue
@@ -299,19 +313,19 @@ func (l *Logger) line(stamp, head, rest []byte, complete, cut bool) {
 		for _, p := range d.cfg.Patterns {
 			switch p[0] {
 			case '+':
-				if Match(p[1:], head) {
+				if match(p[1:], head, next) {
 					sel = true
 				}
 			case '-':
-				if Match(p[1:], head) {
+				if match(p[1:], head, next) {
 					sel = false
 				}
 			case 'e':
-				if Match(p[1:], head) {
+				if match(p[1:], head, next) {
 					esel = true
 				}
 			case 'E':
-				if Match(p[1:], head) {
+				if match(p[1:], head, next) {
 					esel = false
 				}
 			}
