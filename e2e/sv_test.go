@@ -320,6 +320,8 @@ func TestSvDiffCommands(t *testing.T) {
 			{"force-restart", "foo"},
 			{"force-stop", "foo"},
 			{"start", "foo"},
+			{"D", "foo"},
+			{"start", "foo"},
 			{"-v", "down", "./foo/log"},
 			{"status", "foo"},
 			{"-v", "up", "./foo/log"},
