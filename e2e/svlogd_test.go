@@ -168,6 +168,8 @@ func TestSvlogdDifferential(t *testing.T) {
 		{name: "usage b", args: []string{"-b", "10", "-l", "20"}, configs: map[string]string{"log": ""}},
 		{name: "usage x", args: []string{"-x"}, configs: map[string]string{"log": ""}},
 		{name: "usage arg", args: []string{"-l"}, configs: map[string]string{}},
+		{name: "huge line", configs: map[string]string{"log": "s150000\nn0\ne*\n"}, input: "first\n" + strings.Repeat("0123456789", 30000) + "\nafter\n"},
+		{name: "garbage", args: []string{"-l", "300", "-b", "301"}, configs: map[string]string{"log": "s10000\nn0\n"}, input: svlogdGarbage(400000)},
 		{name: "verbose", args: []string{"-v"}, configs: map[string]string{"log": "s100000\n"}, input: "a\nb\n"},
 	}
 	for _, tc := range cases {
@@ -859,4 +861,17 @@ func TestSvlogdRandomDifferential(t *testing.T) {
 			t.Errorf("case %d: args %q config %q input %q\nC (%d):\n%s%q\nours (%d):\n%s%q", k, args, cfg.String(), in.String(), wc, wd, we, gc, gd, ge)
 		}
 	}
+}
+
+// svlogdGarbage returns n pseudo-random bytes (all 256 values, newlines among them).
+func svlogdGarbage(n int) string {
+	b := make([]byte, n)
+	x := uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b[i] = byte(x >> 24)
+	}
+	return string(b) + "\n"
 }
