@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 runs=${RUNS:-3}
 skip() { echo "bench: boot: skipped: $*"; exit 0; }
 [ "$(id -u)" = 0 ] || skip "needs root (device nodes in the initramfs)"
-for b in qemu-system-x86_64 cpio gzip file; do command -v $b >/dev/null || skip "no $b"; done
+for b in qemu-system-x86_64 cpio gzip ldd; do command -v $b >/dev/null || skip "no $b"; done
 [ -x /sbin/runit ] && [ -x /lib/runit/runit-init ] || skip "Debian's runit is not installed"
 kernel=$(ci/boot/kernel.sh) || skip "could not fetch a kernel"
 work=$(mktemp -d)

@@ -4,7 +4,7 @@
 # NAME is one of runit runit-init runsvdir runsv sv svlogd chpst halt shutdown pause and
 # PATH the binary to install for it (ours, static; or Debian's C one, whose shared
 # libraries are copied in with it). /sbin/init is runit-init, which execs /sbin/runit.
-# The shell for the stage scripts and services is busybox-static. The stage scripts, the
+# The shell for the stage scripts and services is busybox (busybox-static preferred). The stage scripts, the
 # services (a; b with a log/ service running svlogd; "oneshot" kept up by pause when
 # pause is given; a "driver" that exercises the
 # system from inside) print lines starting "BOOT:" on the console for the host to read.
@@ -12,16 +12,26 @@
 # Needs root (device nodes), cpio and gzip.
 set -euo pipefail
 out=$1; shift
+# Debian's busybox-static is the intended shell; a dynamic busybox works too (its shared
+# libraries are copied in), since busybox-static and busybox cannot be installed together.
 bb=${BUSYBOX:-}
 for c in /bin/busybox /usr/bin/busybox; do
-  [ -n "$bb" ] && break
-  if [ -x "$c" ] && file -L "$c" 2>/dev/null | grep -q 'statically linked'; then bb=$c; fi
+  [ -z "$bb" ] && [ -x "$c" ] && bb=$c
 done
-[ -n "$bb" ] || { echo "initramfs.sh: a static busybox is needed (apt-get install busybox-static)" >&2; exit 1; }
+[ -n "$bb" ] || { echo "initramfs.sh: busybox is needed (apt-get install busybox-static)" >&2; exit 1; }
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/runit,etc/service,dev,proc,sys,run,tmp,var/log,lib64,lib/x86_64-linux-gnu}
+# ldd fails on a static binary ("not a dynamic executable").
+is_static() { ! ldd "$1" >/dev/null 2>&1; }
+copylibs() { # the shared libraries a dynamic binary needs, where the loader looks
+  ldd "$1" 2>/dev/null | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | while read -r l; do
+    mkdir -p "$root$(dirname "$l")"
+    cp -L "$l" "$root$l"
+  done
+}
 cp "$bb" "$root/bin/busybox"
+is_static "$bb" || copylibs "$bb"
 for a in sh ash cat echo mount mkdir sleep ls ps kill grep sed awk cut tr uptime date true false \
          test [ head tail mknod chmod rm touch readlink sync ln wc env tty stat; do
   ln -s busybox "$root/bin/$a"
@@ -29,15 +39,9 @@ done
 mknod -m 600 "$root/dev/console" c 5 1
 mknod -m 666 "$root/dev/null" c 1 3
 
-copylibs() { # the shared libraries a dynamic binary needs, where the loader looks
-  ldd "$1" 2>/dev/null | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | while read -r l; do
-    mkdir -p "$root$(dirname "$l")"
-    cp -L "$l" "$root$l"
-  done
-}
 install_bin() { # NAME PATH DEST
   cp "$2" "$root$3"; chmod 755 "$root$3"
-  if ! file -L "$2" | grep -q 'statically linked'; then copylibs "$2"; fi
+  is_static "$2" || copylibs "$2"
 }
 for kv in "$@"; do
   n=${kv%%=*} p=${kv#*=}
