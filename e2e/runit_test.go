@@ -32,20 +32,25 @@ type pid1 struct {
 	console *os.File
 }
 
-// pid1Needs skips when the host cannot make namespaces for the test.
+// pid1Needs skips (fails with RUNIT_TEST_STRICT, as in CI) when the host cannot make
+// namespaces for the test.
 func pid1Needs(t *testing.T) {
 	t.Helper()
 	needRoot(t)
+	skip := t.Skipf
+	if strictTests() {
+		skip = t.Fatalf
+	}
 	for _, b := range []string{"unshare", "setpriv", "mount"} {
 		if _, err := exec.LookPath(b); err != nil {
-			t.Skipf("needs %s (util-linux, mount)", b)
+			skip("needs %s (util-linux, mount)", b)
 		}
 	}
 	if fi, err := os.Stat("/etc/runit"); err != nil || !fi.IsDir() {
-		t.Skip("needs a directory /etc/runit to bind-mount the test's stage scripts over (apt-get install runit)")
+		skip("needs a directory /etc/runit to bind-mount the test's stage scripts over (apt-get install runit)")
 	}
 	if _, err := os.Stat("/dev/console"); err != nil {
-		t.Skip("needs /dev/console to bind-mount the test's console FIFO over")
+		skip("needs /dev/console to bind-mount the test's console FIFO over")
 	}
 }
 
