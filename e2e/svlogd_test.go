@@ -875,3 +875,23 @@ func svlogdGarbage(n int) string {
 	}
 	return string(b) + "\n"
 }
+
+// A log directory on a read-only file system is refused as C svlogd refuses it. (A
+// remount to read-only under a running svlogd is refused by the kernel while current is
+// open for writing; the full-disk tests cover pausing on write errors.)
+func TestSvlogdReadOnly(t *testing.T) {
+	c := cBin(t, "svlogd")
+	bin := ourBin(t, "svlogd")
+	mnt := svlogdTmpfs(t, "4m")
+	os.MkdirAll(filepath.Join(mnt, "log"), 0o755)
+	if out, err := exec.Command("mount", "-o", "remount,ro", mnt).CombinedOutput(); err != nil {
+		t.Fatalf("remount ro: %v %s", err, out)
+	}
+	for _, b := range []string{c, bin} {
+		r := run(t, mnt, nil, b, "log")
+		want := "svlogd: warning: unable to lock directory: log: read-only file system\nsvlogd: fatal: no functional log directories.\n"
+		if r.code != 111 || r.stderr != want {
+			t.Errorf("%s: exit %d, stderr %q", b, r.code, r.stderr)
+		}
+	}
+}
