@@ -101,9 +101,14 @@ mkdir -p "/etc/sv/$svname" "$scan"
 cat >"/etc/sv/$svname/run" <<'EOF'
 #!/bin/sh
 echo started
-exec sleep 3600
+exec chpst -b runit-go-deb-test-svc sleep 3600
 EOF
-chmod 755 "/etc/sv/$svname/run"
+mkdir -p "/etc/sv/$svname/log/main"
+cat >"/etc/sv/$svname/log/run" <<'EOF'
+#!/bin/sh
+exec chpst -b runit-go-deb-test-log svlogd -tt ./main
+EOF
+chmod 755 "/etc/sv/$svname/run" "/etc/sv/$svname/log/run"
 ln -s "/etc/sv/$svname" "$scan/$svname"
 PATH=/usr/bin:/usr/sbin:/bin:/sbin setsid /usr/bin/runsvdir -P "$scan" </dev/null >"$work/runsvdir.log" 2>&1 &
 rsvdir_pid=$!
@@ -116,6 +121,13 @@ until /usr/bin/sv status "$svname" 2>/dev/null | grep -q '^run: '; do
 	sleep 0.1
 done
 say "started: $(/usr/bin/sv status "$svname")"
+i=0
+until grep -q ' started$' "/etc/sv/$svname/log/main/current" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -le 100 ] || fail "the service's output never reached svlogd's log/main/current"
+	sleep 0.1
+done
+say "logged through svlogd: $(cat "/etc/sv/$svname/log/main/current")"
 pid=$(cat "/etc/sv/$svname/supervise/pid")
 [ -n "$pid" ] && kill -0 "$pid" || fail "no service process"
 out=$(/usr/bin/sv -w 10 down "$svname") || fail "sv down: $out"
@@ -132,4 +144,12 @@ while kill -0 "$rsvdir_pid" 2>/dev/null; do
 done
 wait "$rsvdir_pid" 2>/dev/null || true
 rsvdir_pid=""
-say "runsvdir and runsv gone"
+# Nothing of the tree may be left: no supervisor (runsv, or runsvdir's host process,
+# named with the scan directory), no service and no svlogd.
+i=0
+while pgrep -f "$scan|runit-go-deb-test-" >/dev/null; do
+	i=$((i + 1))
+	[ $i -le 100 ] || { pgrep -af "$scan|runit-go-deb-test-"; fail "processes left after runsvdir exited"; }
+	sleep 0.1
+done
+say "runsvdir, its supervisors, the service and its logger are gone"
