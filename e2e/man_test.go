@@ -125,15 +125,18 @@ func manUsage(t *testing.T, prog string) string {
 	return try()
 }
 
-// manOptions returns the option letters of a usage line: every character of each word
-// that starts with '-' (after '[', '|', or a space), so "[-ttv] [-r c] [-l|-L lock]"
-// gives t, v, r, l, L.
+// manOptions returns the options of a usage line: every character of each word that
+// starts with one '-' (after '[', '|', or a space), so "[-ttv] [-r c] [-l|-L lock]" gives
+// t, v, r, l, L; a long option "--name" gives "-name".
 func manOptions(usage string) []string {
 	set := map[string]bool{}
 	for _, m := range regexp.MustCompile(`(?:^|[\[|\s])-([A-Za-z0-9/]+)`).FindAllStringSubmatch(usage, -1) {
 		for _, c := range m[1] {
 			set[string(c)] = true
 		}
+	}
+	for _, m := range regexp.MustCompile(`(?:^|[\[|\s])--([A-Za-z0-9][A-Za-z0-9-]*)`).FindAllStringSubmatch(usage, -1) {
+		set["-"+m[1]] = true
 	}
 	var out []string
 	for c := range set {
@@ -151,6 +154,8 @@ func TestManOptionsParse(t *testing.T) {
 		{"setlock [ -nNxX ] file program [ arg ... ]", "N X n x"},
 		{"runit-init 0|6", ""},
 		{"runsvdir [-P] dir", "P"},
+		{"sv [-v] [--json] [-w sec] command service ...", "-json v w"},
+		{"halt [-fndw] [--dry-run]", "-dry-run d f n w"},
 	} {
 		if got := strings.Join(manOptions(tc.usage), " "); got != tc.want {
 			t.Errorf("manOptions(%q) = %q, want %q", tc.usage, got, tc.want)
@@ -179,7 +184,12 @@ func TestManOptionsDocumented(t *testing.T) {
 			}
 			src := readFile(manPath(manPages[prog]))
 			for _, o := range manOptions(usage) {
-				re := regexp.MustCompile(`(?m)^\.It .*\bFl ` + regexp.QuoteMeta(o) + `(\s|$)`)
+				// mdoc writes --dry-run as "Fl \-dry\-run".
+				pat := regexp.QuoteMeta(o)
+				if strings.HasPrefix(o, "-") {
+					pat = strings.ReplaceAll(pat, "-", `\\?-`)
+				}
+				re := regexp.MustCompile(`(?m)^\.It .*\bFl ` + pat + `(\s|$)`)
 				if !re.MatchString(src) {
 					t.Errorf("%s: option -%s (usage: %s) is not documented in %s (want an \".It Fl %s\" item)", prog, o, usage, manPages[prog], o)
 				}
