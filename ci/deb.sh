@@ -6,7 +6,8 @@
 #                  Conflicts with and Replaces runit: same paths, one of them at a time.
 #   runit-go-init  /sbin/init -> runit-init, halt, poweroff, reboot, shutdown (the
 #                  files of systemd-sysv/sysvinit-core, so it conflicts with those).
-# Prints the path of each .deb built. VERSION overrides the version.
+# Prints the path of each .deb built. VERSION overrides the version, DEB_COMPRESS the
+# compressor (xz by default; the tests use gzip for speed).
 set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -74,6 +75,6 @@ install -m 755 pkg/debian/postinst pkg/debian/postrm "$main/DEBIAN/"
 mkdir -p "$outdir"
 for p in runit-go runit-go-init; do
 	deb=$outdir/${p}_${VERSION}_$arch.deb
-	dpkg-deb --root-owner-group -Zxz --build "$work/$p" "$deb" >/dev/null
+	dpkg-deb --root-owner-group "-Z${DEB_COMPRESS:-xz}" --build "$work/$p" "$deb" >/dev/null
 	echo "$deb"
 done

@@ -529,7 +529,7 @@ func TestGlueDeb(t *testing.T) {
 	}
 	bin := installBinDir(t)
 	out := t.TempDir()
-	r := run(t, repoRoot, []string{"VERSION=1.2.3"}, "sh", gluePath("ci/deb.sh"), bin, out)
+	r := run(t, repoRoot, []string{"VERSION=1.2.3", "DEB_COMPRESS=gzip"}, "sh", gluePath("ci/deb.sh"), bin, out)
 	if r.code != 0 {
 		t.Fatalf("ci/deb.sh: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -668,7 +668,7 @@ func TestGlueDebInstall(t *testing.T) {
 	}
 	bin := installBinDir(t)
 	stage := t.TempDir()
-	r := run(t, repoRoot, []string{"VERSION=1.2.3"}, "sh", gluePath("ci/deb.sh"), bin, stage)
+	r := run(t, repoRoot, []string{"VERSION=1.2.3", "DEB_COMPRESS=gzip"}, "sh", gluePath("ci/deb.sh"), bin, stage)
 	if r.code != 0 {
 		t.Fatalf("ci/deb.sh: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
