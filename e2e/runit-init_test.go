@@ -77,18 +77,20 @@ func TestSysVCommandsDryRun(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	const rec = "dry-run: shutdown record to wtmp\n"
 	for _, c := range []struct {
 		name string
 		args []string
 		out  string
 	}{
-		{"halt", nil, "dry-run: create /etc/runit/stopit 0100, chmod /etc/runit/reboot 0, SIGCONT to 1\n"},
-		{"poweroff", nil, "dry-run: create /etc/runit/stopit 0100, chmod /etc/runit/reboot 0, SIGCONT to 1\n"},
-		{"reboot", nil, "dry-run: create /etc/runit/stopit 0100, create /etc/runit/reboot 0100, SIGCONT to 1\n"},
-		{"reboot", []string{"-f"}, "dry-run: sync, reboot\n"},
-		{"poweroff", []string{"-f", "-n"}, "dry-run: poweroff\n"},
+		{"halt", nil, rec + "dry-run: create /etc/runit/stopit 0100, chmod /etc/runit/reboot 0, SIGCONT to 1\n"},
+		{"poweroff", nil, rec + "dry-run: create /etc/runit/stopit 0100, chmod /etc/runit/reboot 0, SIGCONT to 1\n"},
+		{"reboot", nil, rec + "dry-run: create /etc/runit/stopit 0100, create /etc/runit/reboot 0100, SIGCONT to 1\n"},
+		{"reboot", []string{"-f"}, rec + "dry-run: sync, reboot\n"},
+		{"poweroff", []string{"-f", "-n"}, rec + "dry-run: poweroff\n"},
 		{"halt", []string{"-fd"}, "dry-run: sync, halt\n"},
-		{"halt", []string{"-w"}, ""},
+		{"halt", []string{"-w"}, rec},
+		{"halt", []string{"-w", "-d"}, ""},
 	} {
 		r := run(t, dir, nil, filepath.Join(dir, c.name), append(c.args, "--dry-run")...)
 		if r.code != 0 || r.stdout != c.out || r.stderr != "" {
@@ -96,7 +98,7 @@ func TestSysVCommandsDryRun(t *testing.T) {
 		}
 	}
 	r := run(t, dir, nil, ourBin(t, "shutdown"), "-r", "now", "see", "you", "--dry-run")
-	want := "shutdown: The system is going down for reboot NOW!\nsee you\n" +
+	want := "shutdown: The system is going down for reboot NOW!\nsee you\n" + rec +
 		"dry-run: create /etc/runit/stopit 0100, create /etc/runit/reboot 0100, SIGCONT to 1\n"
 	if r.code != 0 || r.stdout != want {
 		t.Errorf("shutdown -r now: %+v, want %q", r, want)
@@ -143,5 +145,24 @@ func TestPause(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Errorf("pause after SIGINT: %v, want exit 0", err)
+	}
+}
+
+// halt -w writes only the shutdown record, which last(1) shows as "shutdown system down";
+// run in a private mount namespace with a fresh /var/log so the host's wtmp is untouched.
+func TestHaltWtmpRecordLast(t *testing.T) {
+	needRoot(t)
+	for _, b := range []string{"unshare", "last"} {
+		if _, err := exec.LookPath(b); err != nil {
+			t.Skipf("needs %s (util-linux)", b)
+		}
+	}
+	if _, err := os.Stat("/var/log/wtmp"); err != nil {
+		t.Skip("this system keeps no /var/log/wtmp")
+	}
+	out, err := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c",
+		`mount -t tmpfs tmpfs /var/log && "$1" -w && last -x -f /var/log/wtmp`, "sh", ourBin(t, "halt")).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "shutdown system down") {
+		t.Errorf("halt -w then last: %v\n%s", err, out)
 	}
 }

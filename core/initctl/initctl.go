@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"syscall"
+	"time"
 
 	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/core/utmp"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
@@ -35,20 +37,27 @@ type Controller interface {
 	Ask(reboot bool) error
 	// Force ends the machine's run at once, without runit, syncing first if sync.
 	Force(how platform.Shutdown, sync bool) error
+	// Record appends the shutdown record to the wtmp file, for last(1).
+	Record() error
 }
 
 // Real is the Controller that writes the files, signals process 1 and really halts.
 type Real struct {
 	Paths  Paths
 	Halter platform.Halter
+	// Wtmp is where Record writes (utmp.SystemFiles()).
+	Wtmp utmp.Files
 	// Kill sends sig to process 1 (unix.Kill in real life).
 	Kill func(pid int, sig syscall.Signal) error
 }
 
 // NewReal returns the Controller for this machine.
 func NewReal() *Real {
-	return &Real{Paths: DefaultPaths(), Halter: platform.System, Kill: unix.Kill}
+	return &Real{Paths: DefaultPaths(), Halter: platform.System, Wtmp: utmp.SystemFiles(), Kill: unix.Kill}
 }
+
+// Record appends the shutdown record to the system's wtmp file.
+func (c *Real) Record() error { return writeWtmp(c.Wtmp, time.Now()) }
 
 // Ask implements runit-init 0 and 6: create stopit with mode 0100; for a reboot create
 // reboot with mode 0100 too, for a halt take reboot's x bit away (a missing file is fine);
@@ -106,6 +115,12 @@ func (d *DryRun) Ask(reboot bool) error {
 	} else {
 		fmt.Fprintf(d.Out, "dry-run: create %s 0100, chmod %s 0, SIGCONT to 1\n", d.Paths.StopIt, d.Paths.Reboot)
 	}
+	return nil
+}
+
+// Record prints where the shutdown record would go.
+func (d *DryRun) Record() error {
+	fmt.Fprintln(d.Out, "dry-run: shutdown record to wtmp")
 	return nil
 }
 

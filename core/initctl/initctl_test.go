@@ -29,6 +29,11 @@ func (r *recorder) Ask(reboot bool) error {
 	return r.err
 }
 
+func (r *recorder) Record() error {
+	r.calls = append(r.calls, "wtmp")
+	return nil
+}
+
 func (r *recorder) Force(how platform.Shutdown, sync bool) error {
 	s := "force " + how.String()
 	if !sync {
@@ -46,14 +51,15 @@ func TestHalt(t *testing.T) {
 		dry    bool
 		stderr string
 	}{
-		{[]string{"halt"}, 0, "ask halt", false, ""},
-		{[]string{"/sbin/poweroff"}, 0, "ask halt", false, ""},
-		{[]string{"reboot"}, 0, "ask reboot", false, ""},
-		{[]string{"reboot", "-f"}, 0, "force reboot", false, ""},
-		{[]string{"poweroff", "-fn"}, 0, "force poweroff nosync", false, ""},
+		{[]string{"halt"}, 0, "wtmp,ask halt", false, ""},
+		{[]string{"/sbin/poweroff"}, 0, "wtmp,ask halt", false, ""},
+		{[]string{"reboot"}, 0, "wtmp,ask reboot", false, ""},
+		{[]string{"reboot", "-f"}, 0, "wtmp,force reboot", false, ""},
+		{[]string{"poweroff", "-fn"}, 0, "wtmp,force poweroff nosync", false, ""},
 		{[]string{"halt", "-f", "-n", "-d"}, 0, "force halt nosync", false, ""},
-		{[]string{"reboot", "-w"}, 0, "", false, ""},
-		{[]string{"reboot", "--dry-run", "-f"}, 0, "force reboot", true, ""},
+		{[]string{"reboot", "-w"}, 0, "wtmp", false, ""},
+		{[]string{"reboot", "-wd"}, 0, "", false, ""},
+		{[]string{"reboot", "--dry-run", "-f"}, 0, "wtmp,force reboot", true, ""},
 		{[]string{"halt", "-x"}, 1, "", false, "halt: illegal option -- x\nusage: halt [-fndw]\n\n"},
 		{[]string{"reboot", "now"}, 1, "", false, "usage: reboot [-fndw]\n\n"},
 	} {
@@ -111,10 +117,10 @@ func TestShutdown(t *testing.T) {
 		calls string
 		out   string
 	}{
-		{[]string{"shutdown", "-r", "now"}, 0, "ask reboot", "shutdown: The system is going down for reboot NOW!\n"},
-		{[]string{"shutdown", "-h", "now", "going", "away"}, 0, "ask halt", "shutdown: The system is going down for halt NOW!\ngoing away\n"},
-		{[]string{"shutdown", "now"}, 0, "ask halt", ""},
-		{[]string{"shutdown", "-P", "+0"}, 0, "ask halt", ""},
+		{[]string{"shutdown", "-r", "now"}, 0, "wtmp,ask reboot", "shutdown: The system is going down for reboot NOW!\n"},
+		{[]string{"shutdown", "-h", "now", "going", "away"}, 0, "wtmp,ask halt", "shutdown: The system is going down for halt NOW!\ngoing away\n"},
+		{[]string{"shutdown", "now"}, 0, "wtmp,ask halt", ""},
+		{[]string{"shutdown", "-P", "+0"}, 0, "wtmp,ask halt", ""},
 		{[]string{"shutdown", "-k", "-r", "now"}, 0, "", "shutdown: The system is going down for reboot NOW!\n"},
 		{[]string{"shutdown"}, 1, "", ""},
 		{[]string{"shutdown", "-x", "now"}, 1, "", ""},

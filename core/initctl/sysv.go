@@ -39,8 +39,8 @@ func dryRun(args []string) ([]string, bool) {
 //
 //	-f  force: no runit, sync (unless -n) and call the system at once
 //	-n  do not sync before a forced halt or reboot
-//	-w  only write the wtmp record; runit-go writes none, so -w does nothing at all
-//	-d  do not write a wtmp record (runit-go never writes one)
+//	-w  only write the shutdown record to wtmp; do not halt
+//	-d  do not write the shutdown record to wtmp
 //
 // Without -f it asks runit (process 1) through the runit-init protocol: reboot as
 // runit-init 6, halt and poweroff as runit-init 0 (runit powers off where it can).
@@ -57,7 +57,7 @@ func Halt(args []string, newCtl func(dry bool) Controller, stdout, stderr io.Wri
 	case "poweroff":
 		how = platform.PowerOff
 	}
-	var force, nosync, wtmpOnly bool
+	var force, nosync, wtmpOnly, noWtmp bool
 	for _, a := range args[1:] {
 		if len(a) < 2 || a[0] != '-' {
 			return haltUsage(name, stderr)
@@ -71,16 +71,22 @@ func Halt(args []string, newCtl func(dry bool) Controller, stdout, stderr io.Wri
 			case 'w':
 				wtmpOnly = true
 			case 'd':
+				noWtmp = true
 			default:
 				fmt.Fprintf(stderr, "%s: illegal option -- %c\n", name, c)
 				return haltUsage(name, stderr)
 			}
 		}
 	}
+	ctl := newCtl(dry)
+	if !noWtmp {
+		if err := ctl.Record(); err != nil {
+			fmt.Fprintf(stderr, "%s: warning: %v\n", name, err)
+		}
+	}
 	if wtmpOnly {
 		return 0
 	}
-	ctl := newCtl(dry)
 	var err error
 	if force {
 		err = ctl.Force(how, !nosync)
@@ -136,7 +142,7 @@ const ShutdownPidFile = "/etc/runit/shutdown.pid"
 //	shutdown -c [message...]
 //
 // -r reboots, -h and -P halt (runit powers off where it can; halt is the default), -k only
-// sends the warning. The time is now, +m or hh:mm; a waiting shutdown can be cancelled
+// sends the warning. The shutdown record goes to wtmp as halt writes it. The time is now, +m or hh:mm; a waiting shutdown can be cancelled
 // with -c (or by SIGINT or SIGTERM). The message goes to everyone logged in through
 // wall(1) when there is one, and to standard output.
 func Shutdown(args []string, newCtl func(dry bool) Controller, stdout, stderr io.Writer, pidFile string) int {
@@ -206,7 +212,11 @@ func Shutdown(args []string, newCtl func(dry bool) Controller, stdout, stderr io
 			return 0
 		}
 	}
-	if err := newCtl(dry).Ask(reboot); err != nil {
+	ctl := newCtl(dry)
+	if err := ctl.Record(); err != nil {
+		fmt.Fprintf(stderr, "shutdown: warning: %v\n", err)
+	}
+	if err := ctl.Ask(reboot); err != nil {
 		fmt.Fprintf(stderr, "shutdown: fatal: %v\n", err)
 		return 111
 	}

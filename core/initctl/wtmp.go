@@ -1,0 +1,65 @@
+package initctl
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/core/utmp"
+	"github.com/runit-go/runit/platform"
+)
+
+// ShutdownRecord is the wtmp record that marks a shutdown for last(1), as each system's
+// own halt writes it: SysV's RUN_LVL (1) with user "shutdown", line and id "~~" where
+// the format has types (glibc, NetBSD, Solaris, as sysvinit does); FreeBSD's
+// SHUTDOWN_TIME (8) with nothing else; OpenBSD's untyped record with line "~" and name
+// "shutdown" (its logwtmp). nil where the system keeps no wtmp file (macOS).
+func ShutdownRecord(l *utmp.Layout, now time.Time) []byte {
+	if l == nil {
+		return nil
+	}
+	e := utmp.Entry{Sec: now.Unix(), Usec: int64(now.Nanosecond() / 1000)}
+	switch {
+	case l.Type.Size == 0:
+		e.Line, e.User = "~", "shutdown"
+	case l.LogLenHdr:
+		e.Type = 8
+	default:
+		e.Type, e.Line, e.ID, e.User = 1, "~~", "~~", "shutdown"
+	}
+	b := l.Encode(e)
+	if !l.LogLenHdr {
+		return b
+	}
+	// FreeBSD's utx.log: a 16-bit big-endian length, then the record without its
+	// trailing zeros.
+	n := len(b)
+	for n > 0 && b[n-1] == 0 {
+		n--
+	}
+	out := make([]byte, 2+n)
+	out[0], out[1] = byte(n>>8), byte(n)
+	copy(out[2:], b[:n])
+	return out
+}
+
+// writeWtmp appends the shutdown record to f.Wtmp, locked as every writer of it locks.
+func writeWtmp(f utmp.Files, now time.Time) error {
+	rec := ShutdownRecord(f.Layout, now)
+	if rec == nil || f.Wtmp == "" {
+		return nil
+	}
+	fh, err := os.OpenFile(f.Wtmp, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("unable to open %s: %s", f.Wtmp, errstr.Text(err))
+	}
+	defer fh.Close()
+	if err := platform.Lock(int(fh.Fd()), true); err != nil {
+		return fmt.Errorf("unable to lock %s: %s", f.Wtmp, errstr.Text(err))
+	}
+	if _, err := fh.Write(rec); err != nil {
+		return fmt.Errorf("unable to write %s: %s", f.Wtmp, errstr.Text(err))
+	}
+	return nil
+}
