@@ -22,7 +22,12 @@ rm -rf dl && mkdir dl
 # apt-get download drops privileges to _apt where it can; a directory it can write to
 # avoids the warning when run as root.
 chmod 0777 dl
-(cd dl && apt-get download -q "$pkg" >&2)
+# Stale package lists name a version the mirror no longer has: refresh them once.
+if ! (cd dl && apt-get download -q "$pkg" >&2); then
+  apt-get update -qq >&2 || true
+  pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  (cd dl && apt-get download -q "$pkg" >&2)
+fi
 rm -rf kernel.tmp && mkdir kernel.tmp
 dpkg-deb -x dl/"$pkg"_*.deb kernel.tmp
 # Keep only /boot: the modules are not needed, everything we use is built in.
