@@ -252,10 +252,14 @@ func TestRunitPID1RunitInit0(t *testing.T) {
 	pid1Needs(t)
 	p := startPID1(t, ourBin(t, "runit"), map[string]string{
 		"1": stage1OK,
-		"2": "#!/bin/sh\necho S2-ran\n\"$RUNIT_INIT\" 0\nexec sleep 1000\n",
+		"2": "#!/bin/sh\necho S2-ran $(grep SigIgn /proc/$$/status)\n\"$RUNIT_INIT\" 0\nexec sleep 1000\n",
 		"3": "#!/bin/sh\necho S3-ran\n",
 	}, []string{"RUNIT_INIT=" + ourBin(t, "runit-init")}, false)
 	p.expect(20*time.Second, "S2-ran")
+	// runit 2.1.2 left SIGCONT ignored in the stages; 2.3 and we ignore nothing.
+	if !strings.Contains(p.transcript(), "S2-ran SigIgn: 0000000000000000") {
+		t.Errorf("stage 2 inherited ignored signals:\n%s", p.transcript())
+	}
 	p.expect(10*time.Second, "- runit: leave stage: /etc/runit/2")
 	p.expect(10*time.Second, "S3-ran")
 	p.expect(10*time.Second, "- runit: power off...")
