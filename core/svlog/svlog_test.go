@@ -1,6 +1,8 @@
 package svlog
 
 import (
+	"bytes"
+	"os"
 	"testing"
 	"time"
 )
@@ -179,4 +181,57 @@ func FuzzMatch(f *testing.F) {
 			t.Fatalf("%q matches %q but %q does not", p[:len(p)-1], s, p)
 		}
 	})
+}
+
+// newNullLogger returns a Logger with one directory whose current is /dev/null.
+func newNullLogger(t testing.TB, stamp int, cfg Config) *Logger {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	l := &Logger{opt: &Options{LineMax: 1000, Stamp: stamp}}
+	l.stamp.kind = stamp
+	d := &Dir{name: "null", l: l, cfg: cfg, lock: 1 << 20, cur: int(f.Fd()), udpFd: -1}
+	l.dirs = []*Dir{d}
+	return l
+}
+
+// The hot path allocates nothing, whatever the number of lines.
+func TestProcessDoesNotAllocate(t *testing.T) {
+	chunk := bytes.Repeat([]byte("2026-11-24 some service said something of about a hundred bytes, as log lines often are.....\n"), 600)
+	for _, stamp := range []int{0, 1, 2} {
+		cfg := DefaultConfig()
+		cfg.SizeMax = 0
+		cfg.Prefix = []byte("svc: ")
+		cfg.Patterns = [][]byte{[]byte("-*debug*"), []byte("+*")}
+		l := newNullLogger(t, stamp, cfg)
+		buf := make([]byte, len(chunk))
+		now := time.Now()
+		run := func() {
+			copy(buf, chunk)
+			st := l.stamp.format(now)
+			l.process(buf, st, st)
+			l.flushAll()
+		}
+		run() // let buffers grow to their working size
+		if n := testing.AllocsPerRun(20, run); n != 0 {
+			t.Errorf("stamp %d: %v allocations per chunk", stamp, n)
+		}
+	}
+}
+
+func BenchmarkProcess(b *testing.B) {
+	chunk := bytes.Repeat([]byte("2026-11-24 some service said something of about a hundred bytes, as log lines often are.....\n"), 600)
+	cfg := DefaultConfig()
+	cfg.SizeMax = 0 // no rotation: there is no directory
+	l := newNullLogger(b, 2, cfg)
+	buf := make([]byte, len(chunk))
+	b.SetBytes(int64(len(chunk)))
+	for i := 0; i < b.N; i++ {
+		copy(buf, chunk)
+		st := l.stamp.format(time.Now())
+		l.process(buf, st, st)
+		l.flushAll()
+	}
 }
