@@ -27,6 +27,9 @@ func startRunsv(t *testing.T, bin, dir string) *runsvProc {
 	p := &runsvProc{dir: dir, stderr: &bytes.Buffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, dir)
 	p.cmd.Stderr = p.stderr
+	// A service's leftover child may hold the stderr pipe after runsv exits: do not wait
+	// for it forever.
+	p.cmd.WaitDelay = 2 * time.Second
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

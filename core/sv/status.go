@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -27,6 +28,13 @@ type Status struct {
 	Since      time.Time // last state change
 	NormallyUp bool      // ./down does not exist
 	DownErr    error     // stat of ./down failed for another reason than ENOENT
+
+	// Our additions, shown only for services that use them (runit's output is unchanged
+	// otherwise): readiness through ./notification-fd, and a crash-loop backoff.
+	ReadyDeclared bool // ./notification-fd exists: the service says when it is ready
+	Ready         bool // supervise/ready names the running process
+	Backoff       int  // seconds the crash-loop backoff holds the service down, 0 when none
+	Deaths        int  // quick deaths in a row behind the backoff
 }
 
 // Age is the number of whole seconds since the last state change as sv prints it:
@@ -102,6 +110,17 @@ func decode(dir string, b *[status.Size]byte) Status {
 		Term:   r.Term,
 		Since:  r.Time,
 	}
+	if _, err := os.Stat(join(dir, "notification-fd")); err == nil {
+		s.ReadyDeclared = true
+		b, _ := os.ReadFile(join(dir, "supervise/ready"))
+		s.Ready = s.Pid != 0 && string(b) == strconv.Itoa(s.Pid)+"\n"
+	}
+	if b, err := os.ReadFile(join(dir, "supervise/backoff")); err == nil && len(b) > 0 {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			s.Backoff, _ = strconv.Atoi(f[0])
+			s.Deaths, _ = strconv.Atoi(f[1])
+		}
+	}
 	if _, err := os.Stat(join(dir, "down")); err == nil {
 		s.NormallyUp = false
 	} else if errors.Is(err, syscall.ENOENT) {
@@ -168,6 +187,16 @@ func Line(name string, s Status, now time.Time) string {
 	if s.Pid != 0 && s.Term {
 		b = append(b, ", got TERM"...)
 	}
+	if s.ReadyDeclared && s.Pid != 0 && s.State == status.Run {
+		if s.Ready {
+			b = append(b, ", ready"...)
+		} else {
+			b = append(b, ", not ready"...)
+		}
+	}
+	if s.Backoff > 0 && s.Pid == 0 {
+		b = append(b, ", crash-looping"...)
+	}
 	return string(b)
 }
 
@@ -221,4 +250,13 @@ func ReadReport(dir string) (Report, error) {
 		}
 	}
 	return r, nil
+}
+
+// Dir is the directory sv uses for the service argument name: names that do not start
+// with '/' or '.', are not empty and do not end in '/' are looked up in svdir.
+func Dir(svdir, name string) string {
+	if name != "" && name[0] != '/' && name[0] != '.' && name[len(name)-1] != '/' {
+		return join(svdir, name)
+	}
+	return name
 }

@@ -121,7 +121,8 @@ func (c *client) check(s *service, acts string) int {
 		case 'x':
 			return 0
 		case 'u':
-			if st.Pid == 0 || st.State != status.Run || !c.checkScript(s) {
+			// A service that declares readiness (notification-fd) is up when it says so.
+			if st.Pid == 0 || st.State != status.Run || (st.ReadyDeclared && !st.Ready) || !c.checkScript(s) {
 				return 0
 			}
 		case 'd':
