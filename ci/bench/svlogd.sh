@@ -1,7 +1,9 @@
 #!/bin/sh
 # svlogd throughput and memory, ours against Debian's C svlogd in the same run:
-# two million ~100-byte lines through a pipe, with -tt and rotation at 10 MB, and
-# without timestamps; then each one's peak PSS while it runs.
+# two million ~100-byte lines through a pipe, with -tt and without timestamps (both with
+# rotation at 10 MB, so that timestamps are the only difference); and each one's peak PSS
+# while it runs (one process alone: with one svlogd per service, the binary's pages are
+# shared between them and each one's PSS is lower).
 set -eu
 cd "$(dirname "$0")/../.."
 C=${C_SVLOGD:-/usr/bin/svlogd}
@@ -48,9 +50,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 rate() { awk -v n="$1" -v ns="$2" 'BEGIN { printf "%.0f", n / (ns / 1e9) }'; }
 mbps() { awk -v n="$1" -v ns="$2" 'BEGIN { printf "%.1f", n / 1e6 / (ns / 1e9) }'; }
 
-for mode in tt plain; do
-	if [ $mode = tt ]; then opts=-tt; cfg=s10000000; what="-tt, rotation at 10 MB"
-	else opts=; cfg=; what="no timestamps"; fi
+for mode in tt plain default; do
+	case $mode in
+	tt) opts=-tt; cfg=s10000000; what="-tt, rotation at 10 MB" ;;
+	plain) opts=; cfg=s10000000; what="no timestamps, rotation at 10 MB" ;;
+	default) opts=; cfg=; what="no timestamps, no config (rotation at 1 MB)" ;;
+	esac
 	# best of three for each, alternating, so both see the same machine load
 	bo=0; bc=0; po=0; pc=0
 	for k in 1 2 3; do
@@ -65,3 +70,29 @@ for mode in tt plain; do
 	echo "bench: svlogd MB/s ($what): ours $mo, C $mc, ratio $(ratio $mo $mc)"
 	echo "bench: svlogd peak PSS kB ($what): ours $po, C $pc, ratio $(ratio $po $pc)"
 done
+
+# idle BIN: mean PSS (kB) of ten idle instances of BIN, each with a line logged, as on a
+# machine with ten logged services (their binary's pages are shared).
+idle() {
+	pids=; sleepers=
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		mkdir -p "$T/idle/$i"; rm -f "$T/idle/$i/fifo"; mkfifo "$T/idle/$i/fifo"
+		"$1" "$T/idle/$i" < "$T/idle/$i/fifo" &
+		pids="$pids $!"
+		# keep the fifo open (and svlogd waiting) until the end of the measurement
+		sh -c 'echo hello; exec sleep 30' > "$T/idle/$i/fifo" &
+		sleepers="$sleepers $!"
+	done
+	sleep 1
+	tot=0
+	for p in $pids; do
+		v=$(awk '/^Pss:/ { print $2 }' /proc/$p/smaps_rollup)
+		tot=$((tot + v))
+	done
+	for p in $pids $sleepers; do kill $p 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$T/idle"
+	echo $((tot / 10))
+}
+io=$(idle "$OURS"); ic=$(idle "$C")
+echo "bench: svlogd PSS kB per process, 10 idle instances: ours $io, C $ic, ratio $(ratio $io $ic)"
