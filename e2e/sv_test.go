@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // svSupervisors lists the runsv binaries the sv tests run under: Debian's C runsv, and
@@ -571,11 +573,11 @@ func svFake(t *testing.T, dir string, status []byte, control bool) {
 	if err := os.MkdirAll(sup, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mkfifo(filepath.Join(sup, "ok"), 0o600); err != nil {
+	if err := unix.Mkfifo(filepath.Join(sup, "ok"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if control {
-		if err := syscall.Mkfifo(filepath.Join(sup, "control"), 0o600); err != nil {
+		if err := unix.Mkfifo(filepath.Join(sup, "control"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
