@@ -7,7 +7,7 @@ export GOTOOLCHAIN := local
 export CGO_ENABLED := 0
 GOFLAGS_BUILD := -trimpath -ldflags '-s -w'
 
-.PHONY: all build test vet lint cross run bench install clean fuzz
+.PHONY: all build test vet lint cross run bench install clean fuzz deb
 
 all: build
 
@@ -45,6 +45,10 @@ fuzz:
 
 install: build
 	@ci/install.sh "$(DESTDIR)" "$(PREFIX)" "$(BIN)"
+
+## deb: Debian packages runit-go and runit-go-init into bin/.
+deb: build
+	@ci/deb.sh $(BIN)
 
 clean:
 	rm -rf $(BIN)
