@@ -10,7 +10,7 @@ import (
 // TestExampleRun runs what `make run` runs, non-interactively: the bundled tree comes up,
 // sv status shows it, and it stops cleanly with nothing left behind.
 func TestExampleRun(t *testing.T) {
-	bin := binDir(t, "runsvdir", "runsv", "sv", "chpst")
+	bin := binDir(t, "runsvdir", "runsv", "sv", "chpst", "svlogd")
 	rundir := t.TempDir()
 	r := run(t, repoRoot, []string{"RUNIT_BIN=" + bin, "RUN_DIR=" + rundir, "EXAMPLE_ONCE=1"}, filepath.Join(repoRoot, "examples", "run.sh"))
 	if r.code != 0 {
