@@ -486,12 +486,15 @@ func (s *Service) control(u *unit, c byte) {
 		s.writeStatus(u)
 	case 'h', 'a', 'i', 'q', '1', '2':
 		if running && !s.custom(u, c) {
-			s.signal(u, map[byte]unix.Signal{'h': unix.SIGHUP, 'a': unix.SIGALRM, 'i': unix.SIGINT,
-				'q': unix.SIGQUIT, '1': unix.SIGUSR1, '2': unix.SIGUSR2}[c])
+			s.signal(u, plainSignals[c])
 		}
 	}
 	// Anything else is ignored, as in runsv.
 }
+
+// plainSignals are the control bytes that only forward a signal to ./run.
+var plainSignals = map[byte]unix.Signal{'h': unix.SIGHUP, 'a': unix.SIGALRM, 'i': unix.SIGINT,
+	'q': unix.SIGQUIT, '1': unix.SIGUSR1, '2': unix.SIGUSR2}
 
 // stop is runsv's stop sequence: TERM (unless control/t says no), then CONT, then
 // control/d or control/x.
