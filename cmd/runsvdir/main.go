@@ -10,7 +10,7 @@ import (
 
 func main() {
 	if filepath.Base(os.Args[0]) == scan.HostName && len(os.Args) == 2 {
-		os.Exit(scan.Host(os.Args[1]))
+		os.Exit(scan.Host())
 	}
 	os.Exit(scan.Runsvdir(os.Args))
 }

@@ -164,8 +164,8 @@ func (h *host) stopAndWait() {
 // Host is the supervisor host process: it runs the runsv engine for each service runsvdir
 // names. It outlives runsvdir (as runsv processes do) and exits when, runsvdir being gone or
 // having said "x", no service is left.
-func Host(dir string) int {
-	_ = dir                // shown by ps only
+// Its one argument, the scan directory, is there for ps only.
+func Host() int {
 	debug.SetGCPercent(40) // many small services: keep the heap tight
 	child.Start()
 	h := &hostSide{events: os.NewFile(4, "events"), svcs: map[int]*supervise.Service{},
