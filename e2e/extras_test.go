@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -125,5 +126,44 @@ func TestBackoff(t *testing.T) {
 	waitFor(t, 5*time.Second, "u starts at once", func() bool { return strings.Count(readFile(starts), "x") > n })
 	if got := readFile(bo); got != "" {
 		t.Errorf("backoff after u: %q", got)
+	}
+}
+
+// TestNotifySocket: readiness the systemd way. ./run gets NOTIFY_SOCKET; STATUS= is kept
+// in supervise/notify-status, READY=1 makes the service ready, as sv shows.
+func TestNotifySocket(t *testing.T) {
+	root := t.TempDir()
+	notifier := filepath.Join(root, "sdnotify")
+	build := exec.Command("go", "build", "-o", notifier, "./e2e/testdata/sdnotify")
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the notifier: %v\n%s", err, out)
+	}
+	dir := newService(t, root, "svc", "#!/bin/sh\nwhile [ ! -e go ]; do sleep 0.02; done\n"+
+		notifier+" 'STATUS=warming up'\nwhile [ ! -e go2 ]; do sleep 0.02; done\n"+notifier+" READY=1 'STATUS=serving'\nexec sleep 1000\n")
+	writeFile(t, filepath.Join(dir, "notify-socket"), "", 0o644)
+	startRunsv(t, ourBin(t, "runsv"), dir)
+	waitStat(t, dir, "run\n")
+	sv := ourBin(t, "sv")
+	if st := run(t, root, nil, sv, "status", dir); !strings.HasSuffix(st.stdout, ", not ready\n") {
+		t.Errorf("status before readiness: %q", st.stdout)
+	}
+	writeFile(t, filepath.Join(dir, "go"), "", 0o644)
+	waitFor(t, 10*time.Second, "STATUS= recorded", func() bool {
+		return readFile(filepath.Join(dir, "supervise", "notify-status")) == "warming up\n"
+	})
+	if readFile(filepath.Join(dir, "supervise", "ready")) != "" {
+		t.Errorf("ready before READY=1")
+	}
+	writeFile(t, filepath.Join(dir, "go2"), "", 0o644)
+	pid := readStatus(t, dir).Pid
+	waitFor(t, 10*time.Second, "READY=1 recorded", func() bool {
+		return readFile(filepath.Join(dir, "supervise", "ready")) == strconv.Itoa(pid)+"\n"
+	})
+	if st := run(t, root, nil, sv, "status", dir); !strings.HasSuffix(st.stdout, ", ready\n") {
+		t.Errorf("status after readiness: %q", st.stdout)
+	}
+	if js := run(t, root, nil, sv, "--json", dir); !strings.Contains(js.stdout, `"status_text": "serving"`) || !strings.Contains(js.stdout, `"ready": true`) {
+		t.Errorf("json: %s", js.stdout)
 	}
 }

@@ -2,8 +2,10 @@ package supervise
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/runit-go/runit/platform"
@@ -96,4 +98,56 @@ func (s *Service) writeBackoff(u *unit, delay time.Duration) {
 		text = fmt.Sprintf("%d %d\n", int(delay/time.Second), s.quick)
 	}
 	s.replace(filepath.Join(u.dir, "supervise"), u.rel, "backoff", []byte(text))
+}
+
+// openNotify opens the NOTIFY_SOCKET of the service once, and reads its messages.
+func (s *Service) openNotify(u *unit) {
+	if s.notify != nil {
+		return
+	}
+	f, env, err := platform.NotifySocket(u.dir)
+	if err != nil {
+		s.warnOnce("notify-socket", "notify-socket: unable to create the socket: "+errText(err))
+		return
+	}
+	s.notify, s.notifyEnv = f, env
+	go s.readNotifySocket(f)
+}
+
+// readNotifySocket takes systemd's sd_notify messages: newline-separated VAR=value
+// assignments, one message a datagram. READY=1 marks the running ./run ready; STATUS=
+// goes to supervise/notify-status. Others (STOPPING=1, RELOADING=1, MAINPID=) are ignored.
+func (s *Service) readNotifySocket(f *os.File) {
+	buf := make([]byte, 4096)
+	for {
+		n, err := f.Read(buf)
+		if err != nil {
+			return
+		}
+		for _, line := range strings.Split(string(buf[:n]), "\n") {
+			var ch chan<- int
+			var text *string
+			switch {
+			case line == "READY=1":
+				ch = s.readyCh
+			case strings.HasPrefix(line, "STATUS="):
+				t := strings.TrimPrefix(line, "STATUS=")
+				text = &t
+			}
+			if ch != nil {
+				select {
+				case ch <- -1:
+				case <-s.quit:
+					return
+				}
+			}
+			if text != nil {
+				select {
+				case s.statusCh <- *text:
+				case <-s.quit:
+					return
+				}
+			}
+		}
+	}
 }

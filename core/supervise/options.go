@@ -15,12 +15,14 @@ import (
 //	stop-tree        (exists)  stop the service's whole process tree, not just ./run
 //	stop-timeout     seconds   after TERM, KILL when ./run has not exited in time
 //	notification-fd  N (>= 3)  ./run writes a newline on fd N when it is ready (s6's way)
+//	notify-socket    (exists)  ./run gets NOTIFY_SOCKET and sends READY=1 (systemd's way)
 //	backoff          seconds   restart delay doubling while ./run keeps dying within
 //	                           10 s, up to this many seconds
 type options struct {
 	tree        bool
 	stopTimeout time.Duration
 	notifyFD    int
+	notifySock  bool
 	backoffMax  time.Duration
 }
 
@@ -42,6 +44,9 @@ func (s *Service) readOptions(dir string) options {
 		} else {
 			s.warnOnce("notification-fd", "notification-fd: not a descriptor number of 3 or more: "+v)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "notify-socket")); err == nil {
+		o.notifySock = true
 	}
 	if v, ok := s.optionValue(dir, "backoff"); ok {
 		if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 1 && f < 1e6 {

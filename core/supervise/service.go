@@ -75,8 +75,11 @@ type Service struct {
 	ctl        chan ctlByte
 	exitReq    chan struct{}
 	quit       chan struct{}
-	readyCh    chan int // pids that reported readiness on their notification fd
-	opt        options  // opt-in additions, read at each start of ./run
+	readyCh    chan int // pids that reported readiness (-1: whatever ./run is current)
+	statusCh   chan string
+	notify     *os.File // NOTIFY_SOCKET, opened on the first start that asks for it
+	notifyEnv  string
+	opt        options // opt-in additions, read at each start of ./run
 	tree       *platform.Tree
 	warned     map[string]bool
 	quick      int // consecutive quick deaths of ./run, for the backoff
@@ -88,7 +91,7 @@ func errText(err error) string { return errstr.Text(err) }
 // log/supervise/), and writes the first status. Errors are runsv's fatal messages.
 func Open(cfg Config) (*Service, error) {
 	s := &Service{cfg: cfg, logR: -1, logW: -1, ctl: make(chan ctlByte, 16),
-		exitReq: make(chan struct{}, 1), quit: make(chan struct{}), readyCh: make(chan int, 1)}
+		exitReq: make(chan struct{}, 1), quit: make(chan struct{}), readyCh: make(chan int, 1), statusCh: make(chan string, 1)}
 	var st unix.Stat_t
 	if err := unix.Stat(cfg.Dir, &st); err != nil {
 		return nil, fatal("unable to change to directory", err)
@@ -181,6 +184,10 @@ func (s *Service) Close() {
 		s.tree.Close()
 		s.tree = nil
 	}
+	if s.notify != nil {
+		s.notify.Close()
+		s.notify = nil
+	}
 }
 
 func (s *Service) closeLogPipe() {
@@ -257,8 +264,13 @@ func (s *Service) Run() {
 			}
 		case <-s.exitReq:
 			s.control(&s.main, 'x')
+		case text := <-s.statusCh:
+			s.replace(filepath.Join(s.main.dir, "supervise"), s.main.rel, "notify-status", []byte(text+"\n"))
 		case pid := <-s.readyCh:
-			if s.main.pid == pid && s.main.state == status.Run && !s.main.ready {
+			if pid == -1 {
+				pid = s.main.pid
+			}
+			if s.main.pid == pid && pid != 0 && s.main.state == status.Run && !s.main.ready {
 				s.main.ready = true
 				s.writeReady(&s.main)
 			}
@@ -345,6 +357,12 @@ func (s *Service) start(u *unit, now time.Time) {
 			spec.Files[s.opt.notifyFD] = uintptr(w)
 			notifyR = r
 			defer unix.Close(w)
+		}
+	}
+	if !u.isLog && u.state != status.Finish && s.opt.notifySock {
+		s.openNotify(u)
+		if s.notify != nil {
+			spec.Env = append(os.Environ(), "NOTIFY_SOCKET="+s.notifyEnv)
 		}
 	}
 	if !u.isLog && s.tree != nil {

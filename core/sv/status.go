@@ -31,10 +31,11 @@ type Status struct {
 
 	// Our additions, shown only for services that use them (runit's output is unchanged
 	// otherwise): readiness through ./notification-fd, and a crash-loop backoff.
-	ReadyDeclared bool // ./notification-fd exists: the service says when it is ready
-	Ready         bool // supervise/ready names the running process
-	Backoff       int  // seconds the crash-loop backoff holds the service down, 0 when none
-	Deaths        int  // quick deaths in a row behind the backoff
+	ReadyDeclared bool   // ./notification-fd or ./notify-socket: the service says when it is ready
+	Ready         bool   // supervise/ready names the running process
+	Backoff       int    // seconds the crash-loop backoff holds the service down, 0 when none
+	Deaths        int    // quick deaths in a row behind the backoff
+	StatusText    string // the last STATUS= a notify-socket service sent
 }
 
 // Age is the number of whole seconds since the last state change as sv prints it:
@@ -110,7 +111,13 @@ func decode(dir string, b *[status.Size]byte) Status {
 		Term:   r.Term,
 		Since:  r.Time,
 	}
-	if _, err := os.Stat(join(dir, "notification-fd")); err == nil {
+	_, errFD := os.Stat(join(dir, "notification-fd"))
+	_, errSock := os.Stat(join(dir, "notify-socket"))
+	if errSock == nil {
+		b, _ := os.ReadFile(join(dir, "supervise/notify-status"))
+		s.StatusText = strings.TrimSuffix(string(b), "\n")
+	}
+	if errFD == nil || errSock == nil {
 		s.ReadyDeclared = true
 		b, _ := os.ReadFile(join(dir, "supervise/ready"))
 		s.Ready = s.Pid != 0 && string(b) == strconv.Itoa(s.Pid)+"\n"

@@ -30,10 +30,11 @@ type Service struct {
 	Paused     bool       `json:"paused"`
 	GotTerm    bool       `json:"got_term"`
 	// Ready is null for a service that does not declare readiness.
-	Ready     *bool      `json:"ready"`
-	CrashLoop *CrashLoop `json:"crash_loop"`
-	Resources *Resources `json:"resources,omitempty"`
-	Log       *Service   `json:"log,omitempty"`
+	Ready      *bool      `json:"ready"`
+	StatusText string     `json:"status_text,omitempty"` // a notify-socket service's STATUS=
+	CrashLoop  *CrashLoop `json:"crash_loop"`
+	Resources  *Resources `json:"resources,omitempty"`
+	Log        *Service   `json:"log,omitempty"`
 }
 
 // CrashLoop is the backoff holding a crash-looping service down.
@@ -116,6 +117,7 @@ func fill(s *Service, st sv.Status, now time.Time, tree *procTree) {
 		ready := st.Ready
 		s.Ready = &ready
 	}
+	s.StatusText = st.StatusText
 	if st.Backoff > 0 {
 		s.CrashLoop = &CrashLoop{DelaySeconds: st.Backoff, Deaths: st.Deaths}
 	}
