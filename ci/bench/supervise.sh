@@ -14,6 +14,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 ours=$("$tool" restart "$bin/runsv")
 c=$("$tool" restart "$ccbin/runsv")
 echo "bench: restart after kill -9 (median ms): ours $ours, C $c, ratio $(ratio "$ours" "$c")"
+if [ -x /usr/bin/supervise ]; then # daemontools, the fastest peer at restarting
+  dt=$("$tool" restart /usr/bin/supervise)
+  echo "bench: restart after kill -9 (median ms): ours $ours, daemontools $dt, ratio $(ratio "$ours" "$dt")"
+fi
 
 for n in 100 500; do
   best_o=999 best_c=999 pss_o=0 pss_c=0

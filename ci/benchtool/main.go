@@ -20,7 +20,7 @@ import (
 
 func main() {
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV | bringup RUNSVDIR N [args...]")
+		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | bringup RUNSVDIR N [args...]")
 		os.Exit(2)
 	}
 	var err error
@@ -66,6 +66,23 @@ func waitUntil(d time.Duration, cond func() bool) error {
 	return nil
 }
 
+// runningPid reads the running pid and its start from supervise/status: runit's 20-byte
+// record (state byte must say run) or daemontools' 18-byte one (pid at the same offset),
+// so that daemontools' supervise can be measured beside runsv.
+func runningPid(dir string) (int, time.Time) {
+	b, err := os.ReadFile(filepath.Join(dir, "supervise", "status"))
+	if err != nil || (len(b) != 18 && len(b) != status.Size) {
+		return 0, time.Time{}
+	}
+	if len(b) == status.Size && status.State(b[19]) != status.Run {
+		return 0, time.Time{}
+	}
+	var rec [status.Size]byte
+	copy(rec[:], b)
+	r, _ := status.Decode(rec[:])
+	return r.Pid, r.Time
+}
+
 // restart prints the median time from kill -9 of a service that ran over a second until
 // the new process is recorded in supervise/status.
 func restart(runsv string) error {
@@ -84,24 +101,24 @@ func restart(runsv string) error {
 	}()
 	var samples []time.Duration
 	for i := 0; i < 15; i++ {
-		var r status.Record
+		var pid int
+		var since time.Time
 		if err := waitUntil(10*time.Second, func() bool {
-			var ok bool
-			r, ok = readStatus(dir)
-			return ok && r.State == status.Run && r.Pid != 0
+			pid, since = runningPid(dir)
+			return pid != 0
 		}); err != nil {
 			return fmt.Errorf("service never ran")
 		}
-		// The service must have run for more than a second (runsv's throttle).
-		for time.Since(r.Time) < 1100*time.Millisecond {
+		// The service must have run for more than a second (the supervisors' throttle).
+		for time.Since(since) < 1100*time.Millisecond {
 			time.Sleep(10 * time.Millisecond)
 		}
-		old := r.Pid
+		old := pid
 		t0 := time.Now()
 		syscall.Kill(old, syscall.SIGKILL)
 		if err := waitUntil(10*time.Second, func() bool {
-			r, ok := readStatus(dir)
-			return ok && r.State == status.Run && r.Pid != 0 && r.Pid != old
+			p, _ := runningPid(dir)
+			return p != 0 && p != old
 		}); err != nil {
 			return fmt.Errorf("no restart")
 		}

@@ -445,6 +445,12 @@ func (s *Service) exited(u *unit, e child.Exit) {
 		s.backoff(u, now)
 	}
 	u.stamp = status.Stamp(now)
+	if u.want == status.WantUp && !now.Before(u.notBefore) {
+		// It starts again in this same loop turn, which writes the run record at once: a
+		// down record before it could not be acted on by anyone, so spare the restart
+		// path its three file replacements.
+		return
+	}
 	s.writeStatus(u)
 }
 
