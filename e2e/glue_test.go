@@ -566,7 +566,7 @@ func TestGlueDeb(t *testing.T) {
 		t.Fatalf("dpkg-deb -I: %s", info.stderr)
 	}
 	for f, want := range map[string]string{"Package": "runit-go", "Version": "1.2.3",
-		"Provides": "runit", "Conflicts": "runit", "Replaces": "runit"} {
+		"Provides": "runit", "Conflicts": "runit, daemontools", "Replaces": "runit"} {
 		if got := field(mainDeb, f); got != want {
 			t.Errorf("runit-go %s: %q, want %q", f, got, want)
 		}
