@@ -139,14 +139,19 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 			syscall.Close(fd)
 		}
 	}
-	if code, failed := p.setLimits(stderr, fatal); failed {
-		return code
-	}
+	// Allocate what the exec needs before the limits: under a small -m (RLIMIT_AS) the Go
+	// runtime cannot map more memory, and an allocation that needs a new mapping would
+	// kill chpst. reserveHeap leaves the heap free pages for the few small allocations
+	// syscall.Exec still makes.
 	environ := applyEnv(os.Environ(), env)
 	prog := p.Args[0]
 	argv := append([]string(nil), p.Args...)
 	if p.Argv0 != "" {
 		argv[0] = p.Argv0
+	}
+	reserveHeap()
+	if code, failed := p.setLimits(stderr, fatal); failed {
+		return code
 	}
 	err := execPath(prog, argv, environ)
 	if p.LockQuiet {
@@ -238,4 +243,19 @@ func execPath(prog string, argv, environ []string) error {
 		saved = syscall.ENOENT
 	}
 	return saved
+}
+
+// heapReserve is how much freed heap reserveHeap leaves behind.
+const heapReserve = 4 << 20
+
+// reserveHeap maps heapReserve bytes of heap and frees them again, so that the
+// allocations made after setting the limits come from pages already mapped.
+func reserveHeap() {
+	b := make([]byte, heapReserve)
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = 1
+	}
+	runtime.KeepAlive(b)
+	b = nil
+	runtime.GC()
 }
