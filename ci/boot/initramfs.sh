@@ -92,6 +92,7 @@ if [ -x "$root/bin/pause" ]; then
   script /etc/service/oneshot/run <<'S'
 #!/bin/sh
 echo "BOOT: oneshot did its work"
+touch /run/oneshot.done
 exec pause
 S
 fi
@@ -121,7 +122,9 @@ mode=$(sed -n 's/.*bootmode=\([a-z0-9-]*\).*/\1/p' /proc/cmdline)
 isrun() { [ "$(cat "/etc/service/$1/supervise/stat" 2>/dev/null)" = run ]; }
 n=0
 oneshot=true
-[ -d /etc/service/oneshot ] && oneshot="isrun oneshot"
+# runsv says "run" right after the fork: wait for the work itself (its marker follows its
+# console line), not just for the state.
+[ -d /etc/service/oneshot ] && oneshot="eval isrun oneshot && test -e /run/oneshot.done"
 until isrun a && isrun b && isrun b/log && $oneshot; do
   n=$((n+1)); [ $n -gt 600 ] && { echo "BOOT: FAIL services not up"; exec sleep 100000; }
   sleep 0.05
