@@ -139,21 +139,22 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 			syscall.Close(fd)
 		}
 	}
-	// Allocate what the exec needs before the limits: under a small -m (RLIMIT_AS) the Go
-	// runtime cannot map more memory, and an allocation that needs a new mapping would
-	// kill chpst. reserveHeap leaves the heap free pages for the few small allocations
-	// syscall.Exec still makes.
+	// Prepare the exec before the limits: under a small -m (RLIMIT_AS) the Go runtime
+	// cannot map more memory, so nothing may be allocated after setLimits.
 	environ := applyEnv(os.Environ(), env)
 	prog := p.Args[0]
 	argv := append([]string(nil), p.Args...)
 	if p.Argv0 != "" {
 		argv[0] = p.Argv0
 	}
-	reserveHeap()
+	execs, err := prepareExecPath(prog, argv, environ)
+	if err != nil {
+		return fatal("unable to run: "+prog, err)
+	}
 	if code, failed := p.setLimits(stderr, fatal); failed {
 		return code
 	}
-	err := execPath(prog, argv, environ)
+	err = execPath(execs)
 	if p.LockQuiet {
 		return 0
 	}
@@ -212,25 +213,46 @@ func limitCName(l Limit) string {
 // directory of PATH from the new environment in turn ("/bin:/usr/bin" without PATH, an
 // empty element meaning "."). The error reported is the first one other than ENOENT;
 // lookup stops at any error other than ENOENT, EACCES, EPERM and EISDIR.
-func execPath(prog string, argv, environ []string) error {
+// prepareExecPath prepares an exec of every place execvp would try for prog: prog itself
+// when it contains a slash, else each directory of PATH (default /bin:/usr/bin).
+func prepareExecPath(prog string, argv, environ []string) ([]*platform.PreparedExec, error) {
+	var paths []string
 	if strings.Contains(prog, "/") {
-		return syscall.Exec(prog, argv, environ)
-	}
-	path, found := "", false
-	for _, kv := range environ {
-		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
-			path, found = v, true
+		paths = []string{prog}
+	} else {
+		path, found := "", false
+		for _, kv := range environ {
+			if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+				path, found = v, true
+			}
+		}
+		if !found {
+			path = "/bin:/usr/bin"
+		}
+		for _, dir := range strings.Split(path, ":") {
+			if dir == "" {
+				dir = "."
+			}
+			paths = append(paths, dir+"/"+prog)
 		}
 	}
-	if !found {
-		path = "/bin:/usr/bin"
+	execs := make([]*platform.PreparedExec, 0, len(paths))
+	for _, p := range paths {
+		x, err := platform.PrepareExec(p, argv, environ)
+		if err != nil {
+			return nil, err
+		}
+		execs = append(execs, x)
 	}
+	return execs, nil
+}
+
+// execPath tries the prepared execs in order as execvp does: on to the next on ENOENT,
+// EACCES, EPERM or EISDIR, and the last such error (ENOENT first) if none runs.
+func execPath(execs []*platform.PreparedExec) error {
 	var saved error
-	for _, dir := range strings.Split(path, ":") {
-		if dir == "" {
-			dir = "."
-		}
-		err := syscall.Exec(dir+"/"+prog, argv, environ)
+	for _, x := range execs {
+		err := x.Exec()
 		if err == syscall.ENOENT {
 			continue
 		}
@@ -243,19 +265,4 @@ func execPath(prog string, argv, environ []string) error {
 		saved = syscall.ENOENT
 	}
 	return saved
-}
-
-// heapReserve is how much freed heap reserveHeap leaves behind.
-const heapReserve = 4 << 20
-
-// reserveHeap maps heapReserve bytes of heap and frees them again, so that the
-// allocations made after setting the limits come from pages already mapped.
-func reserveHeap() {
-	b := make([]byte, heapReserve)
-	for i := 0; i < len(b); i += 4096 {
-		b[i] = 1
-	}
-	runtime.KeepAlive(b)
-	b = nil
-	runtime.GC()
 }

@@ -1,0 +1,40 @@
+//go:build linux
+
+package platform
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+// PreparedExec is an execve(2) whose arguments are converted in advance, so that Exec
+// allocates nothing: chpst runs it after setting limits (a small RLIMIT_AS leaves the Go
+// runtime unable to map even its own metadata).
+type PreparedExec struct {
+	path       *byte
+	argv, envv []*byte
+}
+
+// PrepareExec converts path, argv and env for Exec.
+func PrepareExec(path string, argv, env []string) (*PreparedExec, error) {
+	p, err := syscall.BytePtrFromString(path)
+	if err != nil {
+		return nil, err
+	}
+	a, err := syscall.SlicePtrFromStrings(argv)
+	if err != nil {
+		return nil, err
+	}
+	e, err := syscall.SlicePtrFromStrings(env)
+	if err != nil {
+		return nil, err
+	}
+	return &PreparedExec{p, a, e}, nil
+}
+
+// Exec replaces the process; it returns only on failure.
+func (x *PreparedExec) Exec() error {
+	_, _, errno := syscall.RawSyscall(syscall.SYS_EXECVE, uintptr(unsafe.Pointer(x.path)),
+		uintptr(unsafe.Pointer(&x.argv[0])), uintptr(unsafe.Pointer(&x.envv[0])))
+	return errno
+}
