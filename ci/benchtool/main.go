@@ -158,7 +158,7 @@ func bringup(runsvdir string, n int, args []string) error {
 	var pss int
 	if err == nil {
 		time.Sleep(500 * time.Millisecond) // let the supervisors settle before measuring memory
-		pss = supervisorPSS(cmd.Process.Pid, filepath.Dir(runsvdir))
+		pss = supervisorPSS(cmd.Process.Pid)
 	}
 	cmd.Process.Signal(syscall.SIGHUP)
 	cmd.Wait()
@@ -180,7 +180,7 @@ func bringup(runsvdir string, n int, args []string) error {
 
 // supervisorPSS sums the PSS (kB) of runsvdir and every descendant that is a supervisor
 // (its executable is runsv or runsvdir), not the services.
-func supervisorPSS(root int, _ string) int {
+func supervisorPSS(root int) int {
 	children := map[int][]int{}
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {

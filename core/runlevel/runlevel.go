@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/runit-go/runit/core/errstr"
@@ -76,6 +75,3 @@ func Runsvchdir(args []string, env func(string) string, stdout, stderr io.Writer
 	fmt.Fprintf(stdout, "%s: %s: now current.\n", prog, dir)
 	return 0
 }
-
-// currentTarget reports where current points, for tests.
-func currentTarget(base string) (string, error) { return os.Readlink(filepath.Join(base, "current")) }

@@ -7,6 +7,9 @@ import (
 	"testing"
 )
 
+// currentTarget reports where current points.
+func currentTarget(base string) (string, error) { return os.Readlink(filepath.Join(base, "current")) }
+
 func TestRunsvchdir(t *testing.T) {
 	base := t.TempDir()
 	for _, d := range []string{"default", "single"} {

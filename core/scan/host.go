@@ -36,7 +36,7 @@ type host struct {
 	exited   chan struct{} // closed when the current host process has exited
 }
 
-func newHost(dir string, pgrp bool, deaths chan<- int, _ func(string, ...any)) (*host, error) {
+func newHost(dir string, pgrp bool, deaths chan<- int) (*host, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err

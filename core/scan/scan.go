@@ -94,7 +94,7 @@ func Runsvdir(args []string) int {
 	deaths := make(chan int, 64)
 	var l launcher
 	if !classic {
-		h, err := newHost(dir, pgrp, deaths, warnf)
+		h, err := newHost(dir, pgrp, deaths)
 		if err != nil {
 			warnf("unable to start the supervisor host, running one runsv per service: %s", errstr.Text(err))
 			classic = true

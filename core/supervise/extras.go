@@ -45,10 +45,7 @@ func (s *Service) readNotification(fd, pid int) {
 		}
 		for _, c := range buf[:n] {
 			if c == '\n' {
-				select {
-				case s.readyCh <- pid:
-				case <-s.quit:
-				}
+				s.send(s.readyCh, pid)
 				return
 			}
 		}
@@ -125,29 +122,37 @@ func (s *Service) readNotifySocket(f *os.File) {
 			return
 		}
 		for _, line := range strings.Split(string(buf[:n]), "\n") {
-			var ch chan<- int
-			var text *string
-			switch {
-			case line == "READY=1":
-				ch = s.readyCh
-			case strings.HasPrefix(line, "STATUS="):
-				t := strings.TrimPrefix(line, "STATUS=")
-				text = &t
+			var sent bool
+			if line == "READY=1" {
+				sent = s.send(s.readyCh, -1)
+			} else if text, ok := strings.CutPrefix(line, "STATUS="); ok {
+				sent = s.sendStatus(text)
+			} else {
+				continue
 			}
-			if ch != nil {
-				select {
-				case ch <- -1:
-				case <-s.quit:
-					return
-				}
-			}
-			if text != nil {
-				select {
-				case s.statusCh <- *text:
-				case <-s.quit:
-					return
-				}
+			if !sent {
+				return
 			}
 		}
+	}
+}
+
+// send hands v to the loop, or reports false when the service is gone.
+func (s *Service) send(ch chan<- int, v int) bool {
+	select {
+	case ch <- v:
+		return true
+	case <-s.quit:
+		return false
+	}
+}
+
+// sendStatus hands a STATUS= text to the loop, or reports false when the service is gone.
+func (s *Service) sendStatus(text string) bool {
+	select {
+	case s.statusCh <- text:
+		return true
+	case <-s.quit:
+		return false
 	}
 }
