@@ -290,6 +290,10 @@ func (v *vm) bootUp(ours bool) {
 	if ours && !strings.Contains(v.console(), "BOOT: oneshot did its work") {
 		v.t.Errorf("the one-shot service did not run")
 	}
+	// Its two concurrent bursts contend for the terminal: none of it may be lost.
+	if n := strings.Count(v.console(), " of 200\n"); ours && n != 400 {
+		v.t.Errorf("the console shows %d of the one-shot service's 400 burst lines", n)
+	}
 }
 
 // shutdownSeen checks stage 3 and the end the kernel reports.

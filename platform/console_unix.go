@@ -16,6 +16,22 @@ func ConsoleStderr(path string) error {
 	return consoleOnto(path, 2)
 }
 
+// OpenConsoleForChild opens the console write-only for a child's standard output and
+// error: without waiting for a carrier (O_NONBLOCK at open), then blocking, so that a
+// child writing faster than a serial console drains waits instead of losing its lines
+// to EAGAIN. Process 1's own descriptors stay non-blocking; this is a separate open file.
+func OpenConsoleForChild(path string) (int, error) {
+	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, err
+	}
+	if err := unix.SetNonblock(fd, false); err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
+	return fd, nil
+}
+
 func consoleOnto(path string, fds ...int) error {
 	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_NONBLOCK, 0)
 	if err != nil {

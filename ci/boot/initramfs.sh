@@ -92,6 +92,11 @@ if [ -x "$root/bin/pause" ]; then
   script /etc/service/oneshot/run <<'S'
 #!/bin/sh
 echo "BOOT: oneshot did its work"
+# Two writers at once, as services starting together are: the kernel refuses a
+# non-blocking terminal write while another is in progress (EAGAIN), so a service given
+# runit's non-blocking console loses lines. Every one of these must reach the console.
+burst() { i=1; while [ $i -le 200 ]; do echo "BOOT: burst $1 line $i of 200"; i=$((i+1)); done; }
+burst x & burst y; wait
 touch /run/oneshot.done
 exec pause
 S

@@ -315,9 +315,11 @@ func (r *Runit) end() error {
 func (r *Runit) start(st int) (int, error) {
 	path := r.Paths.Stages[st]
 	r.info("enter stage: " + path)
+	files, done := r.childFiles()
+	defer done()
 	attr := &syscall.ProcAttr{
 		Env:   r.Env,
-		Files: []uintptr{0, 1, 2},
+		Files: files,
 		Sys:   &syscall.SysProcAttr{Setsid: true},
 	}
 	if st == 0 && r.Console {
@@ -342,10 +344,29 @@ func (r *Runit) start(st int) (int, error) {
 	return syscall.ForkExec(path, []string{path}, attr)
 }
 
+// childFiles gives a child its standard input, output and error: runit's own (the
+// non-blocking console) where there is no console to open, otherwise a blocking open of
+// the console, so that a service that writes while a slow serial console is busy waits
+// rather than losing the line (C runit hands its non-blocking console on; busybox echo
+// then fails with EAGAIN). done closes what was opened, once the child has it.
+func (r *Runit) childFiles() (files []uintptr, done func()) {
+	files, done = []uintptr{0, 1, 2}, func() {}
+	if !r.Console {
+		return files, done
+	}
+	fd, err := platform.OpenConsoleForChild(r.Paths.Console)
+	if err != nil {
+		return files, done
+	}
+	return []uintptr{uintptr(fd), uintptr(fd), uintptr(fd)}, func() { unix.Close(fd) }
+}
+
 // runWait runs a flag script (ctrlaltdel, pwrfail) and waits for it alone, as runit does.
 func (r *Runit) runWait(path string) {
+	files, done := r.childFiles()
 	pid, err := syscall.ForkExec(path, []string{path}, &syscall.ProcAttr{
-		Env: r.Env, Files: []uintptr{0, 1, 2}, Sys: &syscall.SysProcAttr{Setsid: true}})
+		Env: r.Env, Files: files, Sys: &syscall.SysProcAttr{Setsid: true}})
+	done()
 	if err != nil {
 		r.fatal("unable to start child: " + path + ": " + errstr.Text(err))
 		return
