@@ -129,11 +129,18 @@ func makeFifo(path, rel string) error {
 	return nil
 }
 
-// writeStatus writes status, stat and (when it changed) pid of u, each to X.new renamed
-// over X, exactly as C runsv does. Failures are warnings: supervision goes on.
+// writeStatus writes status, then pid and stat of u, each to X.new renamed over X as C
+// runsv does. The 20-byte status record, which sv reads, goes first, so that a restart is
+// visible one rename sooner (C runsv writes it last); pid and stat, conveniences derived
+// from it, follow and are skipped when their text is unchanged (a restart keeps "run").
+// Failures are warnings: supervision goes on.
 func (s *Service) writeStatus(u *unit) {
 	sup := filepath.Join(u.dir, "supervise")
 	rel := u.rel
+	rec := status.Record{Time: u.stamp, Pid: u.pid, Paused: u.paused, WantUp: u.want == status.WantUp,
+		Term: u.term, State: u.state}
+	b := rec.Encode()
+	s.replace(sup, rel, "status", b[:])
 	if u.pid != u.pidWritten {
 		pid := ""
 		if u.pid != 0 {
@@ -143,11 +150,11 @@ func (s *Service) writeStatus(u *unit) {
 			u.pidWritten = u.pid
 		}
 	}
-	s.replace(sup, rel, "stat", []byte(status.StatText(u.state, u.paused, u.term, u.want)))
-	rec := status.Record{Time: u.stamp, Pid: u.pid, Paused: u.paused, WantUp: u.want == status.WantUp,
-		Term: u.term, State: u.state}
-	b := rec.Encode()
-	s.replace(sup, rel, "status", b[:])
+	if st := status.StatText(u.state, u.paused, u.term, u.want); st != u.statWritten {
+		if s.replace(sup, rel, "stat", []byte(st)) {
+			u.statWritten = st
+		}
+	}
 }
 
 func (s *Service) replace(sup, rel, name string, data []byte) bool {
@@ -167,7 +174,7 @@ func (s *Service) replace(sup, rel, name string, data []byte) bool {
 		s.warn(fmt.Sprintf("unable to write %s/%s.new: partial write.", rel, name), nil)
 		return false
 	}
-	if err := unix.Rename(tmp, filepath.Join(sup, name)); err != nil {
+	if err := platform.Replace(tmp, filepath.Join(sup, name)); err != nil {
 		s.warn(fmt.Sprintf("unable to rename %s/%s.new to %s/%s", rel, name, rel, name), err)
 		return false
 	}

@@ -49,15 +49,17 @@ type unit struct {
 	once       bool // an 'o' asked for one start
 	pid        int
 	pidWritten int
-	paused     bool
-	term       bool
-	stamp      time.Time // status timestamp: last state change
-	started    time.Time // when ./run last started, for the throttle
-	notBefore  time.Time // throttle: no start before this
-	done       <-chan child.Exit
-	lastExit   syscall.WaitStatus // ./run's status, for ./finish's arguments
-	killAt     time.Time          // stop-timeout: KILL if still running then
-	ready      bool               // notification-fd: ./run said it is ready
+	// statWritten is the text last written to stat ("" forces a write).
+	statWritten string
+	paused      bool
+	term        bool
+	stamp       time.Time // status timestamp: last state change
+	started     time.Time // when ./run last started, for the throttle
+	notBefore   time.Time // throttle: no start before this
+	done        <-chan child.Exit
+	lastExit    syscall.WaitStatus // ./run's status, for ./finish's arguments
+	killAt      time.Time          // stop-timeout: KILL if still running then
+	ready       bool               // notification-fd: ./run said it is ready
 }
 
 type ctlByte struct {
@@ -448,7 +450,7 @@ func (s *Service) exited(u *unit, e child.Exit) {
 	if u.want == status.WantUp && !now.Before(u.notBefore) {
 		// It starts again in this same loop turn, which writes the run record at once: a
 		// down record before it could not be acted on by anyone, so spare the restart
-		// path its three file replacements.
+		// path its file replacements.
 		return
 	}
 	s.writeStatus(u)
@@ -613,7 +615,7 @@ func (s *Service) checkDir() {
 	}
 	s.main.f.close()
 	s.main.f = f
-	s.main.pidWritten = -1
+	s.main.pidWritten, s.main.statWritten = -1, ""
 	s.writeStatus(&s.main)
 	if err := f.openOK(s.cfg.Dir, "supervise"); err != nil {
 		s.warn(err.Error(), nil)
@@ -623,7 +625,7 @@ func (s *Service) checkDir() {
 		if lf, err := openSupervise(s.log.dir, "log/supervise", false); err == nil {
 			s.log.f.close()
 			s.log.f = lf
-			s.log.pidWritten = -1
+			s.log.pidWritten, s.log.statWritten = -1, ""
 			s.writeStatus(s.log)
 			lf.openOK(s.log.dir, "log/supervise")
 			go s.readControl(lf.control, true)
