@@ -11,8 +11,9 @@ import (
 // Tree holds every process of one service, however they fork, so that stopping the
 // service stops them all (a service's opt-in `stop-tree` file). The best confinement the
 // system offers is used: a cgroup v2 per service on Linux, the procctl(2) reaper subtree on
-// FreeBSD, and the process group elsewhere (which a process leaves with setsid, so there
-// double-forked daemons that start their own session can escape).
+// FreeBSD, a process contract per start on Solaris/illumos, and the process group elsewhere
+// (which a process leaves with setsid, so there double-forked daemons that start their own
+// session can escape).
 type Tree struct {
 	impl treeImpl // nil: the process group of the last process started
 	pgid int
@@ -25,6 +26,12 @@ type treeImpl interface {
 	signal(sig unix.Signal) error
 	close()
 	weaken() bool
+}
+
+// forker is a confinement that must be set up around the fork itself (Solaris contract
+// templates apply to the forking thread).
+type forker interface {
+	fork(start func() (int, error)) (int, error)
 }
 
 // NewTree makes the confinement for a service. The note says, once, why a weaker kind
@@ -41,6 +48,15 @@ func (t *Tree) Attr(a *syscall.SysProcAttr) {
 		return
 	}
 	a.Setpgid = true
+}
+
+// Fork runs start, which forks the process Attr prepared, inside whatever the confinement
+// needs around the fork, and returns start's result.
+func (t *Tree) Fork(start func() (int, error)) (int, error) {
+	if f, ok := t.impl.(forker); ok {
+		return f.fork(start)
+	}
+	return start()
 }
 
 // Weaken is called when a start with Attr failed: it falls back to a confinement that

@@ -34,6 +34,9 @@ type Spec struct {
 	Setsid bool      // new session and process group
 	// Attr, if set, adjusts the child's attributes (a service's process tree confinement).
 	Attr func(*syscall.SysProcAttr)
+	// Fork, if set, runs the fork it is given inside what the confinement needs around it;
+	// the child cannot be reaped before Fork returns.
+	Fork func(start func() (int, error)) (int, error)
 }
 
 var (
@@ -90,14 +93,23 @@ func Spawn(s Spec) (int, <-chan Exit, error) {
 	if s.Attr != nil {
 		s.Attr(sys)
 	}
+	start := func() (int, error) {
+		return syscall.ForkExec(s.Path, s.Argv, &syscall.ProcAttr{
+			Dir:   s.Dir,
+			Env:   env,
+			Files: s.Files,
+			Sys:   sys,
+		})
+	}
 	mu.Lock()
 	defer mu.Unlock()
-	pid, err := syscall.ForkExec(s.Path, s.Argv, &syscall.ProcAttr{
-		Dir:   s.Dir,
-		Env:   env,
-		Files: s.Files,
-		Sys:   sys,
-	})
+	var pid int
+	var err error
+	if s.Fork != nil {
+		pid, err = s.Fork(start)
+	} else {
+		pid, err = start()
+	}
 	if err != nil {
 		return 0, nil, err
 	}

@@ -1,6 +1,7 @@
 package child
 
 import (
+	"io"
 	"os"
 	"syscall"
 	"testing"
@@ -42,5 +43,42 @@ func TestSpawnExecFailure(t *testing.T) {
 	_, _, err := Spawn(Spec{Path: "./nonexistent", Argv: []string{"./nonexistent"}, Dir: t.TempDir(), Files: []uintptr{0, 1, 2}})
 	if err != syscall.ENOENT {
 		t.Fatalf("err = %v, want ENOENT", err)
+	}
+}
+
+// TestSpawnFork checks the confinement hook: the fork runs inside it, what it returns is
+// what Spawn returns, and a child that is already dying when the hook returns (its end of
+// a pipe closed) is still delivered: it cannot be reaped before it is registered.
+func TestSpawnFork(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	calls := 0
+	wrap := func(start func() (int, error)) (int, error) {
+		calls++
+		pid, err := start()
+		w.Close()
+		if err == nil {
+			io.Copy(io.Discard, r) // EOF: the child has closed its descriptors on exit
+		}
+		return pid, err
+	}
+	pid, done, err := Spawn(Spec{Path: "/bin/sh", Argv: []string{"sh", "-c", "exit 7"}, Dir: os.TempDir(),
+		Files: []uintptr{0, w.Fd(), 2}, Fork: wrap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Fatalf("the fork hook ran %d times, want 1", calls)
+	}
+	select {
+	case e := <-done:
+		if e.Pid != pid || e.Status.ExitStatus() != 7 {
+			t.Errorf("got pid %d status %v, want %d exit 7", e.Pid, e.Status, pid)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the exit of a child that died inside the fork hook was lost")
 	}
 }

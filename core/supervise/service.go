@@ -368,7 +368,7 @@ func (s *Service) start(u *unit, now time.Time) {
 		}
 	}
 	if !u.isLog && s.tree != nil {
-		spec.Attr = s.tree.Attr
+		spec.Attr, spec.Fork = s.tree.Attr, s.tree.Fork
 	}
 	pid, done, err := child.Spawn(spec)
 	if err != nil && spec.Attr != nil && s.tree.Weaken() {
