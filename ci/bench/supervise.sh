@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Supervisors: restart latency after kill -9, PSS per service and bring-up time for 100 and
-# 500 services, ours (default in-process mode) against C runit, in the same run.
+# 500 services, ours (default in-process mode) against C runit, daemontools (restart) and s6
+# (bring-up, PSS), in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=$PWD/bin
@@ -14,29 +15,49 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 # daemontools' supervise, the fastest peer at restarting, is unpacked from its Debian
 # package rather than installed: it conflicts with runit's packages.
 peer=$(dirname "$tool")/peer
+fetch() { # PACKAGE...: unpack into $peer; fails when the packages cannot be downloaded
+  (cd "$(dirname "$tool")" && apt-get download "$@" >/dev/null 2>&1) || return 1
+  for p in "$@"; do dpkg-deb -x "$(dirname "$tool")/${p}"_*.deb "$peer" || return 1; done
+}
 dt=""
 if [ -x /usr/bin/supervise ]; then
   dt=/usr/bin/supervise
-elif (cd "$(dirname "$tool")" && apt-get download daemontools >/dev/null 2>&1) &&
-     dpkg-deb -x "$(dirname "$tool")"/daemontools_*.deb "$peer"; then
+elif fetch daemontools; then
   dt=$peer/usr/bin/supervise
 else
   echo "bench: restart: daemontools could not be fetched (apt-get download daemontools); compared with C runit only"
 fi
-median3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
-# Three interleaved rounds of 15 restarts each; the median round is reported.
-ro=() rc=() rd=()
-for _ in 1 2 3; do
-  ro+=("$("$tool" restart "$bin/runsv")")
-  rc+=("$("$tool" restart "$ccbin/runsv")")
-  if [ -n "$dt" ]; then rd+=("$("$tool" restart "$dt")"); fi
-done
-ours=$(median3 "${ro[@]}") c=$(median3 "${rc[@]}")
-echo "bench: restart after kill -9 (median ms): ours $ours, C $c, ratio $(ratio "$ours" "$c")"
-if [ -n "$dt" ]; then
-  dtm=$(median3 "${rd[@]}")
-  echo "bench: restart after kill -9 (median ms): ours $ours, daemontools $dtm, ratio $(ratio "$ours" "$dtm")"
+# s6 runs its helpers by absolute path, so it is installed (it conflicts with nothing).
+s6=""
+if [ ! -x /usr/bin/s6-svscan ] && [ "$(id -u)" = 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq s6 >/dev/null 2>&1 || true
 fi
+if [ -x /usr/bin/s6-svscan ]; then
+  s6=/usr/bin/s6-svscan
+else
+  echo "bench: bring-up: s6 is not installed (apt-get install s6); compared with C runit only"
+fi
+median3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+# Three interleaved rounds of 15 restarts each; the median round is reported. Where
+# supervise/ lives matters: on a disk file system (the default temporary directory here,
+# ext4) each status replacement costs a data flush, on tmpfs (/run, /dev/shm) it is nearly
+# free and the supervisor's own latency shows.
+restarts() { # LABEL: with TMPDIR as the caller set it
+  local ro=() rc=() rd=() ours c
+  for _ in 1 2 3; do
+    ro+=("$("$tool" restart "$bin/runsv")")
+    rc+=("$("$tool" restart "$ccbin/runsv")")
+    if [ -n "$dt" ]; then rd+=("$("$tool" restart "$dt")"); fi
+  done
+  ours=$(median3 "${ro[@]}") c=$(median3 "${rc[@]}")
+  echo "bench: restart after kill -9 ($1, median ms): ours $ours, C $c, ratio $(ratio "$ours" "$c")"
+  if [ -n "$dt" ]; then
+    c=$(median3 "${rd[@]}")
+    echo "bench: restart after kill -9 ($1, median ms): ours $ours, daemontools $c, ratio $(ratio "$ours" "$c")"
+  fi
+}
+restarts "$(df --output=fstype "${TMPDIR:-/tmp}" | tail -n1)"
+if [ -d /dev/shm ]; then TMPDIR=/dev/shm restarts tmpfs; fi
 
 for n in 100 500; do
   best_o=999 best_c=999 pss_o=0 pss_c=0
@@ -48,4 +69,13 @@ for n in 100 500; do
   done
   echo "bench: bring-up of $n services (best of 3, s): ours $best_o, C $best_c, ratio $(ratio "$best_o" "$best_c")"
   echo "bench: supervisor PSS per service, $n services (kB): ours $pss_o, C $pss_c, ratio $(ratio "$pss_o" "$pss_c")"
+  if [ -n "$s6" ]; then
+    best_s=999 pss_s=0
+    for _ in 1 2 3; do
+      read -r t p < <("$tool" bringup-s6 "$s6" "$n")
+      best_s=$(awk -v a="$t" -v b="$best_s" 'BEGIN { print (a < b) ? a : b }'); pss_s=$p
+    done
+    echo "bench: bring-up of $n services (best of 3, s): ours $best_o, s6 $best_s, ratio $(ratio "$best_o" "$best_s")"
+    echo "bench: supervisor PSS per service, $n services (kB): ours $pss_o, s6 $pss_s, ratio $(ratio "$pss_o" "$pss_s")"
+  fi
 done

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"fmt"
 	"os"
 	"os/exec"
@@ -20,7 +21,7 @@ import (
 
 func main() {
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | bringup RUNSVDIR N [args...]")
+		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | bringup RUNSVDIR N [args...] | bringup-s6 S6-SVSCAN N")
 		os.Exit(2)
 	}
 	var err error
@@ -30,6 +31,9 @@ func main() {
 	case "bringup":
 		n, _ := strconv.Atoi(os.Args[3])
 		err = bringup(os.Args[2], n, os.Args[4:])
+	case "bringup-s6":
+		n, _ := strconv.Atoi(os.Args[3])
+		err = bringupS6(os.Args[2], n)
 	default:
 		err = fmt.Errorf("unknown measurement %q", os.Args[1])
 	}
@@ -37,15 +41,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchtool:", err)
 		os.Exit(1)
 	}
-}
-
-func readStatus(dir string) (status.Record, bool) {
-	b, err := os.ReadFile(filepath.Join(dir, "supervise", "status"))
-	if err != nil {
-		return status.Record{}, false
-	}
-	r, err := status.Decode(b)
-	return r, err == nil
 }
 
 func makeService(dir string) error {
@@ -137,8 +132,8 @@ func restart(runsv string) error {
 	return nil
 }
 
-// bringup starts runsvdir on n services, prints the seconds until all run and the
-// supervisors' PSS per service in kB, then stops everything.
+// bringup starts runsvdir on n services, prints the seconds until all run (by their
+// status records) and the supervisors' PSS per service in kB, then stops everything.
 func bringup(runsvdir string, n int, args []string) error {
 	root, _ := os.MkdirTemp("", "bench-bringup-")
 	defer os.RemoveAll(root)
@@ -152,21 +147,13 @@ func bringup(runsvdir string, n int, args []string) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	all := func() bool {
-		for i := 0; i < n; i++ {
-			r, ok := readStatus(filepath.Join(root, fmt.Sprintf("s%03d", i)))
-			if !ok || r.State != status.Run || r.Pid == 0 {
-				return false
-			}
-		}
-		return true
-	}
-	err := waitUntil(60*time.Second, all)
+	// Up is what sv sees: each status record says run, with a pid.
+	err := waitUntil(60*time.Second, func() bool { return allUp(root, n, runitUp) })
 	up := time.Since(t0)
 	var pss int
 	if err == nil {
 		time.Sleep(500 * time.Millisecond) // let the supervisors settle before measuring memory
-		pss = supervisorPSS(cmd.Process.Pid)
+		pss = supervisorPSS(cmd.Process.Pid, "runsv", "runsvdir")
 	}
 	cmd.Process.Signal(syscall.SIGHUP)
 	cmd.Wait()
@@ -186,9 +173,87 @@ func bringup(runsvdir string, n int, args []string) error {
 	return nil
 }
 
-// supervisorPSS sums the PSS (kB) of runsvdir and every descendant that is a supervisor
-// (its executable is runsv or runsvdir), not the services.
-func supervisorPSS(root int) int {
+// bringupS6 is bringup for s6: s6-svscan on n services.
+func bringupS6(svscan string, n int) error {
+	root, _ := os.MkdirTemp("", "bench-bringup-")
+	defer os.RemoveAll(root)
+	for i := 0; i < n; i++ {
+		if err := makeService(filepath.Join(root, fmt.Sprintf("s%03d", i))); err != nil {
+			return err
+		}
+	}
+	cmd := exec.Command(svscan, root)
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	err := waitUntil(60*time.Second, func() bool { return allUp(root, n, s6Up) })
+	up := time.Since(t0)
+	var pss int
+	if err == nil {
+		time.Sleep(500 * time.Millisecond)
+		pss = supervisorPSS(cmd.Process.Pid, "s6-svscan", "s6-supervise")
+	}
+	cmd.Process.Signal(syscall.SIGTERM) // s6-svscan -t: stop the services and the supervisors
+	cmd.Wait()
+	waitUntil(30*time.Second, func() bool { return len(servicesRunning(root)) == 0 })
+	for _, pid := range servicesRunning(root) {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	if err != nil {
+		return fmt.Errorf("not all %d services came up", n)
+	}
+	fmt.Printf("%.3f %d\n", up.Seconds(), pss/n)
+	return nil
+}
+
+// allUp reports whether the n services under root are all up by their supervisor's
+// status file.
+func allUp(root string, n int, up func([]byte) bool) bool {
+	for i := 0; i < n; i++ {
+		b, err := os.ReadFile(filepath.Join(root, fmt.Sprintf("s%03d", i), "supervise", "status"))
+		if err != nil || !up(b) {
+			return false
+		}
+	}
+	return true
+}
+
+// runitUp: runit's 20-byte record says run and names a pid.
+func runitUp(b []byte) bool {
+	r, err := status.Decode(b)
+	return err == nil && r.State == status.Run && r.Pid != 0
+}
+
+// s6Up: s6-supervise's 35-byte record (two TAI64N stamps, then the pid as a big-endian
+// 64-bit number) names a pid.
+func s6Up(b []byte) bool {
+	return len(b) >= 32 && binary.BigEndian.Uint64(b[24:32]) != 0
+}
+
+// servicesRunning lists the processes named sleep whose working directory is a service
+// directory under root: the services' ./run, whatever supervises them.
+func servicesRunning(root string) []int {
+	var pids []int
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if comm, _ := os.ReadFile("/proc/" + e.Name() + "/comm"); strings.TrimSpace(string(comm)) != "sleep" {
+			continue
+		}
+		if cwd, err := os.Readlink("/proc/" + e.Name() + "/cwd"); err == nil && strings.HasPrefix(cwd, root+"/") {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// supervisorPSS sums the PSS (kB) of the process root and every descendant whose
+// executable has one of the supervisors' names, not the services.
+func supervisorPSS(root int, names ...string) int {
 	children := map[int][]int{}
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
@@ -211,8 +276,10 @@ func supervisorPSS(root int) int {
 	walk = func(pid int) {
 		exe, _ := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
 		base := filepath.Base(exe)
-		if base == "runsv" || base == "runsvdir" {
-			total += pss(pid)
+		for _, n := range names {
+			if base == n {
+				total += pss(pid)
+			}
 		}
 		for _, c := range children[pid] {
 			walk(c)
