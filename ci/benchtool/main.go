@@ -28,12 +28,14 @@ func main() {
 	switch os.Args[1] {
 	case "restart":
 		err = restart(os.Args[2])
-	case "bringup":
+	case "bringup", "bringup-s6":
+		sc := runitScanner
+		if os.Args[1] == "bringup-s6" {
+			sc = s6Scanner
+		}
 		n, _ := strconv.Atoi(os.Args[3])
-		err = bringup(os.Args[2], n, os.Args[4:])
-	case "bringup-s6":
-		n, _ := strconv.Atoi(os.Args[3])
-		err = bringupS6(os.Args[2], n)
+		sc.argv = append([]string{os.Args[2]}, os.Args[4:]...)
+		err = bringup(sc, n)
 	default:
 		err = fmt.Errorf("unknown measurement %q", os.Args[1])
 	}
@@ -132,9 +134,23 @@ func restart(runsv string) error {
 	return nil
 }
 
-// bringup starts runsvdir on n services, prints the seconds until all run (by their
-// status records) and the supervisors' PSS per service in kB, then stops everything.
-func bringup(runsvdir string, n int, args []string) error {
+// scanner is how one implementation's directory scanner is measured.
+type scanner struct {
+	argv  []string          // the command, the scan directory appended
+	up    func([]byte) bool // a service's supervise/status says it runs
+	names []string          // executables that count as supervisors for PSS
+	stop  syscall.Signal    // stops the scanner, its supervisors and their services
+}
+
+var (
+	runitScanner = scanner{up: runitUp, names: []string{"runsv", "runsvdir"}, stop: syscall.SIGHUP}
+	s6Scanner    = scanner{up: s6Up, names: []string{"s6-svscan", "s6-supervise"}, stop: syscall.SIGTERM}
+)
+
+// bringup starts the scanner on n services, prints the seconds until all run (by their
+// status records, as each implementation's own status tool sees it) and the supervisors'
+// PSS per service in kB, then stops everything.
+func bringup(sc scanner, n int) error {
 	root, _ := os.MkdirTemp("", "bench-bringup-")
 	defer os.RemoveAll(root)
 	for i := 0; i < n; i++ {
@@ -142,62 +158,22 @@ func bringup(runsvdir string, n int, args []string) error {
 			return err
 		}
 	}
-	cmd := exec.Command(runsvdir, append(args, root)...)
+	cmd := exec.Command(sc.argv[0], append(sc.argv[1:], root)...)
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	// Up is what sv sees: each status record says run, with a pid.
-	err := waitUntil(60*time.Second, func() bool { return allUp(root, n, runitUp) })
+	err := waitUntil(60*time.Second, func() bool { return allUp(root, n, sc.up) })
 	up := time.Since(t0)
 	var pss int
 	if err == nil {
 		time.Sleep(500 * time.Millisecond) // let the supervisors settle before measuring memory
-		pss = supervisorPSS(cmd.Process.Pid, "runsv", "runsvdir")
+		pss = supervisorPSS(cmd.Process.Pid, sc.names...)
 	}
-	cmd.Process.Signal(syscall.SIGHUP)
-	cmd.Wait()
-	waitUntil(30*time.Second, func() bool {
-		for i := 0; i < n; i++ {
-			if f, err := os.OpenFile(filepath.Join(root, fmt.Sprintf("s%03d", i), "supervise", "ok"), os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-				f.Close()
-				return false
-			}
-		}
-		return true
-	})
-	if err != nil {
-		return fmt.Errorf("not all %d services came up", n)
-	}
-	fmt.Printf("%.3f %d\n", up.Seconds(), pss/n)
-	return nil
-}
-
-// bringupS6 is bringup for s6: s6-svscan on n services.
-func bringupS6(svscan string, n int) error {
-	root, _ := os.MkdirTemp("", "bench-bringup-")
-	defer os.RemoveAll(root)
-	for i := 0; i < n; i++ {
-		if err := makeService(filepath.Join(root, fmt.Sprintf("s%03d", i))); err != nil {
-			return err
-		}
-	}
-	cmd := exec.Command(svscan, root)
-	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	err := waitUntil(60*time.Second, func() bool { return allUp(root, n, s6Up) })
-	up := time.Since(t0)
-	var pss int
-	if err == nil {
-		time.Sleep(500 * time.Millisecond)
-		pss = supervisorPSS(cmd.Process.Pid, "s6-svscan", "s6-supervise")
-	}
-	cmd.Process.Signal(syscall.SIGTERM) // s6-svscan -t: stop the services and the supervisors
+	cmd.Process.Signal(sc.stop)
 	cmd.Wait()
 	waitUntil(30*time.Second, func() bool { return len(servicesRunning(root)) == 0 })
-	for _, pid := range servicesRunning(root) {
+	for _, pid := range servicesRunning(root) { // a stop that left some: not our measurement's business
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
 	if err != nil {
