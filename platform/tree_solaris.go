@@ -30,6 +30,7 @@ type contractTree struct {
 	mu   sync.Mutex
 	tmpl int            // an open process contract template (default terms)
 	ids  map[int32]bool // contracts of this service that may still have members
+	pgid int            // the last ./run's process group, for one whose contract is unknown
 }
 
 func newTreeImpl(string) (treeImpl, string) {
@@ -89,13 +90,20 @@ func contractOf(pid string) (int32, bool) {
 	return ct, ok
 }
 
-func (c *contractTree) started(int) {}
+func (c *contractTree) started(pid int) {
+	c.mu.Lock()
+	c.pgid = pid
+	c.mu.Unlock()
+}
 
-// signal sends sig to every member of the service's contracts and forgets the contracts
-// that have none left.
+// signal sends sig to the last ./run's process group and to every member of the
+// service's contracts, and forgets the contracts that have none left.
 func (c *contractTree) signal(sig unix.Signal) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.pgid > 0 {
+		unix.Kill(-c.pgid, sig)
+	}
 	if len(c.ids) == 0 {
 		return nil
 	}
