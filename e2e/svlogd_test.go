@@ -257,6 +257,32 @@ func (p *svlogdProc) wait(t *testing.T, timeout time.Duration) int {
 	return 0
 }
 
+// finish closes svlogd's input and requires it to exit 0 within timeout.
+func (p *svlogdProc) finish(t *testing.T, timeout time.Duration) {
+	t.Helper()
+	p.in.Close()
+	if code := p.wait(t, timeout); code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, p.stderr())
+	}
+}
+
+// writeAsync writes b to svlogd's input from a goroutine, which may block while svlogd
+// holds its input back; the channel receives the write's result.
+func (p *svlogdProc) writeAsync(b []byte) <-chan error {
+	wrote := make(chan error, 1)
+	go func() { _, err := p.in.Write(b); wrote <- err }()
+	return wrote
+}
+
+// svlogdSeq is the input svlogdCheckSeq expects back: the lines 0000000 to n-1.
+func svlogdSeq(n int) []byte {
+	var b bytes.Buffer
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%07d\n", i)
+	}
+	return b.Bytes()
+}
+
 // svlogdCollect returns all lines in a log directory in time order: rotated files by
 // name (they are named by time), then current.
 func svlogdCollect(t *testing.T, dir string) []string {
@@ -340,10 +366,7 @@ func TestSvlogdCountUnderRotationAndHUP(t *testing.T) {
 	p.in.Write(b.Bytes())
 	close(stop)
 	wg.Wait()
-	p.in.Close()
-	if code := p.wait(t, 60*time.Second); code != 0 {
-		t.Fatalf("exit %d, stderr:\n%s", code, p.stderr())
-	}
+	p.finish(t, 60*time.Second)
 	got := svlogdCollect(t, dir)
 	svlogdCheckSeq(t, got, n, "")
 	t.Logf("%d lines, %d HUPs, %d files", len(got), hups, len(got)*8/16384)
@@ -566,15 +589,7 @@ func TestSvlogdFullDisk(t *testing.T) {
 	filler := svlogdFill(t, mnt, 64<<10)
 	p := svlogdStart(t, bin, mnt, "log")
 	n := 40000 // 320 kB: far more than fits, and more than a pipe holds
-	wrote := make(chan error, 1)
-	go func() {
-		var b bytes.Buffer
-		for i := 0; i < n; i++ {
-			fmt.Fprintf(&b, "%07d\n", i)
-		}
-		_, err := p.in.Write(b.Bytes())
-		wrote <- err
-	}()
+	wrote := p.writeAsync(svlogdSeq(n))
 	waitFor(t, 20*time.Second, "svlogd pausing on the full disk", func() bool {
 		return strings.Contains(p.stderr(), "svlogd: pausing: unable to write to current: log: out of disk space\n")
 	})
@@ -587,10 +602,7 @@ func TestSvlogdFullDisk(t *testing.T) {
 	if err := <-wrote; err != nil {
 		t.Fatal(err)
 	}
-	p.in.Close()
-	if code := p.wait(t, 30*time.Second); code != 0 {
-		t.Fatalf("exit %d: %s", code, p.stderr())
-	}
+	p.finish(t, 30*time.Second)
 	svlogdCheckSeq(t, svlogdCollect(t, dir), n, "")
 }
 
@@ -603,12 +615,7 @@ func TestSvlogdLossyFullDisk(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "config"), "s0\n", 0o644)
 	filler := svlogdFill(t, mnt, 32<<10)
 	p := svlogdStart(t, bin, mnt, "-L", "log")
-	var b bytes.Buffer
-	for i := 0; i < 40000; i++ {
-		fmt.Fprintf(&b, "%07d\n", i)
-	}
-	done := make(chan error, 1)
-	go func() { _, err := p.in.Write(b.Bytes()); done <- err }()
+	done := p.writeAsync(svlogdSeq(40000))
 	select {
 	case err := <-done:
 		if err != nil {
@@ -622,10 +629,7 @@ func TestSvlogdLossyFullDisk(t *testing.T) {
 	})
 	os.Remove(filler)
 	io.WriteString(p.in, "after\n")
-	p.in.Close()
-	if code := p.wait(t, 10*time.Second); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
+	p.finish(t, 10*time.Second)
 	if !regexp.MustCompile(`svlogd: warning: dropped \d+ lines: log\n`).MatchString(p.stderr()) {
 		t.Errorf("no dropped count in stderr:\n%s", p.stderr())
 	}
@@ -652,10 +656,7 @@ func TestSvlogdTimeRotation(t *testing.T) {
 		m, _ := filepath.Glob(filepath.Join(dir, "@*.s"))
 		return len(m) == 1 && readFile(m[0]) == "aged\n"
 	})
-	p.in.Close()
-	if code := p.wait(t, 10*time.Second); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
+	p.finish(t, 10*time.Second)
 }
 
 // A hung processor holds up rotation: svlogd leaves its input unread rather than
@@ -667,15 +668,7 @@ func TestSvlogdHungProcessor(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "config"), "s4096\nn0\n!while [ ! -e go ]; do sleep 0.05; done; cat\n", 0o644)
 	p := svlogdStart(t, bin, root, "log")
 	n := 100000
-	wrote := make(chan error, 1)
-	go func() {
-		var b bytes.Buffer
-		for i := 0; i < n; i++ {
-			fmt.Fprintf(&b, "%07d\n", i)
-		}
-		_, err := p.in.Write(b.Bytes())
-		wrote <- err
-	}()
+	wrote := p.writeAsync(svlogdSeq(n))
 	waitFor(t, 10*time.Second, "a rotated file waiting for the processor", func() bool {
 		m, _ := filepath.Glob(filepath.Join(dir, "@*.u"))
 		return len(m) == 1
@@ -689,10 +682,7 @@ func TestSvlogdHungProcessor(t *testing.T) {
 	if err := <-wrote; err != nil {
 		t.Fatal(err)
 	}
-	p.in.Close()
-	if code := p.wait(t, 60*time.Second); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
+	p.finish(t, 60*time.Second)
 	svlogdCheckSeq(t, svlogdCollect(t, dir), n, "")
 }
 
@@ -715,10 +705,7 @@ func TestSvlogdFailingProcessor(t *testing.T) {
 		m, _ := filepath.Glob(filepath.Join(dir, "@*.s"))
 		return len(m) == 1 && readFile(m[0]) == "ABC\n"
 	})
-	p.in.Close()
-	if code := p.wait(t, 10*time.Second); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
+	p.finish(t, 10*time.Second)
 	if m, _ := filepath.Glob(filepath.Join(dir, "@*.[ut]")); len(m) != 0 {
 		t.Errorf("left over: %v", m)
 	}
@@ -737,13 +724,9 @@ func TestSvlogdFullDiskDeletes(t *testing.T) {
 			writeFile(t, filepath.Join(dir, n), strings.Repeat("old\n", 32<<10), 0o744)
 		}
 		svlogdFill(t, mnt, 16<<10)
-		var b strings.Builder
-		for i := 0; i < 20000; i++ {
-			fmt.Fprintf(&b, "%07d\n", i)
-		}
 		cmd := exec.Command(bin, "log")
 		cmd.Dir = mnt
-		cmd.Stdin = strings.NewReader(b.String())
+		cmd.Stdin = bytes.NewReader(svlogdSeq(20000))
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s: %v %s", bin, err, out)
@@ -769,12 +752,7 @@ func TestSvlogdLossyHungProcessor(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "config"), "s4096\nn0\n!while [ ! -e go ]; do sleep 0.05; done; cat\n", 0o644)
 	p := svlogdStart(t, bin, root, "-L", "log")
 	n := 50000
-	var b bytes.Buffer
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, "%07d\n", i)
-	}
-	wrote := make(chan error, 1)
-	go func() { _, err := p.in.Write(b.Bytes()); wrote <- err }()
+	wrote := p.writeAsync(svlogdSeq(n))
 	select {
 	case err := <-wrote:
 		if err != nil {
@@ -784,10 +762,7 @@ func TestSvlogdLossyHungProcessor(t *testing.T) {
 		t.Fatal("svlogd -L blocked its input behind a hung processor")
 	}
 	writeFile(t, filepath.Join(dir, "go"), "", 0o644)
-	p.in.Close()
-	if code := p.wait(t, 30*time.Second); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
+	p.finish(t, 30*time.Second)
 	svlogdCheckSeq(t, svlogdCollect(t, dir), n, "")
 }
 
