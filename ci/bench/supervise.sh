@@ -15,14 +15,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 # daemontools' supervise, the fastest peer at restarting, is unpacked from its Debian
 # package rather than installed: it conflicts with runit's packages.
 peer=$(dirname "$tool")/peer
-fetch() { # PACKAGE...: unpack into $peer; fails when the packages cannot be downloaded
-  (cd "$(dirname "$tool")" && apt-get download "$@" >/dev/null 2>&1) || return 1
-  for p in "$@"; do dpkg-deb -x "$(dirname "$tool")/${p}"_*.deb "$peer" || return 1; done
-}
 dt=""
 if [ -x /usr/bin/supervise ]; then
   dt=/usr/bin/supervise
-elif fetch daemontools; then
+elif (cd "$(dirname "$tool")" && apt-get download daemontools >/dev/null 2>&1) &&
+     dpkg-deb -x "$(dirname "$tool")"/daemontools_*.deb "$peer"; then
   dt=$peer/usr/bin/supervise
 else
   echo "bench: restart: daemontools could not be fetched (apt-get download daemontools); compared with C runit only"
