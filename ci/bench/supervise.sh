@@ -40,18 +40,23 @@ median3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
 # ext4) each status replacement costs a data flush, on tmpfs (/run, /dev/shm) it is nearly
 # free and the supervisor's own latency shows.
 restarts() { # LABEL: with TMPDIR as the caller set it
-  local ro=() rc=() rd=() ours c
+  local ro=() rc=() rd=() so=() sc=() ours c
   for _ in 1 2 3; do
     ro+=("$("$tool" restart "$bin/runsv")")
     rc+=("$("$tool" restart "$ccbin/runsv")")
     if [ -n "$dt" ]; then rd+=("$("$tool" restart "$dt")"); fi
+    # The default configuration: the service under runsvdir (ours supervises in-process).
+    so+=("$(PATH=$bin:$PATH "$tool" restart-scan "$bin/runsvdir")")
+    sc+=("$(PATH=$ccbin:$PATH "$tool" restart-scan "$ccbin/runsvdir")")
   done
   ours=$(median3 "${ro[@]}") c=$(median3 "${rc[@]}")
-  echo "bench: restart after kill -9 ($1, median ms): ours $ours, C $c, ratio $(ratio "$ours" "$c")"
+  echo "bench: restart after kill -9 ($1, runsv, median ms): ours $ours, C $c, ratio $(ratio "$ours" "$c")"
   if [ -n "$dt" ]; then
     c=$(median3 "${rd[@]}")
-    echo "bench: restart after kill -9 ($1, median ms): ours $ours, daemontools $c, ratio $(ratio "$ours" "$c")"
+    echo "bench: restart after kill -9 ($1, runsv, median ms): ours $ours, daemontools $c, ratio $(ratio "$ours" "$c")"
   fi
+  ours=$(median3 "${so[@]}") c=$(median3 "${sc[@]}")
+  echo "bench: restart after kill -9 ($1, under runsvdir, median ms): ours $ours, C $c, ratio $(ratio "$ours" "$c")"
 }
 restarts "$(df --output=fstype "${TMPDIR:-/tmp}" | tail -n1)"
 if [ -d /dev/shm ]; then TMPDIR=/dev/shm restarts tmpfs; fi

@@ -21,13 +21,15 @@ import (
 
 func main() {
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | bringup RUNSVDIR N [args...] | bringup-s6 S6-SVSCAN N")
+		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | restart-scan RUNSVDIR | bringup RUNSVDIR N [args...] | bringup-s6 S6-SVSCAN N")
 		os.Exit(2)
 	}
 	var err error
 	switch os.Args[1] {
 	case "restart":
-		err = restart(os.Args[2])
+		err = restart(os.Args[2], false)
+	case "restart-scan":
+		err = restart(os.Args[2], true)
 	case "bringup", "bringup-s6":
 		sc := runitScanner
 		if os.Args[1] == "bringup-s6" {
@@ -82,19 +84,29 @@ func runningPid(dir string) (int, time.Time) {
 
 // restart prints the median time from kill -9 of a service that ran over a second until
 // the new process is recorded in supervise/status, as seen by a watcher woken by the
-// status file's change.
-func restart(runsv string) error {
-	dir, _ := os.MkdirTemp("", "bench-restart-")
-	defer os.RemoveAll(dir)
+// status file's change. The program supervises the service directory itself (runsv,
+// supervise) or, with scan, a directory holding it (runsvdir: ours supervises in-process
+// by default).
+func restart(prog string, scan bool) error {
+	root, _ := os.MkdirTemp("", "bench-restart-")
+	defer os.RemoveAll(root)
+	dir, arg := root, root
+	if scan {
+		dir = filepath.Join(root, "s")
+	}
 	if err := makeService(dir); err != nil {
 		return err
 	}
-	cmd := exec.Command(runsv, dir)
+	cmd := exec.Command(prog, arg)
 	if err := cmd.Start(); err != nil {
 		return err
 	}
 	defer func() {
-		os.WriteFile(filepath.Join(dir, "supervise", "control"), []byte("dx"), 0)
+		if scan {
+			cmd.Process.Signal(syscall.SIGHUP) // runsvdir: stop its supervisors and services too
+		} else {
+			os.WriteFile(filepath.Join(dir, "supervise", "control"), []byte("dx"), 0)
+		}
 		cmd.Wait()
 	}()
 	var samples []time.Duration
