@@ -1,12 +1,12 @@
-//go:build unix && !linux
+//go:build unix && !linux && !freebsd && !netbsd
 
 package platform
 
 import "syscall"
 
-// PreparedExec is an exec prepared in advance. Outside Linux it goes through
-// syscall.Exec (OpenBSD, macOS and Solaris allow system calls only through libc), which
-// makes a few small allocations when it runs.
+// PreparedExec is an exec prepared in advance. Here it goes through syscall.Exec
+// (OpenBSD, macOS and Solaris allow system calls only through libc), which makes a few
+// small allocations when it runs.
 type PreparedExec struct {
 	path       string
 	argv, envv []string

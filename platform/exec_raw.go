@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux || freebsd || netbsd
 
 package platform
 
@@ -9,7 +9,8 @@ import (
 
 // PreparedExec is an execve(2) whose arguments are converted in advance, so that Exec
 // allocates nothing: chpst runs it after setting limits (a small RLIMIT_AS leaves the Go
-// runtime unable to map even its own metadata).
+// runtime unable to map even its own metadata). It is a raw system call, which Linux,
+// FreeBSD and NetBSD allow.
 type PreparedExec struct {
 	path       *byte
 	argv, envv []*byte
