@@ -35,13 +35,7 @@ func startProcTitle(log string, warnf func(string, ...any)) {
 		tail := title[5:]
 		for {
 			n, err := f.Read(buf[:])
-			for _, c := range buf[:n] {
-				if c == 0 || len(tail) == 0 {
-					continue
-				}
-				copy(tail, tail[1:])
-				tail[len(tail)-1] = c
-			}
+			scroll(tail, buf[:n])
 			if err != nil {
 				return
 			}
@@ -53,4 +47,16 @@ func startProcTitle(log string, warnf func(string, ...any)) {
 			os.Stderr.WriteString(".")
 		}
 	}()
+}
+
+// scroll appends p to tail, shifting out its oldest bytes so it keeps the latest ones. NUL
+// bytes are dropped: they would end the argument as ps reads it.
+func scroll(tail, p []byte) {
+	for _, c := range p {
+		if c == 0 || len(tail) == 0 {
+			continue
+		}
+		copy(tail, tail[1:])
+		tail[len(tail)-1] = c
+	}
 }

@@ -105,9 +105,12 @@ func Runsvdir(args []string) int {
 	if classic {
 		l = newClassic(dir, pgrp, deaths)
 	}
-	s := &scanner{dir: dir, services: map[key]*service{}, byID: map[int]*service{}, l: l, warnf: warnf,
+	return newScanner(dir, l, warnf, stopOnTerm).loop(deaths)
+}
+
+func newScanner(dir string, l launcher, warnf func(string, ...any), stopOnTerm bool) *scanner {
+	return &scanner{dir: dir, services: map[key]*service{}, byID: map[int]*service{}, l: l, warnf: warnf,
 		stopOnTerm: stopOnTerm}
-	return s.loop(deaths)
 }
 
 func (s *scanner) loop(deaths <-chan int) int {
@@ -134,9 +137,7 @@ func (s *scanner) loop(deaths <-chan int) int {
 				check = true // forced rescan (Debian's runsvdir does this too)
 			}
 		case id := <-deaths:
-			if sv := s.byID[id]; sv != nil {
-				sv.alive = false
-			}
+			s.died(id)
 			check = true
 		case <-timer.C:
 		}
@@ -182,6 +183,14 @@ func (s *scanner) loop(deaths <-chan int) int {
 			}
 		}
 		timer.Reset(wait)
+	}
+}
+
+// died records that the supervisor with this id has exited, so that the next scan starts
+// it again if its directory is still there.
+func (s *scanner) died(id int) {
+	if sv := s.byID[id]; sv != nil {
+		sv.alive = false
 	}
 }
 
