@@ -6,6 +6,8 @@ package chpst
 import (
 	"path"
 	"strings"
+
+	"github.com/runit-go/runit/core/getopt"
 )
 
 // Limit names the resource limits chpst can set.
@@ -163,7 +165,7 @@ func (p *Plan) parseChpst(argv []string) (*Plan, *Outcome) {
 	var out *Outcome
 	var stderr strings.Builder
 	lockSet := false
-	i := getopt(argv, "u:U:b:e:m:d:o:p:f:c:r:t:/:C:n:l:L:vP012V", func(c byte, arg string) bool {
+	i := getopt.Parse(argv, "u:U:b:e:m:d:o:p:f:c:r:t:/:C:n:l:L:vP012V", func(c byte, arg string) bool {
 		switch c {
 		case 'u':
 			p.SetUser, p.UserExt = arg, true
@@ -227,7 +229,7 @@ func (p *Plan) parseChpst(argv []string) (*Plan, *Outcome) {
 func (p *Plan) parseSoftlimit(argv []string) (*Plan, *Outcome) {
 	prefix := path.Base(argv[0])
 	var out *Outcome
-	i := getopt(argv, "a:c:d:f:l:m:o:p:r:s:t:", func(c byte, arg string) bool {
+	i := getopt.Parse(argv, "a:c:d:f:l:m:o:p:r:s:t:", func(c byte, arg string) bool {
 		v := int64(limHard)
 		if arg != "=" {
 			n, ok := parseLimit(arg)
@@ -258,7 +260,7 @@ func (p *Plan) parseSetlock(argv []string) (*Plan, *Outcome) {
 	const text = " [ -nNxX ] file program [ arg ... ]"
 	prefix := path.Base(argv[0])
 	var out *Outcome
-	i := getopt(argv, "nNxX", func(c byte, _ string) bool {
+	i := getopt.Parse(argv, "nNxX", func(c byte, _ string) bool {
 		switch c {
 		case 'n':
 			p.LockWait = true

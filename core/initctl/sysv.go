@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/core/getopt"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
@@ -152,31 +153,21 @@ func Shutdown(args []string, newCtl func(dry bool) Controller, stdout, stderr io
 		return 1
 	}
 	reboot, warnOnly, cancel := false, false, false
-	i := 1
-	for ; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			i++
-			break
+	i := getopt.Parse(args, "rhPkc", func(c byte, _ string) bool {
+		switch c {
+		case 'r':
+			reboot = true
+		case 'h', 'P':
+			reboot = false
+		case 'k':
+			warnOnly = true
+		case 'c':
+			cancel = true
 		}
-		if len(a) < 2 || a[0] != '-' {
-			break
-		}
-		for _, c := range a[1:] {
-			switch c {
-			case 'r':
-				reboot = true
-			case 'h', 'P':
-				reboot = false
-			case 'k':
-				warnOnly = true
-			case 'c':
-				cancel = true
-			default:
-				fmt.Fprintf(stderr, "shutdown: illegal option -- %c\n", c)
-				return usage()
-			}
-		}
+		return true
+	}, func(msg string) { fmt.Fprintf(stderr, "shutdown: %s\n", msg) })
+	if i < 0 {
+		return usage()
 	}
 	rest := args[i:]
 	if cancel {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/core/getopt"
 	"github.com/runit-go/runit/core/status"
 )
 
@@ -165,46 +166,24 @@ func seconds(s string) time.Duration {
 	return time.Duration(n) * time.Second
 }
 
-// options parses "w:vV" the way runit's sgetopt does (clustered flags, "--", stops at
-// the first non-option) and returns the remaining arguments.
+// options parses "w:vV" and returns the remaining arguments.
 func (c *client) options(args []string) []string {
-	i := 1
-	for ; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			i++
-			break
+	i := getopt.Parse(args, "w:vV", func(o byte, arg string) bool {
+		switch o {
+		case 'v':
+			c.verbose = true
+		case 'V':
+			io.WriteString(c.errw, Version+"\n")
+			c.usage()
+		case 'w':
+			c.wait = seconds(arg)
+			c.verbose = true // -w implies -v, as in C sv
 		}
-		if len(a) < 2 || a[0] != '-' {
-			break
-		}
-		for j := 1; j < len(a); j++ {
-			switch a[j] {
-			case 'v':
-				c.verbose = true
-			case 'V':
-				io.WriteString(c.errw, Version+"\n")
-				c.usage()
-			case 'w':
-				var v string
-				if j+1 < len(a) {
-					v = a[j+1:]
-				} else if i+1 < len(args) {
-					i++
-					v = args[i]
-				} else {
-					io.WriteString(c.errw, c.prog+": option requires an argument -- w\n")
-					c.usage()
-				}
-				c.wait = seconds(v)
-				c.verbose = true // -w implies -v, as in C sv
-				j = len(a)
-			default:
-				io.WriteString(c.errw, c.prog+": illegal option -- "+string(a[j])+"\n")
-				c.usage()
-			}
-		}
-	}
+		return true
+	}, func(msg string) {
+		io.WriteString(c.errw, c.prog+": "+msg+"\n")
+		c.usage()
+	})
 	return args[i:]
 }
 

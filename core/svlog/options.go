@@ -3,6 +3,8 @@
 // pattern, and UDP copies, exactly as runit's C svlogd does, only faster.
 package svlog
 
+import "github.com/runit-go/runit/core/getopt"
+
 // Usage is svlogd's usage text (after "usage: svlogd").
 const Usage = " [-ttv] [-r c] [-R abc] [-l len] [-b buflen] dir ..."
 
@@ -30,69 +32,49 @@ func (e *UsageError) Error() string { return e.Msg }
 // "R:r:l:b:tvVL". -V reports as a UsageError whose Msg is the version line.
 func ParseArgs(args []string) (*Options, error) {
 	o := &Options{LineMax: 1000, BufLen: 1024}
-	i := 0
-	for i < len(args) {
-		a := args[i]
-		if a == "--" {
-			i++
-			break
-		}
-		if len(a) < 2 || a[0] != '-' {
-			break
-		}
-		i++
-		for j := 1; j < len(a); j++ {
-			c := a[j]
-			switch c {
-			case 't':
-				if o.Stamp < 3 {
-					o.Stamp++
-				}
-			case 'v':
-				o.Verbose++
-			case 'L':
-				o.Lossy = true
-			case 'V':
-				return nil, &UsageError{Msg: Version}
-			case 'R', 'r', 'l', 'b':
-				var arg string
-				if j+1 < len(a) {
-					arg = a[j+1:]
-				} else if i < len(args) {
-					arg = args[i]
-					i++
-				} else {
-					return nil, &UsageError{Msg: "svlogd: option requires an argument -- " + string(c)}
-				}
-				j = len(a)
-				switch c {
-				case 'R':
-					o.Extra = arg
-					if o.Replace == 0 {
-						o.Replace = '_'
-					}
-				case 'r':
-					if len(arg) != 1 {
-						return nil, &UsageError{}
-					}
-					o.Replace = arg[0]
-				case 'l':
-					o.LineMax = scanUint(arg)
-					if o.LineMax == 0 {
-						o.LineMax = 1000
-					}
-				case 'b':
-					o.BufLen = scanUint(arg)
-					if o.BufLen == 0 {
-						o.BufLen = 1024
-					}
-				}
-			default:
-				return nil, &UsageError{Msg: "svlogd: illegal option -- " + string(c)}
+	var uerr *UsageError
+	argv := append([]string{"svlogd"}, args...)
+	i := getopt.Parse(argv, "R:r:l:b:tvVL", func(c byte, arg string) bool {
+		switch c {
+		case 't':
+			if o.Stamp < 3 {
+				o.Stamp++
+			}
+		case 'v':
+			o.Verbose++
+		case 'L':
+			o.Lossy = true
+		case 'V':
+			uerr = &UsageError{Msg: Version}
+			return false
+		case 'R':
+			o.Extra = arg
+			if o.Replace == 0 {
+				o.Replace = '_'
+			}
+		case 'r':
+			if len(arg) != 1 {
+				uerr = &UsageError{}
+				return false
+			}
+			o.Replace = arg[0]
+		case 'l':
+			o.LineMax = scanUint(arg)
+			if o.LineMax == 0 {
+				o.LineMax = 1000
+			}
+		case 'b':
+			o.BufLen = scanUint(arg)
+			if o.BufLen == 0 {
+				o.BufLen = 1024
 			}
 		}
+		return true
+	}, func(msg string) { uerr = &UsageError{Msg: "svlogd: " + msg} })
+	if uerr != nil {
+		return nil, uerr
 	}
-	o.Dirs = args[i:]
+	o.Dirs = argv[i:]
 	if len(o.Dirs) == 0 || o.BufLen <= o.LineMax {
 		return nil, &UsageError{}
 	}

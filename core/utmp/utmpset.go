@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/core/getopt"
 	"github.com/runit-go/runit/platform"
 )
 
@@ -38,27 +39,20 @@ func Utmpset(argv []string, stderr io.Writer, f Files, now func() time.Time) int
 		io.WriteString(stderr, pre+"usage: "+argv[0]+" [-w] line\n\n")
 		return 1
 	}
-	wtmp := false
-	i := 1
-	for ; i < len(argv); i++ {
-		w := argv[i]
-		if w == "--" {
-			i++
-			break
+	wtmp, version, bad := false, false, ""
+	i := getopt.Parse(argv, "wV", func(c byte, _ string) bool {
+		if c == 'V' {
+			version = true
+			return false
 		}
-		if len(w) < 2 || w[0] != '-' {
-			break
-		}
-		for _, c := range w[1:] {
-			switch c {
-			case 'w':
-				wtmp = true
-			case 'V':
-				return usage(utmpsetVersion + "\n")
-			default:
-				return usage(path.Base(argv[0]) + ": illegal option -- " + string(c) + "\n")
-			}
-		}
+		wtmp = true
+		return true
+	}, func(msg string) { bad = msg })
+	switch {
+	case version:
+		return usage(utmpsetVersion + "\n")
+	case i < 0:
+		return usage(path.Base(argv[0]) + ": " + bad + "\n")
 	}
 	if i >= len(argv) {
 		return usage("")
