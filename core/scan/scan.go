@@ -41,7 +41,6 @@ type launcher interface {
 
 type service struct {
 	id    int
-	name  string
 	alive bool
 	seen  bool
 }
@@ -242,13 +241,12 @@ func (s *scanner) scan() bool {
 				continue
 			}
 			s.nextID++
-			sv = &service{id: s.nextID, name: name}
+			sv = &service{id: s.nextID}
 			s.services[k] = sv
 			s.byID[sv.id] = sv
 		}
 		sv.seen = true
 		if !sv.alive {
-			sv.name = name
 			if err := s.l.start(sv.id, name, filepath.Join(real, name)); err != nil {
 				s.warnf("unable to start runsv %s: %s", name, errstr.Text(err))
 				continue
