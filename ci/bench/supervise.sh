@@ -34,6 +34,7 @@ if [ -x /usr/bin/s6-svscan ]; then
 else
   echo "bench: bring-up: s6 is not installed (apt-get install s6); compared with C runit only"
 fi
+min2() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b) ? a : b }'; }
 median3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
 # Three interleaved rounds of 15 restarts each; the median round is reported. Where
 # supervise/ lives matters: on a disk file system (the default temporary directory here,
@@ -65,9 +66,9 @@ for n in 100 500; do
   best_o=999 best_c=999 pss_o=0 pss_c=0
   for _ in 1 2 3; do
     read -r t p < <(PATH=$bin:$PATH "$tool" bringup "$bin/runsvdir" "$n")
-    best_o=$(awk -v a="$t" -v b="$best_o" 'BEGIN { print (a < b) ? a : b }'); pss_o=$p
+    best_o=$(min2 "$t" "$best_o"); pss_o=$p
     read -r t p < <(PATH=$ccbin:$PATH "$tool" bringup "$ccbin/runsvdir" "$n")
-    best_c=$(awk -v a="$t" -v b="$best_c" 'BEGIN { print (a < b) ? a : b }'); pss_c=$p
+    best_c=$(min2 "$t" "$best_c"); pss_c=$p
   done
   echo "bench: bring-up of $n services (best of 3, s): ours $best_o, C $best_c, ratio $(ratio "$best_o" "$best_c")"
   echo "bench: supervisor PSS per service, $n services (kB): ours $pss_o, C $pss_c, ratio $(ratio "$pss_o" "$pss_c")"
@@ -75,7 +76,7 @@ for n in 100 500; do
     best_s=999 pss_s=0
     for _ in 1 2 3; do
       read -r t p < <("$tool" bringup-s6 "$s6" "$n")
-      best_s=$(awk -v a="$t" -v b="$best_s" 'BEGIN { print (a < b) ? a : b }'); pss_s=$p
+      best_s=$(min2 "$t" "$best_s"); pss_s=$p
     done
     echo "bench: bring-up of $n services (best of 3, s): ours $best_o, s6 $best_s, ratio $(ratio "$best_o" "$best_s")"
     echo "bench: supervisor PSS per service, $n services (kB): ours $pss_o, s6 $pss_s, ratio $(ratio "$pss_o" "$pss_s")"

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/platform"
 )
 
 func main() {
@@ -124,18 +125,28 @@ func restart(prog string, scan bool) error {
 			time.Sleep(10 * time.Millisecond)
 		}
 		old := pid
-		w, err := watchDir(filepath.Join(dir, "supervise"))
+		// Woken by the status file's replacement (inotify here), not by a coarse poll.
+		w, err := platform.WatchDirs(filepath.Join(dir, "supervise"))
 		if err != nil {
 			return err
 		}
 		t0 := time.Now()
 		syscall.Kill(old, syscall.SIGKILL)
-		err = w.until(10*time.Second, func() bool {
-			p, _ := runningPid(dir)
-			return p != 0 && p != old
-		})
+		end := t0.Add(10 * time.Second)
+		for {
+			if p, _ := runningPid(dir); p != 0 && p != old {
+				break
+			}
+			if !time.Now().Before(end) {
+				err = fmt.Errorf("timed out")
+				break
+			}
+			if _, err = w.Wait(time.Until(end)); err != nil {
+				break
+			}
+		}
 		d := time.Since(t0)
-		w.close()
+		w.Close()
 		if err != nil {
 			return fmt.Errorf("no restart")
 		}
