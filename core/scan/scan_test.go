@@ -303,6 +303,18 @@ func checkWarn(t *testing.T, i int, got []string, want string) {
 	t.Errorf("scan %d: warnings %q, want one containing %q", i, got, want)
 }
 
+// scanExpect runs one scan, which must read the directory, and requires exactly these
+// launcher calls of it.
+func scanExpect(t *testing.T, s *scanner, f *fakeLauncher, want ...string) {
+	t.Helper()
+	if !s.scan() {
+		t.Fatal("scan failed")
+	}
+	if got := f.take(); !slices.Equal(got, want) {
+		t.Fatalf("launcher calls %q, want %q", got, want)
+	}
+}
+
 // A scan directory that cannot be read must not look empty: that would stop every service.
 func TestScanUnreadableDirStopsNothing(t *testing.T) {
 	out := t.TempDir()
@@ -312,12 +324,7 @@ func TestScanUnreadableDirStopsNothing(t *testing.T) {
 	f := newFake(nil)
 	var w warnings
 	s := newScanner(dir, f, w.warnf, false)
-	if !s.scan() {
-		t.Fatal("first scan failed")
-	}
-	if got := f.take(); !slices.Equal(got, []string{"start a"}) {
-		t.Fatalf("launcher calls %q, want [start a]", got)
-	}
+	scanExpect(t, s, f, "start a")
 	must(t, os.Rename(dir, dir+".away"))
 	if s.scan() {
 		t.Error("scan of a missing directory reported success")
@@ -327,12 +334,7 @@ func TestScanUnreadableDirStopsNothing(t *testing.T) {
 	}
 	checkWarn(t, 1, w.take(), "unable to open directory")
 	must(t, os.Rename(dir+".away", dir))
-	if !s.scan() {
-		t.Fatal("scan after the directory came back failed")
-	}
-	if got := f.take(); len(got) > 0 {
-		t.Errorf("directory back unchanged, but launcher calls %q", got)
-	}
+	scanExpect(t, s, f) // back unchanged: nothing to do
 }
 
 // runsvchdir switches a `current` symlink: services are started with the directory as
@@ -350,23 +352,13 @@ func TestScanDirSymlinkSwitch(t *testing.T) {
 	f := newFake(nil)
 	var w warnings
 	s := newScanner(cur, f, w.warnf, false)
-	if !s.scan() {
-		t.Fatal("scan failed")
-	}
-	if got := f.take(); !slices.Equal(got, []string{"start x"}) {
-		t.Fatalf("launcher calls %q, want [start x]", got)
-	}
+	scanExpect(t, s, f, "start x")
 	if p, want := f.paths[f.id(t, "x")], filepath.Join(real, "A", "x"); p != want {
 		t.Errorf("x started with path %s, want %s (resolved, not through the link)", p, want)
 	}
 	must(t, os.Remove(cur))
 	must(t, os.Symlink("B", cur))
-	if !s.scan() {
-		t.Fatal("scan after switch failed")
-	}
-	if got := f.take(); !slices.Equal(got, []string{"start y", "stop x"}) {
-		t.Errorf("launcher calls %q, want [start y stop x]", got)
-	}
+	scanExpect(t, s, f, "start y", "stop x")
 	if p, want := f.paths[f.id(t, "y")], filepath.Join(real, "B", "y"); p != want {
 		t.Errorf("y started with path %s, want %s", p, want)
 	}
