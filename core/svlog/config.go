@@ -33,6 +33,11 @@ func ParseConfig(data []byte) Config {
 			line, data = data[:i], data[i+1:]
 		} else {
 			line, data = data, nil
+			// C's loop stops one byte before the end: a last line of one byte
+			// without a newline is not read.
+			if len(line) == 1 {
+				break
+			}
 		}
 		if len(line) == 0 {
 			continue
@@ -77,17 +82,32 @@ func ParseConfig(data []byte) Config {
 			}
 			c.TMax = n
 		case '!':
-			c.Processor = string(arg)
+			// A bare "!" (or "p") keeps the value of an earlier line, as in C.
+			if len(arg) > 0 {
+				c.Processor = string(arg)
+			}
 		case 'u', 'U':
-			ip, port, ok := parseUDP(arg)
-			if !ok {
-				c.Warnings = append(c.Warnings, "unable to scan ip address: "+string(arg))
+			ip, port, err := parseUDP(arg)
+			if err != "" {
+				// C's U would still make the directory UDP-only, sending its lines
+				// nowhere: ours leaves the directory as it was.
+				c.Warnings = append(c.Warnings, err)
 				continue
 			}
-			c.UDP, c.UDPOnly, c.UDPAddr, c.UDPPort = true, line[0] == 'U', ip, port
+			c.UDPAddr, c.UDPPort = ip, port
+			// C's port is 16 bits: a port that truncates to 0 sends nothing.
+			c.UDP = port != 0
+			if c.UDP && line[0] == 'U' {
+				c.UDPOnly = true // as in C, a later u line does not undo it
+			}
 		case 'p':
-			c.Prefix = append([]byte(nil), arg...)
+			if len(arg) > 0 {
+				c.Prefix = append([]byte(nil), arg...)
+			}
 		}
+	}
+	if !c.UDP {
+		c.UDPOnly = false
 	}
 	return c
 }
@@ -99,29 +119,31 @@ func clampInt(n uint64) int {
 	return int(n)
 }
 
-// parseUDP reads "a.b.c.d[:port]" (port 514 by default).
-func parseUDP(b []byte) (ip [4]byte, port int, ok bool) {
+// parseUDP reads "a.b.c.d[:port]" (port 514 by default) as C svlogd does: octets and the
+// port are truncated to their C types, not checked. err is the warning for what it
+// cannot read.
+func parseUDP(b []byte) (ip [4]byte, port int, err string) {
 	p := 0
 	for k := 0; k < 4; k++ {
 		n, d := scanU64(b[p:])
-		if d == 0 || n > 255 {
-			return ip, 0, false
+		if d == 0 {
+			return ip, 0, "unable to scan ip address: " + string(b)
 		}
 		ip[k] = byte(n)
 		p += d
 		if k < 3 {
 			if p >= len(b) || b[p] != '.' {
-				return ip, 0, false
+				return ip, 0, "unable to scan ip address: " + string(b)
 			}
 			p++
 		}
 	}
-	port = 514
 	if p < len(b) && b[p] == ':' {
-		n, d := scanU64(b[p+1:])
-		if d > 0 && n < 65536 {
-			port = int(n)
+		n, _ := scanU64(b[p+1:])
+		if n == 0 {
+			return ip, 0, "unable to scan port number: " + string(b[p+1:])
 		}
+		return ip, int(uint16(n)), ""
 	}
-	return ip, port, true
+	return ip, 514, ""
 }

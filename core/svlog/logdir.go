@@ -21,9 +21,11 @@ const flushAt = 256 << 10
 // retryPause is how long svlogd waits before retrying what failed, as C svlogd does.
 var retryPause = 3 * time.Second
 
-// procResult is how a processor ended.
+// procResult is how a processor ended. noStart says it never started (or its output
+// could not be finished): the same step is retried, without a "processor failed".
 type procResult struct {
-	ok bool
+	ok      bool
+	noStart bool
 }
 
 // Dir is one log directory.
@@ -45,6 +47,10 @@ type Dir struct {
 	dropped uint64 // lines dropped in lossy mode since the last successful write
 	failing bool
 	cont    bool // selected the long line being copied
+
+	// Lossy mode only: what a failed rotation left behind.
+	rotRetry time.Time // no new rotation attempt before this
+	orphan   string    // current has been renamed to this but no new current created yet
 }
 
 func (d *Dir) path(n string) string { return d.name + "/" + n }
@@ -58,7 +64,14 @@ func (d *Dir) open() bool {
 		d.l.warn("unable to open log directory: ", d.name, ": ", errstr.Text(err))
 		return false
 	}
+	var dst unix.Stat_t
+	unix.Fstat(fd, &dst)
 	unix.Close(fd)
+	if dst.Mode&unix.S_IFMT != unix.S_IFDIR {
+		// C opens any file, then fails to fchdir into it.
+		d.l.warn("unable to change directory: ", d.name, ": ", errstr.Text(unix.ENOTDIR))
+		return false
+	}
 	lk, err := unix.Open(d.path("lock"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
 	if err == nil {
 		if err = platform.Lock(lk, false); err != nil {
@@ -71,18 +84,21 @@ func (d *Dir) open() bool {
 	}
 	d.lock = lk
 	d.cfg = DefaultConfig()
-	if b, err := os.ReadFile(d.path("config")); err == nil {
+	b, err := os.ReadFile(d.path("config"))
+	if err != nil && !errors.Is(err, unix.ENOENT) {
+		// C names the directory here, and says "read" all the same.
+		d.l.warn("unable to read config: ", d.name, ": ", errstr.Text(err))
+	}
+	if err == nil || !errors.Is(err, unix.ENOENT) {
 		d.l.info("read: ", d.path("config"))
+	}
+	if err == nil {
 		d.cfg = ParseConfig(b)
 		for _, w := range d.cfg.Warnings {
 			d.l.warn(w)
 		}
-	} else if !errors.Is(err, unix.ENOENT) {
-		d.l.warn("unable to read config: ", d.path("config"), ": ", errstr.Text(err))
 	}
-	if d.cfg.UDP {
-		d.openUDP()
-	}
+	d.rotRetry, d.orphan = time.Time{}, ""
 	d.scanNames()
 	// A non-empty current without u+x was not closed cleanly: keep it as a .u file.
 	var st unix.Stat_t
@@ -91,16 +107,43 @@ func (d *Dir) open() bool {
 		for {
 			err := os.Rename(d.path("current"), d.path(n))
 			if err == nil {
+				d.prune("")
+				break
+			}
+			if d.l.opt.Lossy {
+				// Appending to it loses nothing; blocking would.
+				d.l.warn("unable to rename current: ", d.name, ": ", errstr.Text(err))
 				break
 			}
 			d.l.pause("unable to rename current: ", d.name, ": ", errstr.Text(err))
 		}
 	}
+	d.size = 0
+	if d.openCurrent(false) {
+		d.l.info("append: ", d.path("current"))
+	} else {
+		d.l.info("new: ", d.path("current"))
+	}
+	d.resetTimer(time.Now())
+	return true
+}
+
+// openCurrent opens current for appending and reports whether it was not empty. In lossy
+// mode a failure leaves the directory without current: lines are dropped and counted
+// until it can be opened (retried every retryPause); otherwise svlogd pauses and retries.
+func (d *Dir) openCurrent(retry bool) bool {
 	for {
 		fd, err := unix.Open(d.path("current"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
 		if err == nil {
 			d.cur = fd
 			break
+		}
+		if d.l.opt.Lossy {
+			if !retry {
+				d.l.warn("unable to open current: ", d.name, ": ", errstr.Text(err))
+			}
+			d.rotRetry = time.Now().Add(retryPause)
+			return false
 		}
 		d.l.pause("unable to open current: ", d.name, ": ", errstr.Text(err))
 	}
@@ -108,13 +151,7 @@ func (d *Dir) open() bool {
 	unix.Fstat(d.cur, &cst)
 	d.size = uint64(cst.Size)
 	unix.Fchmod(d.cur, 0o644)
-	if d.size == 0 {
-		d.l.info("new: ", d.path("current"))
-	} else {
-		d.l.info("append: ", d.path("current"))
-	}
-	d.resetTimer(time.Now())
-	return true
+	return d.size > 0
 }
 
 func (d *Dir) resetTimer(now time.Time) {
@@ -248,18 +285,26 @@ func (d *Dir) afterNewline() {
 // flush writes what is pending to current, retrying until it is on disk; in lossy mode
 // it drops it instead (counting the lines) when the write fails.
 func (d *Dir) flush() {
+	if len(d.pend) == 0 {
+		return
+	}
+	if d.cur < 0 {
+		// Lossy mode without a current (it could not be opened): try again now and then.
+		if !time.Now().Before(d.rotRetry) {
+			d.openCurrent(true)
+		}
+		if d.cur < 0 {
+			d.drop(d.pend, nil)
+			d.pend = d.pend[:0]
+			return
+		}
+		d.size += uint64(len(d.pend))
+	}
 	p := d.pend
 	for len(p) > 0 {
 		n, err := unix.Write(d.cur, p)
 		if n > 0 {
 			p = p[n:]
-			if d.failing {
-				d.failing = false
-				if d.dropped > 0 {
-					d.l.warn("dropped ", utoa(d.dropped), " lines: ", d.name)
-					d.dropped = 0
-				}
-			}
 			continue
 		}
 		if err == unix.EINTR || err == unix.EAGAIN {
@@ -281,17 +326,39 @@ func (d *Dir) flush() {
 					p = d.pend[k:]
 				}
 			}
-			if !d.failing {
-				d.l.warn("unable to write to current, dropping lines: ", d.name, ": ", errstr.Text(err))
-			}
-			d.failing = true
-			d.dropped += uint64(countNL(p))
-			d.size -= uint64(len(p))
+			d.drop(p, err)
 			break
 		}
 		d.l.pause("unable to write to current: ", d.name, ": ", errstr.Text(err))
 	}
+	// Only a flush that wrote all it had is a recovery: a disk with a few bytes free
+	// takes part of each flush, and must not make every flush report.
+	if len(p) == 0 && d.failing {
+		d.failing = false
+		d.reportDropped()
+	}
 	d.pend = d.pend[:0]
+}
+
+// drop counts the lines in p as dropped (lossy mode), saying so when the failure starts.
+func (d *Dir) drop(p []byte, err error) {
+	if !d.failing {
+		if err == nil {
+			err = unix.EBADF
+		}
+		d.l.warn("unable to write to current, dropping lines: ", d.name, ": ", errstr.Text(err))
+	}
+	d.failing = true
+	d.dropped += uint64(countNL(p))
+	d.size -= uint64(len(p))
+}
+
+// reportDropped says how many lines were dropped since the last report.
+func (d *Dir) reportDropped() {
+	if d.dropped > 0 {
+		d.l.warn("dropped ", utoa(d.dropped), " lines: ", d.name)
+		d.dropped = 0
+	}
 }
 
 func countNL(p []byte) int {
@@ -305,16 +372,26 @@ func countNL(p []byte) int {
 }
 
 // rotate moves a non-empty current aside and starts a new one, then prunes and starts
-// the processor on the moved file.
+// the processor on the moved file. In lossy mode nothing here may block: when the
+// processor still runs or the directory refuses the rotation, current keeps growing and
+// the rotation is tried again later.
 func (d *Dir) rotate() {
+	lossy := d.l.opt.Lossy
+	now := time.Now()
+	if lossy && now.Before(d.rotRetry) {
+		return
+	}
 	d.flush()
+	// Like C, the age deadline moves only once it has passed: t rotates every t seconds
+	// from the start, whatever size rotations happen in between.
+	if d.cfg.TMax > 0 && !now.Before(d.rotDue) {
+		d.resetTimer(now)
+	}
 	if d.size == 0 || d.cur < 0 {
 		return
 	}
 	if d.procU != "" {
-		if d.l.opt.Lossy {
-			// -L must not block the service: while the processor runs, current grows
-			// past its limit rather than anything being held up or lost.
+		if lossy {
 			d.pollProcessor()
 			if d.procU != "" {
 				return
@@ -323,47 +400,77 @@ func (d *Dir) rotate() {
 			d.waitProcessor()
 		}
 	}
-	suffix := ".s"
-	if d.cfg.Processor != "" {
-		suffix = ".u"
-	}
-	for {
-		// EINVAL: the file system cannot sync (some pseudo file systems); nothing to wait for.
-		err := unix.Fsync(d.cur)
-		if err == nil || err == unix.EINVAL {
-			break
-		}
-		if err != unix.EINTR {
+	name := d.orphan
+	if name == "" {
+		for {
+			// EINVAL: the file system cannot sync (some pseudo file systems); nothing to wait for.
+			err := unix.Fsync(d.cur)
+			if err == nil || err == unix.EINVAL {
+				break
+			}
+			if err == unix.EINTR {
+				continue
+			}
+			if lossy {
+				d.rotFailed("unable to fsync current logfile: ", err)
+				return
+			}
 			d.l.pause("unable to fsync current logfile: ", d.name, ": ", errstr.Text(err))
 		}
-	}
-	unix.Fchmod(d.cur, 0o744)
-	name := d.newName(suffix)
-	for {
-		err := os.Rename(d.path("current"), d.path(name))
-		if err == nil {
-			break
+		unix.Fchmod(d.cur, 0o744)
+		suffix := ".s"
+		if d.cfg.Processor != "" {
+			suffix = ".u"
 		}
-		d.l.pause("unable to rename current: ", d.name, ": ", errstr.Text(err))
+		name = d.newName(suffix)
+		for {
+			err := os.Rename(d.path("current"), d.path(name))
+			if err == nil {
+				break
+			}
+			if lossy {
+				unix.Fchmod(d.cur, 0o644)
+				d.rotFailed("unable to rename current: ", err)
+				return
+			}
+			d.l.pause("unable to rename current: ", d.name, ": ", errstr.Text(err))
+		}
+		d.l.info("rename: ", d.path("current"), " ", name, " ", utoa(d.size))
 	}
-	d.l.info("rename: ", d.path("current"), " ", name, " ", utoa(d.size))
-	unix.Close(d.cur)
-	d.cur = -1
 	for {
 		fd, err := unix.Open(d.path("current"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
 		if err == nil {
+			if d.orphan != "" {
+				unix.Fsync(d.cur) // what was appended to the renamed file since
+			}
+			unix.Close(d.cur)
 			d.cur = fd
 			break
 		}
+		if lossy {
+			// Keep appending to the renamed file: nothing is lost, and the next
+			// attempt only has to create current.
+			d.orphan = name
+			d.rotFailed("unable to create new current: ", err)
+			return
+		}
 		d.l.pause("unable to create new current: ", d.name, ": ", errstr.Text(err))
 	}
+	d.orphan = ""
+	d.rotRetry = time.Time{}
 	unix.Fchmod(d.cur, 0o644)
 	d.size = 0
-	d.resetTimer(time.Now())
 	d.prune(name)
 	if d.cfg.Processor != "" {
 		d.startProcessor(name)
 	}
+}
+
+// rotFailed reports a rotation that lossy mode gives up for now, and holds off the next
+// attempt (and the next message) for retryPause, as often as C would retry.
+func (d *Dir) rotFailed(msg string, err error) {
+	d.l.warn(msg, d.name, ": ", errstr.Text(err))
+	d.rotRetry = time.Now().Add(retryPause)
 }
 
 // prune removes processor leftovers (.t) and, beyond n old files, the oldest one. keep is
@@ -372,7 +479,8 @@ func (d *Dir) prune(keep string) {
 	var olds []string
 	for _, n := range d.oldFiles() {
 		if n[26] == 't' {
-			if n[:25] != keep[:25] {
+			// The running processor's output is no leftover.
+			if d.procU == "" || n[:25] != d.procU[:25] {
 				os.Remove(d.path(n))
 			}
 			continue
@@ -414,16 +522,28 @@ func (d *Dir) deleteOldest(min int, full bool) bool {
 // fd 4 state, fd 5 newstate, in the log directory.
 func (d *Dir) startProcessor(u string) {
 	d.procU = u
-	d.procCh = make(chan procResult, 1)
 	d.l.info("processing: ", d.path(u))
-	base := u[:25]
-	for {
-		err := d.spawn(base)
-		if err == nil {
-			return
-		}
-		d.l.pause("unable to run processor: ", d.name, ": ", err.Error())
+	d.runProcessor()
+}
+
+// runProcessor starts the processor on procU. If it cannot start, the attempt is repeated
+// after retryPause through procCh, so that nothing waits here.
+func (d *Dir) runProcessor() {
+	d.procCh = make(chan procResult, 1)
+	if err := d.spawn(d.procU[:25]); err != nil {
+		d.l.warn("unable to run processor: ", d.name, ": ", err.Error())
+		d.retryLater(procResult{noStart: true})
 	}
+}
+
+// retryLater delivers r on procCh after retryPause.
+func (d *Dir) retryLater(r procResult) {
+	ch, l := d.procCh, d.l
+	go func() {
+		time.Sleep(retryPause)
+		ch <- r
+		l.wake(evPROC)
+	}()
 }
 
 func (d *Dir) spawn(base string) error {
@@ -491,34 +611,27 @@ func (d *Dir) waitProcessor() {
 func (d *Dir) procDone(r procResult) {
 	base := d.procU[:25]
 	if !r.ok {
-		d.l.warn("processor failed, restart: ", d.name)
-		os.Remove(d.path(base + ".t"))
-		u := d.procU
-		d.procU = ""
-		d.l.info("processing: ", d.path(u))
-		d.procU = u
-		d.procCh = make(chan procResult, 1)
-		for {
-			err := d.spawn(base)
-			if err == nil {
-				return
-			}
-			d.l.pause("unable to run processor: ", d.name, ": ", err.Error())
+		if !r.noStart {
+			d.l.warn("processor failed, restart: ", d.name)
+			os.Remove(d.path(base + ".t"))
 		}
+		d.l.info("processing: ", d.path(d.procU))
+		d.runProcessor()
+		return
 	}
 	if f, err := os.OpenFile(d.path(base+".t"), os.O_WRONLY, 0); err == nil {
 		f.Sync()
 		f.Close()
 	}
-	for {
-		err := os.Chmod(d.path(base+".t"), 0o744)
-		if err == nil {
-			err = os.Rename(d.path(base+".t"), d.path(base+".s"))
-		}
-		if err == nil {
-			break
-		}
-		d.l.pause("unable to finish processed file: ", d.path(base+".t"), ": ", errstr.Text(err))
+	err := os.Chmod(d.path(base+".t"), 0o744)
+	if err == nil {
+		err = os.Rename(d.path(base+".t"), d.path(base+".s"))
+	}
+	if err != nil {
+		d.l.warn("unable to finish processed file: ", d.path(base+".t"), ": ", errstr.Text(err))
+		d.procCh = make(chan procResult, 1)
+		d.retryLater(procResult{ok: true})
+		return
 	}
 	os.Remove(d.path(base + ".u"))
 	os.Rename(d.path("newstate"), d.path("state"))
@@ -527,14 +640,28 @@ func (d *Dir) procDone(r procResult) {
 }
 
 // close flushes current, waits for the processor, marks current complete (u+x) and
-// releases the directory.
-func (d *Dir) close() {
+// releases the directory. With wait false in lossy mode (a HUP) it does not wait for the
+// processor: it keeps running, and its .u stays protected from pruning, across the reopen.
+func (d *Dir) close(wait bool) {
 	if d.lock < 0 {
 		return
 	}
-	if d.cur >= 0 {
-		d.flush()
+	d.flush()
+	if wait || !d.l.opt.Lossy {
 		d.waitProcessor()
+	} else {
+		d.pollProcessor()
+	}
+	d.reportDropped()
+	d.failing = false
+	if d.orphan != "" {
+		// The renamed file has everything: a fresh current starts at the reopen.
+		unix.Fsync(d.cur)
+		unix.Close(d.cur)
+		d.cur = -1
+		d.orphan = ""
+	}
+	if d.cur >= 0 {
 		unix.Fsync(d.cur)
 		unix.Fchmod(d.cur, 0o744)
 		unix.Close(d.cur)

@@ -26,6 +26,7 @@ const (
 	evALRM
 	evTERM
 	evCHLD
+	evPROC // a processor step to retry is due
 )
 
 // Logger is a running svlogd.
@@ -154,12 +155,14 @@ func Run(opt *Options) int {
 				unix.Poll(fds, 1000)
 				continue
 			}
-			l.pause("unable to read standard input: ", errstr.Text(err))
+			// C warns once and ends as at end of input.
+			l.warn("unable to read standard input: ", errstr.Text(err))
+			break
 		}
 	}
 	// At end of input C svlogd drops an incomplete last line; so do we (it was never a line).
 	for _, d := range l.dirs {
-		d.close()
+		d.close(true)
 	}
 	l.flushErr()
 	return 0
@@ -219,7 +222,7 @@ func (l *Logger) handleEvents() {
 	if ev&evHUP != 0 {
 		l.info("sighangup received.")
 		for _, d := range l.dirs {
-			d.close()
+			d.close(false)
 		}
 		if !l.openAll() {
 			l.fatal("no functional log directories.")
@@ -332,6 +335,10 @@ func (l *Logger) line(stamp, head, rest []byte, complete, cut bool) {
 		}
 		d.cont = sel && !d.cfg.UDPOnly
 		if sel {
+			// As in C, a failed send's warning goes to current before the line.
+			if d.cfg.UDP {
+				d.sendUDP(stamp, head, cut)
+			}
 			if !d.cfg.UDPOnly {
 				if complete {
 					d.putLine(stamp, d.cfg.Prefix, head, rest)
@@ -344,18 +351,6 @@ func (l *Logger) line(stamp, head, rest []byte, complete, cut bool) {
 					d.scr = s[:0]
 					d.put(s)
 				}
-			}
-			if d.cfg.UDP {
-				u := l.udpbuf[:0]
-				u = append(u, stamp...)
-				u = append(u, d.cfg.Prefix...)
-				u = append(u, head...)
-				if cut {
-					u = append(u, "..."...)
-				}
-				u = append(u, '\n')
-				l.udpbuf = u[:0]
-				d.sendUDP(u)
 			}
 		}
 		if esel {
