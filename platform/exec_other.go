@@ -19,3 +19,7 @@ func PrepareExec(path string, argv, env []string) (*PreparedExec, error) {
 
 // Exec replaces the process; it returns only on failure.
 func (x *PreparedExec) Exec() error { return syscall.Exec(x.path, x.argv, x.envv) }
+
+// RestoreNofile does nothing here: Exec is syscall.Exec, which itself gives the program
+// back the soft RLIMIT_NOFILE the Go runtime raised at startup.
+func RestoreNofile() {}

@@ -151,6 +151,11 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 	if err != nil {
 		return fatal("unable to run: "+prog, err)
 	}
+	if p.Limits[LimNofile] == limUnset {
+		// The Go runtime raised the soft open-files limit for itself; the program gets the
+		// one chpst was started with, as under C chpst (-o sets its own).
+		platform.RestoreNofile()
+	}
 	if code, failed := p.setLimits(stderr, fatal); failed {
 		return code
 	}
