@@ -41,6 +41,14 @@ func chpstFixture(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(dir, "afile"), "x", 0o644)
+	// a variable file that is gone when read: both unset it (C's stale value needs an
+	// earlier file to show, so this one is alone)
+	if err := os.MkdirAll(filepath.Join(dir, "dangenv"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "nonexistent"), filepath.Join(dir, "dangenv/DANG")); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestChpstDifferential runs the same command lines through C chpst and ours and wants
@@ -72,6 +80,7 @@ func TestChpstDifferential(t *testing.T) {
 		{"chpst", "-e", "nonexistent", "true"}, {"chpst", "-e", "afile", "true"},
 		{"chpst", "-e", "env", "sh", "-c", "echo \"[$A][$NUL][$NL][${EMPTY-unset}][${.hidden-}]\""},
 		{"chpst", "-v", "-e", "env", "true"},
+		{"chpst", "-e", "dangenv", "sh", "-c", "echo ${DANG-unset}"},
 		{"chpst", "-e", "plainenv", "-U", ":7:8", "env"},
 		{"chpst", "-/", "nonexistent", "true"}, {"chpst", "-/", "afile", "true"},
 		{"envdir"}, {"envdir", "x"}, {"envdir", "-Z", "true"}, {"envdir", "env", "true"},
@@ -121,15 +130,31 @@ func TestChpstDifferentialUnprivileged(t *testing.T) {
 	if err := os.WriteFile(ours, b, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"-u", "root"}, {"-u", ":0:0"}, {"-/", "/"}, {"-n", "-5"},
-		{"-l", "/root/chpst-lock"}, {"-e", "/root"}, {"-o", "99999999"}, {"-P", "-n", "3", "true"}} {
+	// envdirs nobody can enter but not list, list but not enter, and a working directory
+	// it cannot open (C's envdir code opens "." first, to come back to it)
+	for _, n := range []string{"e311", "e644", "noread"} {
+		writeFile(t, filepath.Join(d, n, "X"), "x\n", 0o644)
+	}
+	os.Chmod(filepath.Join(d, "e311"), 0o311)
+	os.Chmod(filepath.Join(d, "e644"), 0o644)
+	os.Chmod(filepath.Join(d, "noread"), 0o311)
+	noread := filepath.Join(d, "noread")
+	for _, c2 := range []struct {
+		dir  string
+		args []string
+	}{{"/", []string{"-u", "root"}}, {"/", []string{"-u", ":0:0"}}, {"/", []string{"-/", "/"}},
+		{"/", []string{"-n", "-5"}}, {"/", []string{"-l", "/root/chpst-lock"}}, {"/", []string{"-e", "/root"}},
+		{"/", []string{"-o", "99999999"}}, {"/", []string{"-P", "-n", "3", "true"}},
+		{d, []string{"-e", "e311"}}, {d, []string{"-e", "e644"}}, {noread, []string{"-e", d}},
+		{noread, []string{"true"}}} {
+		args := c2.args
 		if args[len(args)-1] != "true" {
 			args = append(args, "true")
 		}
-		cr := run(t, "/", nil, c, append([]string{"-u", "nobody", c}, args...)...)
-		or := run(t, "/", nil, c, append([]string{"-u", "nobody", ours}, args...)...)
+		cr := run(t, c2.dir, nil, c, append([]string{"-u", "nobody", c}, args...)...)
+		or := run(t, c2.dir, nil, c, append([]string{"-u", "nobody", ours}, args...)...)
 		if cr != or {
-			t.Errorf("as nobody, chpst %q: C %+v, ours %+v", args, cr, or)
+			t.Errorf("as nobody in %s, chpst %q: C %+v, ours %+v", c2.dir, args, cr, or)
 		}
 	}
 }

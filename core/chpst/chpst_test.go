@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 type fakeDB struct{}
@@ -161,6 +163,52 @@ func TestReadEnvDir(t *testing.T) {
 	}
 	if _, err := readEnvDir(filepath.Join(d, "X"), false, nil); err == nil || !strings.HasPrefix(err.Error(), "unable to switch to directory") {
 		t.Errorf("readEnvDir of a file: %v", err)
+	}
+}
+
+// TestReadEnvDirGone: a dangling symlink unsets its variable (not the previous file's
+// value, C runit's slip), a FIFO without a writer reads as empty instead of blocking, and
+// the working directory is the same afterwards.
+func TestReadEnvDirGone(t *testing.T) {
+	d := t.TempDir()
+	os.WriteFile(filepath.Join(d, "A"), []byte("a\n"), 0o644)
+	os.WriteFile(filepath.Join(d, "Z"), []byte("z\n"), 0o644)
+	if err := os.Symlink(filepath.Join(d, "nonexistent"), filepath.Join(d, "DANG")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(d, "FIFO"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	type res struct {
+		mods []EnvMod
+		err  error
+	}
+	done := make(chan res, 1)
+	go func() {
+		mods, err := readEnvDir(d, true, nil)
+		done <- res{mods, err}
+	}()
+	var r res
+	select {
+	case r = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("readEnvDir blocked (on the FIFO?)")
+	}
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	got := map[string]EnvMod{}
+	for _, m := range r.mods {
+		got[m.Name] = m
+	}
+	want := map[string]EnvMod{"A": {Name: "A", Value: "a"}, "Z": {Name: "Z", Value: "z"},
+		"DANG": {Name: "DANG", Unset: true}, "FIFO": {Name: "FIFO", Unset: true}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("readEnvDir = %v, want %v", got, want)
+	}
+	if now, _ := os.Getwd(); now != wd {
+		t.Errorf("readEnvDir left the working directory at %s, was %s", now, wd)
 	}
 }
 

@@ -40,18 +40,28 @@ func (e *envDirError) Unwrap() error { return e.Err }
 
 // readEnvDir reads every file of dir not starting with '.' into environment changes.
 // A subdirectory is fatal in strict mode (the envdir personality) and skipped otherwise,
-// reported through warn (chpst -v). Names come in directory (readdir) order, as in C runit,
-// so that the environment comes out in the same order.
+// reported through warn (chpst -v). A file that is gone when read (a dangling symlink, a
+// file removed during the scan) unsets its variable: C runit means to skip it but keeps
+// the previous file's value by mistake; daemontools unsets. Names come in directory
+// (readdir) order, as in C runit, so that the environment comes out in the same order.
+//
+// The steps are C runit's, so that the same permission problem gives the same message:
+// open the current directory, chdir into dir, open ".", read, and fchdir back.
 func readEnvDir(dir string, strict bool, warn func(msg string, err error)) ([]EnvMod, error) {
-	d, err := os.Open(dir)
+	wd, err := syscall.Open(".", syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if err != nil {
+		return nil, &envDirError{"unable to open current working directory", err}
+	}
+	defer syscall.Close(wd)
+	if err := syscall.Chdir(dir); err != nil {
 		return nil, &envDirError{"unable to switch to directory: " + dir, err}
 	}
-	defer d.Close()
-	if fi, err := d.Stat(); err == nil && !fi.IsDir() {
-		return nil, &envDirError{"unable to switch to directory: " + dir, syscall.ENOTDIR}
+	d, err := os.Open(".")
+	if err != nil {
+		return nil, &envDirError{"unable to open directory: " + dir, err}
 	}
 	names, err := d.Readdirnames(-1)
+	d.Close()
 	if err != nil {
 		return nil, &envDirError{"unable to read directory: " + dir, err}
 	}
@@ -60,9 +70,13 @@ func readEnvDir(dir string, strict bool, warn func(msg string, err error)) ([]En
 		if strings.HasPrefix(name, ".") {
 			continue
 		}
-		path := dir + "/" + name
-		b, err := os.ReadFile(path)
+		b, err := readEnvFile(name)
+		if errors.Is(err, syscall.ENOENT) {
+			mods = append(mods, EnvMod{Name: name, Unset: true})
+			continue
+		}
 		if err != nil {
+			path := dir + "/" + name
 			if errors.Is(err, syscall.EISDIR) && !strict {
 				if warn != nil {
 					warn("unable to read "+path, err)
@@ -74,7 +88,35 @@ func readEnvDir(dir string, strict bool, warn func(msg string, err error)) ([]En
 		v, set := envValue(b)
 		mods = append(mods, EnvMod{Name: name, Value: v, Unset: !set})
 	}
+	if err := syscall.Fchdir(wd); err != nil {
+		return nil, &envDirError{"unable to switch to starting directory", err}
+	}
 	return mods, nil
+}
+
+// readEnvFile reads a whole file as C runit's openreadclose does: opened non-blocking, so
+// that a FIFO without a writer reads as empty instead of hanging chpst.
+func readEnvFile(name string) ([]byte, error) {
+	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer syscall.Close(fd)
+	var b []byte
+	buf := make([]byte, 4096)
+	for {
+		n, err := syscall.Read(fd, buf)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n <= 0 {
+			return b, nil
+		}
+		b = append(b, buf[:n]...)
+	}
 }
 
 // applyEnv returns environ with mods applied the way djb's pathexec_env_run does it, so
