@@ -69,6 +69,15 @@ func TestChpstDifferential(t *testing.T) {
 		{"chpst", "-U", ":12:", "sh", "-c", "echo $UID $GID"},
 		{"chpst", "-U", "::", "sh", "-c", "echo $UID $GID"},
 		{"chpst", "-U", "nobody", "sh", "-c", "echo $UID $GID"},
+		{"chpst", "-U", ":2147483648:5", "sh", "-c", "echo $UID $GID"},
+		{"chpst", "-U", ":4294967295:4294967294", "sh", "-c", "echo $UID $GID"},
+		{"chpst", "-u", ":2147483648:4294967294", "sh", "-c", "grep -E '^(Uid|Gid|Groups)' /proc/self/status"},
+		{"chpst", "-u", ":4294967295:5", "true"}, {"chpst", "-u", ":5:4294967295", "true"},
+		{"chpst", "-U", ":7:" + seqIDs(60) + ":", "sh", "-c", "echo $UID $GID"},
+		{"chpst", "-u", ":7:" + seqIDs(60), "sh", "-c", "grep Groups /proc/self/status"},
+		{"chpst", "-U", ":7:" + seqIDs(61), "true"}, {"chpst", "-u", ":7:" + seqIDs(60) + "::", "true"},
+		{"chpst", "-u", "nobody" + strings.Repeat(":adm", 60) + ":nosuchgroup", "id"},
+		{"chpst", "-u", "nobody" + strings.Repeat(":adm", 59) + ":nosuchgroup", "id"},
 		{"chpst", "-n", "abc", "true"}, {"chpst", "-n", "5x", "true"}, {"chpst", "-n", "++1", "true"},
 		{"chpst", "-n", "", "true"}, {"chpst", "-n", "+", "true"},
 		{"chpst", "-m", "x", "true"}, {"chpst", "-o", "-1", "true"}, {"chpst", "-o", "1k", "true"},
@@ -108,6 +117,15 @@ func TestChpstDifferential(t *testing.T) {
 				name, cr.code, cr.stdout, cr.stderr, or.code, or.stdout, or.stderr)
 		}
 	}
+}
+
+// seqIDs is "1:2:...:n", a list of n numeric groups.
+func seqIDs(n int) string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = strconv.Itoa(i + 1)
+	}
+	return strings.Join(ids, ":")
 }
 
 // TestChpstDifferentialUnprivileged compares the failures of privileged operations: both

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -53,6 +55,17 @@ func TestResolveIDs(t *testing.T) {
 		{":12:34x", true, IDs{}, "invalid uid/gids: 12:34x"},
 		{":-1:2", true, IDs{}, "invalid uid/gids: -1:2"},
 		{":99999999999:1", true, IDs{}, "invalid uid/gids: 99999999999:1"},
+		{":2147483648:5", true, IDs{2147483648, []int{5}}, ""},
+		{":4294967295:4294967295", true, IDs{4294967295, []int{4294967295}}, ""},
+		{":4294967296:1", true, IDs{}, "invalid uid/gids: 4294967296:1"},
+		{":1:4294967296", true, IDs{}, "invalid uid/gids: 1:4294967296"},
+		{":7:" + seq(60), true, IDs{7, seqInts(60)}, ""},
+		{":7:" + seq(60) + ":", true, IDs{7, seqInts(60)}, ""},
+		{":7:" + seq(59) + ":", true, IDs{7, append(seqInts(59), 0)}, ""},
+		{":7:" + seq(60) + "::", true, IDs{}, "invalid uid/gids: 7:" + seq(60) + "::"},
+		{":7:" + seq(61), true, IDs{}, "invalid uid/gids: 7:" + seq(61)},
+		{"nobody" + strings.Repeat(":adm", 60) + ":nosuch", true, IDs{65534, slices.Repeat([]int{4}, 60)}, ""},
+		{"nobody" + strings.Repeat(":adm", 59) + ":nosuch", true, IDs{}, "unknown user/group: nobody" + strings.Repeat(":adm", 59) + ":nosuch"},
 		{"nobody", false, IDs{65534, []int{65534}}, ""},
 		{"nobody:adm", false, IDs{}, "unknown account: nobody:adm"},
 		{":1:2", false, IDs{}, "unknown account: :1:2"},
@@ -62,6 +75,23 @@ func TestResolveIDs(t *testing.T) {
 			t.Errorf("resolveIDs(%q, %v) = %v %q, want %v %q", c.in, c.ext, got, msg, c.want, c.msg)
 		}
 	}
+}
+
+// seq is "1:2:...:n"; seqInts is the same as numbers.
+func seq(n int) string {
+	var b []string
+	for i := 1; i <= n; i++ {
+		b = append(b, strconv.Itoa(i))
+	}
+	return strings.Join(b, ":")
+}
+
+func seqInts(n int) []int {
+	var r []int
+	for i := 1; i <= n; i++ {
+		r = append(r, i)
+	}
+	return r
 }
 
 func TestParse(t *testing.T) {

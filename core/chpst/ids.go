@@ -44,35 +44,42 @@ func resolveIDs(db UserDB, s string, ext bool) (IDs, string) {
 	}
 	var gids []int
 	for _, g := range strings.Split(groups, ":") {
+		// C runit stops at its array's end: later names are not even looked up.
+		if len(gids) == maxGroups {
+			break
+		}
 		id, ok := db.Group(g)
 		if !ok {
 			return IDs{}, "unknown user/group: " + s
 		}
-		if len(gids) < maxGroups {
-			gids = append(gids, id)
-		}
+		gids = append(gids, id)
 	}
 	return IDs{uid, gids}, ""
 }
 
+// maxID is the largest id the numeric form accepts: uid_t and gid_t are 32 bits. C runit
+// takes a larger number modulo 2^32, so that `:4294967296:1` is root; we refuse it
+// instead, deliberately. 4294967295 ((uid_t)-1) is accepted, as in C, and refused by the
+// kernel at setuid/setgroups.
+const maxID = 1<<32 - 1
+
 // numericIDs parses `uid:gid[:gid...]` (the part after the leading ':'). As in C runit an
-// empty number is 0, so `::` is uid 0 gid 0 and a trailing ':' adds group 0.
+// empty number is 0, so `::` is uid 0 gid 0 and a trailing ':' adds group 0, except after
+// the 60th group, where C's loop has ended; a 61st group is an error, as in C.
 func numericIDs(s string) (IDs, string) {
 	bad := "invalid uid/gids: " + s
 	uid, n := scanUlong(s)
-	if n >= len(s) || s[n] != ':' || uid > 1<<31-1 {
+	if n >= len(s) || s[n] != ':' || uid > maxID {
 		return IDs{}, bad
 	}
 	p := s[n+1:]
 	var gids []int
 	for {
 		g, n := scanUlong(p)
-		if g > 1<<31-1 {
+		if g > maxID {
 			return IDs{}, bad
 		}
-		if len(gids) < maxGroups {
-			gids = append(gids, int(g))
-		}
+		gids = append(gids, int(g))
 		p = p[n:]
 		if p == "" {
 			break
@@ -81,6 +88,12 @@ func numericIDs(s string) (IDs, string) {
 			return IDs{}, bad
 		}
 		p = p[1:]
+		if len(gids) == maxGroups {
+			if p != "" {
+				return IDs{}, bad
+			}
+			break
+		}
 	}
 	return IDs{int(uid), gids}, ""
 }
