@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"debug/elf"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -506,15 +507,200 @@ func TestGlueFreeBSDPort(t *testing.T) {
 	if strings.Join(plist, "\n") != strings.Join(installed, "\n") {
 		t.Errorf("pkg-plist differs from the install layout:\npkg-plist:\n%s\ninstalled:\n%s", strings.Join(plist, "\n"), strings.Join(installed, "\n"))
 	}
-	// The port installs the same programs under the same names.
-	for n, dir := range installTools {
-		list := "BIN_TOOLS"
-		if dir == "sbin" {
-			list = "SBIN_TOOLS"
+	freebsdPortReplay(t, mk, plist)
+}
+
+// portMake reads a ports Makefile the little way this port needs: variables (NAME=,
+// NAME+=, NAME?=, lines continued by a backslash) and each target's recipe, with
+// ${VAR} expansion and .for/.endfor loops.
+type portMake struct {
+	vars    map[string]string
+	targets map[string][]string
+}
+
+func parsePortMake(src string) *portMake {
+	m := &portMake{vars: map[string]string{}, targets: map[string][]string{}}
+	src = strings.ReplaceAll(src, "\\\n", " ")
+	assign := regexp.MustCompile(`^([A-Z_][A-Z0-9_]*)\s*([+?]?=)\s*(.*)$`)
+	target := regexp.MustCompile(`^([a-z][a-z-]*):\s*$`)
+	cur := ""
+	for _, l := range strings.Split(src, "\n") {
+		switch {
+		case strings.HasPrefix(l, "#"):
+		case cur != "" && (strings.HasPrefix(l, "\t") || strings.HasPrefix(l, ".for ") || l == ".endfor"):
+			m.targets[cur] = append(m.targets[cur], l)
+		case assign.MatchString(l):
+			a := assign.FindStringSubmatch(l)
+			switch a[2] {
+			case "+=":
+				m.vars[a[1]] = strings.TrimSpace(m.vars[a[1]] + " " + a[3])
+			case "?=":
+				if _, ok := m.vars[a[1]]; !ok {
+					m.vars[a[1]] = a[3]
+				}
+			default:
+				m.vars[a[1]] = a[3]
+			}
+			cur = ""
+		case target.MatchString(l):
+			cur = target.FindStringSubmatch(l)[1]
+			m.targets[cur] = nil
+		default:
+			cur = ""
 		}
-		if !regexp.MustCompile(`(?m)^` + list + `=.*\b` + regexp.QuoteMeta(n) + `(\s|$)`).MatchString(mk) {
-			t.Errorf("pkg/freebsd/Makefile: %s not in %s", n, list)
+	}
+	return m
+}
+
+func (m *portMake) expand(s string, local map[string]string) string {
+	for range 10 { // variables hold variables; ten levels is plenty here
+		s = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`).ReplaceAllStringFunc(s, func(v string) string {
+			name := v[2 : len(v)-1]
+			if x, ok := local[name]; ok {
+				return x
+			}
+			return m.vars[name]
+		})
+	}
+	return s
+}
+
+// recipe returns a target's commands with its .for loops unrolled and variables expanded.
+func (m *portMake) recipe(t *testing.T, target string) []string {
+	var out []string
+	lines := m.targets[target]
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if f, ok := strings.CutPrefix(l, ".for "); ok {
+			v, list, ok := strings.Cut(f, " in ")
+			end := i + 1
+			for end < len(lines) && lines[end] != ".endfor" {
+				end++
+			}
+			if !ok || end == len(lines) {
+				t.Fatalf("%s: bad .for loop at %q", target, l)
+			}
+			for _, x := range strings.Fields(m.expand(list, nil)) {
+				for _, b := range lines[i+1 : end] {
+					out = append(out, m.expand(strings.TrimPrefix(b, "\t"), map[string]string{strings.TrimSpace(v): x}))
+				}
+			}
+			i = end
+			continue
 		}
+		out = append(out, m.expand(strings.TrimPrefix(l, "\t"), nil))
+	}
+	return out
+}
+
+// freebsdPortReplay does what the ports framework would with the port: go.mk's do-build
+// (for each GO_TARGET entry "pkg[:path]", go build -o ${WRKDIR}/bin/<basename of path
+// or pkg> pkg, here for FreeBSD), go.mk's do-install (each program to path, or to
+// ${PREFIX}/bin), then the port's post-install, into a staging directory; the staged tree
+// must be exactly pkg-plist.
+func freebsdPortReplay(t *testing.T, mk string, plist []string) {
+	m := parsePortMake(mk)
+	for _, own := range []string{"do-build", "do-install"} {
+		if _, ok := m.targets[own]; ok {
+			t.Errorf("pkg/freebsd/Makefile defines %s: this test replays go.mk's", own)
+		}
+	}
+	tmp := t.TempDir()
+	stage, work := filepath.Join(tmp, "stage"), filepath.Join(tmp, "work")
+	m.vars["PREFIX"], m.vars["STAGEDIR"], m.vars["WRKDIR"], m.vars["WRKSRC"] = "/usr/local", stage, work, repoRoot
+	m.vars["INSTALL_PROGRAM"], m.vars["INSTALL_MAN"] = "install -m 555", "install -m 444"
+	m.vars["RLN"], m.vars["MKDIR"] = "ln -sf", "mkdir -p"
+	targets := strings.Fields(m.expand("${GO_TARGET}", nil))
+	if len(targets) == 0 {
+		t.Fatal("pkg/freebsd/Makefile: no GO_TARGET")
+	}
+	built := map[string]string{}
+	for _, tg := range targets {
+		pkg, dst, hasDst := strings.Cut(tg, ":")
+		out := filepath.Base(pkg)
+		if hasDst {
+			out = filepath.Base(dst)
+		}
+		if pkg == m.vars["PORTNAME"] {
+			pkg = "."
+		}
+		if out == "." {
+			out = m.vars["PORTNAME"]
+		}
+		if n, ok := installTools[out]; !ok || !hasDst || dst != "/usr/local/"+n+"/"+out {
+			t.Errorf("GO_TARGET %s: want %s installed to /usr/local/%s/%s as ci/install.sh does", tg, out, n, out)
+		}
+		r := run(t, repoRoot, []string{"GOOS=freebsd", "GOARCH=amd64", "CGO_ENABLED=0"}, "go", "build", "-buildvcs=false", "-o", filepath.Join(work, "bin", out), pkg)
+		if r.code != 0 {
+			t.Fatalf("go build -o ${WRKDIR}/bin/%s %s (GOOS=freebsd): %s", out, pkg, r.stderr)
+		}
+		built[out] = dst
+	}
+	for n := range installTools {
+		if _, ok := built[n]; !ok {
+			t.Errorf("GO_TARGET does not build %s", n)
+		}
+	}
+	for out, dst := range built {
+		if !filepath.IsAbs(dst) {
+			dst = "/usr/local/bin/" + out
+		}
+		if r := run(t, "", nil, "sh", "-c", `mkdir -p "$(dirname "$2")" && install -m 555 "$1" "$2"`, "sh", filepath.Join(work, "bin", out), stage+dst); r.code != 0 {
+			t.Fatalf("installing %s: %s", out, r.stderr)
+		}
+	}
+	steps := m.recipe(t, "post-install")
+	if len(steps) == 0 {
+		t.Fatal("pkg/freebsd/Makefile: no post-install (links, man pages)")
+	}
+	if err := os.MkdirAll(filepath.Join(stage, "usr/local/share/man/man8"), 0o755); err != nil {
+		t.Fatal(err) // the ports framework makes the man directories before staging
+	}
+	for _, c := range steps {
+		if r := run(t, "", nil, "sh", "-c", c); r.code != 0 {
+			t.Fatalf("post-install %q: %s", c, r.stderr)
+		}
+	}
+
+	var staged []string
+	filepath.Walk(stage, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(filepath.Join(stage, "usr/local"), p)
+		if strings.HasPrefix(rel, "share/man/") {
+			rel += ".gz" // the framework compresses man pages (and re-points their links)
+		}
+		if fi.Mode()&os.ModeSymlink != 0 {
+			if _, err := os.Stat(p); err != nil {
+				t.Errorf("staged link %s is dangling: %v", rel, err)
+			}
+		}
+		staged = append(staged, rel)
+		return nil
+	})
+	sort.Strings(staged)
+	if strings.Join(plist, "\n") != strings.Join(staged, "\n") {
+		t.Errorf("pkg-plist differs from what the port stages:\npkg-plist:\n%s\nstaged:\n%s", strings.Join(plist, "\n"), strings.Join(staged, "\n"))
+	}
+	for _, l := range strings.Split(readFile(gluePath("pkg/freebsd/pkg-plist")), "\n") {
+		if d, ok := strings.CutPrefix(l, "@dir "); ok {
+			if !filepath.IsAbs(d) {
+				d = "/usr/local/" + d
+			}
+			if fi, err := os.Stat(stage + d); err != nil || !fi.IsDir() {
+				t.Errorf("pkg-plist has @dir %s, which the port does not stage", d)
+			}
+		}
+	}
+	// The programs were built for FreeBSD, as the port builds them.
+	if f, err := elf.Open(filepath.Join(work, "bin", "sv")); err != nil {
+		t.Error(err)
+	} else {
+		if f.OSABI != elf.ELFOSABI_FREEBSD {
+			t.Errorf("${WRKDIR}/bin/sv has ELF OS ABI %v, want FreeBSD", f.OSABI)
+		}
+		f.Close()
 	}
 }
 
