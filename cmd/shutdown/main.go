@@ -1,5 +1,5 @@
-// Command shutdown brings the system down through runit at a given time, with a
-// message to the users: shutdown [-r|-h|-P] [-k] time [message], shutdown -c.
+// Command shutdown brings the system down through runit at a given time, with
+// warnings to the users: shutdown [-rhPkfF] [-t secs] time [message], shutdown -c.
 package main
 
 import (
@@ -9,7 +9,7 @@ import (
 )
 
 func main() {
-	os.Exit(initctl.Shutdown(os.Args, controller, os.Stdout, os.Stderr, initctl.ShutdownPidFile))
+	os.Exit(initctl.Shutdown(os.Args, controller, os.Stdout, os.Stderr, os.Getenv))
 }
 
 func controller(dry bool) initctl.Controller {

@@ -4,13 +4,16 @@
 package initctl
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/core/runlevel"
 	"github.com/runit-go/runit/core/utmp"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
@@ -39,6 +42,9 @@ type Controller interface {
 	Force(how platform.Shutdown, sync bool) error
 	// Record appends the shutdown record to the wtmp file, for last(1).
 	Record() error
+	// Single switches runsvdir to the single-user runlevel (runsvchdir single): what
+	// shutdown does with neither -r nor -h.
+	Single() error
 }
 
 // Real is the Controller that writes the files, signals process 1 and really halts.
@@ -49,11 +55,28 @@ type Real struct {
 	Wtmp utmp.Files
 	// Kill sends sig to process 1 (unix.Kill in real life).
 	Kill func(pid int, sig syscall.Signal) error
+	// Getenv is runsvchdir's environment ($RUNSVDIR); os.Getenv when nil.
+	Getenv func(string) string
 }
 
 // NewReal returns the Controller for this machine.
 func NewReal() *Real {
-	return &Real{Paths: DefaultPaths(), Halter: platform.System, Wtmp: utmp.SystemFiles(), Kill: unix.Kill}
+	return &Real{Paths: DefaultPaths(), Halter: platform.System, Wtmp: utmp.SystemFiles(), Kill: unix.Kill, Getenv: os.Getenv}
+}
+
+// Single makes the single-user runlevel current as runsvchdir does; runsvdir, watching
+// the current runlevel through /etc/service, then stops the services of the old one and
+// starts those of the new one within its five-second rescan.
+func (c *Real) Single() error {
+	getenv := c.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	var errb bytes.Buffer
+	if runlevel.Runsvchdir([]string{"runsvchdir", "single"}, getenv, io.Discard, &errb) != 0 {
+		return fmt.Errorf("runsvchdir single: %s", strings.TrimPrefix(strings.TrimSpace(errb.String()), "runsvchdir: fatal: "))
+	}
+	return nil
 }
 
 // Record appends the shutdown record to the system's wtmp file.
@@ -121,6 +144,12 @@ func (d *DryRun) Ask(reboot bool) error {
 // Record prints where the shutdown record would go.
 func (d *DryRun) Record() error {
 	fmt.Fprintln(d.Out, "dry-run: shutdown record to wtmp")
+	return nil
+}
+
+// Single prints the runlevel switch.
+func (d *DryRun) Single() error {
+	fmt.Fprintln(d.Out, "dry-run: runsvchdir single")
 	return nil
 }
 

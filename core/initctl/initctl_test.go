@@ -8,7 +8,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/runit-go/runit/platform"
 )
@@ -32,6 +31,11 @@ func (r *recorder) Ask(reboot bool) error {
 func (r *recorder) Record() error {
 	r.calls = append(r.calls, "wtmp")
 	return nil
+}
+
+func (r *recorder) Single() error {
+	r.calls = append(r.calls, "single")
+	return r.err
 }
 
 func (r *recorder) Force(how platform.Shutdown, sync bool) error {
@@ -77,85 +81,6 @@ func TestHalt(t *testing.T) {
 	if code := Halt([]string{"reboot", "-f"}, func(bool) Controller { return rec }, &errb, &errb); code != 111 ||
 		errb.String() != "reboot: fatal: unable to reboot: permission denied\n" {
 		t.Errorf("failure: %d %q", code, errb.String())
-	}
-}
-
-func TestParseWhen(t *testing.T) {
-	now := time.Date(2026, 11, 24, 13, 30, 0, 0, time.UTC)
-	for _, c := range []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"now", 0, true},
-		{"+0", 0, true},
-		{"+5", 5 * time.Minute, true},
-		{"14:00", 30 * time.Minute, true},
-		{"13:30", 0, true},
-		{"13:29", 24*time.Hour - time.Minute, true},
-		{"0:05", 10*time.Hour + 35*time.Minute, true},
-		{"+", 0, false},
-		{"+-5", 0, false},
-		{"+5m", 0, false},
-		{"24:00", 0, false},
-		{"12:60", 0, false},
-		{"12:5", 0, false},
-		{"soon", 0, false},
-		{"", 0, false},
-	} {
-		got, err := ParseWhen(c.in, now)
-		if (err == nil) != c.ok || (c.ok && got != c.want) {
-			t.Errorf("ParseWhen(%q) = %v, %v; want %v ok=%v", c.in, got, err, c.want, c.ok)
-		}
-	}
-}
-
-func TestShutdown(t *testing.T) {
-	for _, c := range []struct {
-		args  []string
-		code  int
-		calls string
-		out   string
-	}{
-		{[]string{"shutdown", "-r", "now"}, 0, "wtmp,ask reboot", "shutdown: The system is going down for reboot NOW!\n"},
-		{[]string{"shutdown", "-h", "now", "going", "away"}, 0, "wtmp,ask halt", "shutdown: The system is going down for halt NOW!\ngoing away\n"},
-		{[]string{"shutdown", "now"}, 0, "wtmp,ask halt", ""},
-		{[]string{"shutdown", "-P", "+0"}, 0, "wtmp,ask halt", ""},
-		{[]string{"shutdown", "-k", "-r", "now"}, 0, "", "shutdown: The system is going down for reboot NOW!\n"},
-		{[]string{"shutdown"}, 1, "", ""},
-		{[]string{"shutdown", "-x", "now"}, 1, "", ""},
-		{[]string{"shutdown", "later"}, 100, "", ""},
-	} {
-		rec := &recorder{}
-		var out, errb bytes.Buffer
-		code := Shutdown(append(c.args, DryRunFlag), func(dry bool) Controller { rec.dry = dry; return rec },
-			&out, &errb, filepath.Join(t.TempDir(), "pid"))
-		if code != c.code || strings.Join(rec.calls, ",") != c.calls || (c.out != "" && out.String() != c.out) {
-			t.Errorf("%q: code %d calls %q out %q err %q; want %d %q %q",
-				c.args, code, rec.calls, out.String(), errb.String(), c.code, c.calls, c.out)
-		}
-		if len(rec.calls) > 0 && !rec.dry {
-			t.Errorf("%q: --dry-run not passed on", c.args)
-		}
-	}
-}
-
-// A shutdown waiting for its time is cancelled by shutdown -c through the pid file.
-func TestShutdownCancel(t *testing.T) {
-	pidFile := filepath.Join(t.TempDir(), "shutdown.pid")
-	if err := os.WriteFile(pidFile, []byte("999999999\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var out, errb bytes.Buffer
-	if code := Shutdown([]string{"shutdown", "-c", DryRunFlag}, nil, &out, &errb, pidFile); code != 0 ||
-		out.String() != "dry-run: SIGTERM to 999999999\n" {
-		t.Errorf("cancel: %d %q %q", code, out.String(), errb.String())
-	}
-	os.Remove(pidFile)
-	errb.Reset()
-	if code := Shutdown([]string{"shutdown", "-c"}, nil, &out, &errb, pidFile); code != 111 ||
-		!strings.Contains(errb.String(), "no shutdown pending") {
-		t.Errorf("cancel without pending: %d %q", code, errb.String())
 	}
 }
 
@@ -249,5 +174,40 @@ func TestRunitInitUsage(t *testing.T) {
 	if code := RunitInit([]string{"init", "0"}, rec, &errb, DefaultPaths(), nil); code != 111 ||
 		errb.String() != "init: fatal: unable to create /etc/runit/stopit: access denied\n" {
 		t.Errorf("failure: %d %q", code, errb.String())
+	}
+}
+
+// Real.Single is runsvchdir single, in $RUNSVDIR.
+func TestRealSingle(t *testing.T) {
+	base := t.TempDir()
+	for _, d := range []string{"default", "single"} {
+		if err := os.Mkdir(filepath.Join(base, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("default", filepath.Join(base, "current")); err != nil {
+		t.Fatal(err)
+	}
+	env := func(k string) string {
+		if k == "RUNSVDIR" {
+			return base
+		}
+		return ""
+	}
+	c := &Real{Getenv: env}
+	if err := c.Single(); err != nil {
+		t.Fatal(err)
+	}
+	if cur, err := os.Readlink(filepath.Join(base, "current")); err != nil || cur != "single" {
+		t.Errorf("current -> %q %v, want single", cur, err)
+	}
+	if prev, err := os.Readlink(filepath.Join(base, "previous")); err != nil || prev != "default" {
+		t.Errorf("previous -> %q %v, want default", prev, err)
+	}
+	if err := os.Remove(filepath.Join(base, "single")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Single(); err == nil || err.Error() != "runsvchdir single: single: file does not exist" {
+		t.Errorf("without a single runlevel: %v", err)
 	}
 }
