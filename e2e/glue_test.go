@@ -297,23 +297,32 @@ func attr(se xml.StartElement, name string) string {
 	return ""
 }
 
-// smfServiceOrder is the content model of <service> in illumos' service_bundle.dtd.1:
-// each child element in this order, "?" at most once.
-var smfServiceOrder = []struct {
-	name string
-	once bool
-}{
-	{"create_default_instance", true}, {"single_instance", true}, {"restarter", true},
-	{"dependency", false}, {"dependent", false}, {"method_context", true},
-	{"exec_method", false}, {"property_group", false}, {"instance", false},
-	{"stability", true}, {"template", true},
+// smfDTD is an excerpt of illumos' service_bundle.dtd.1: the declarations, whole, of
+// the elements the manifest uses (see its header).
+var smfDTD = filepath.Join("testdata", "service_bundle.dtd.1")
+
+// smfValidate runs xmllint --dtdvalid with the excerpt of the DTD. A catalog maps the
+// manifest's DOCTYPE (/usr/share/lib/xml/dtd/service_bundle.dtd.1, absent off illumos)
+// to the same file, so that xmllint does not warn about loading it.
+func smfValidate(t *testing.T, xmllint, manifest string) result {
+	t.Helper()
+	dtd, err := filepath.Abs(smfDTD)
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalog := filepath.Join(t.TempDir(), "catalog.xml")
+	writeFile(t, catalog, `<?xml version="1.0"?>
+<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">
+<system systemId="/usr/share/lib/xml/dtd/service_bundle.dtd.1" uri="file://`+dtd+`"/>
+</catalog>
+`, 0o644)
+	return run(t, "", []string{"XML_CATALOG_FILES=" + catalog}, xmllint, "--noout", "--dtdvalid", dtd, manifest)
 }
 
-// The SMF manifest is validated against its DTD with xmllint where the DTD is installed
-// (illumos/Solaris: /usr/share/lib/xml/dtd/service_bundle.dtd.1). Elsewhere (Debian has
-// no copy) it is checked for well-formedness (xmllint, and encoding/xml) and against the
-// DTD's structure for the elements it uses: the order of <service>'s children, the
-// required attributes, and what SMF needs to run runsvdir.
+// The SMF manifest is valid against the service bundle DTD (with xmllint, against the
+// excerpt in testdata, and on illumos against the installed DTD too), and has what SMF
+// needs to run runsvdir. Manifests broken in ways only the DTD knows are rejected, so
+// the validation is real.
 func TestGlueSMFManifest(t *testing.T) {
 	path := gluePath("pkg/illumos/runsvdir.xml")
 	src := readFile(path)
@@ -322,22 +331,39 @@ func TestGlueSMFManifest(t *testing.T) {
 		t.Errorf("DOCTYPE does not name %s", dtd)
 	}
 	xmllint, lintErr := exec.LookPath("xmllint")
-	_, dtdErr := os.Stat(dtd)
 	switch {
-	case lintErr == nil && dtdErr == nil:
-		if r := run(t, "", nil, xmllint, "--noout", "--valid", path); r.code != 0 || r.stderr != "" {
-			t.Errorf("xmllint --valid (DTD %s):\n%s", dtd, r.stderr)
-		}
-		t.Logf("validated against %s with xmllint", dtd)
 	case lintErr == nil:
-		if r := run(t, "", nil, xmllint, "--noout", path); r.code != 0 || r.stderr != "" {
-			t.Errorf("xmllint (well-formedness):\n%s", r.stderr)
+		if r := smfValidate(t, xmllint, path); r.code != 0 || r.stderr != "" {
+			t.Errorf("xmllint --dtdvalid %s (exit %d):\n%s", smfDTD, r.code, r.stderr)
 		}
-		t.Logf("%s not installed (not an illumos host): xmllint well-formedness + structure checks in Go", dtd)
+		for _, bad := range []struct{ why, old, new string }{
+			{"stability before the methods", `<stability value="Unstable"/>`, ""},
+			{"an unknown restart_on", `restart_on="none"`, `restart_on="never"`},
+			{"an exec_method without timeout_seconds", ` timeout_seconds="60"/>`, `/>`},
+			{"an unknown stability", `value="Unstable"`, `value="Stableish"`},
+		} {
+			if !strings.Contains(src, bad.old) {
+				t.Fatalf("the manifest no longer holds %q: update this test", bad.old)
+			}
+			broken := strings.Replace(src, bad.old, bad.new, 1)
+			if bad.new == "" { // moved, not dropped
+				broken = strings.Replace(broken, "<method_context>", bad.old+"<method_context>", 1)
+			}
+			p := filepath.Join(t.TempDir(), "bad.xml")
+			writeFile(t, p, broken, 0o644)
+			if r := smfValidate(t, xmllint, p); r.code == 0 || !strings.Contains(r.stderr, "validity error") {
+				t.Errorf("a manifest with %s passes the DTD (exit %d): %s", bad.why, r.code, r.stderr)
+			}
+		}
+		if _, err := os.Stat(dtd); err == nil { // illumos/Solaris: the real DTD too
+			if r := run(t, "", nil, xmllint, "--noout", "--valid", path); r.code != 0 || r.stderr != "" {
+				t.Errorf("xmllint --valid (DTD %s):\n%s", dtd, r.stderr)
+			}
+		}
 	case strictTests():
 		t.Error("xmllint not installed; CI must install libxml2-utils")
 	default:
-		t.Log("xmllint not installed: structure checks in Go only")
+		t.Log("xmllint not installed: no DTD validation, checks in Go only (apt-get install libxml2-utils)")
 	}
 
 	type depend struct {
@@ -418,41 +444,6 @@ func TestGlueSMFManifest(t *testing.T) {
 	}
 	if svc.Stability == nil || svc.Stability.Value == "" {
 		t.Error("no <stability value=...>")
-	}
-
-	// The order of <service>'s children, as the DTD's content model requires.
-	d := xml.NewDecoder(strings.NewReader(src))
-	depth, pos := 0, 0
-	seen := map[string]bool{}
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch tk := tok.(type) {
-		case xml.StartElement:
-			depth++
-			if depth != 3 { // service_bundle=1, service=2, its children=3
-				continue
-			}
-			i := pos
-			for i < len(smfServiceOrder) && smfServiceOrder[i].name != tk.Name.Local {
-				i++
-			}
-			if i == len(smfServiceOrder) {
-				t.Errorf("<%s> is unknown in <service> or out of the DTD's order", tk.Name.Local)
-				continue
-			}
-			if smfServiceOrder[i].once && seen[tk.Name.Local] {
-				t.Errorf("<%s> appears twice in <service>", tk.Name.Local)
-			}
-			seen[tk.Name.Local], pos = true, i
-		case xml.EndElement:
-			depth--
-		}
 	}
 }
 
