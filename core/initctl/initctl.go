@@ -42,6 +42,8 @@ type Controller interface {
 	Force(how platform.Shutdown, sync bool) error
 	// Record appends the shutdown record to the wtmp file, for last(1).
 	Record() error
+	// RecordBoot appends the boot record to the wtmp file (halt -B, from stage 1).
+	RecordBoot() error
 	// Single switches runsvdir to the single-user runlevel (runsvchdir single): what
 	// shutdown does with neither -r nor -h.
 	Single() error
@@ -80,7 +82,10 @@ func (c *Real) Single() error {
 }
 
 // Record appends the shutdown record to the system's wtmp file.
-func (c *Real) Record() error { return writeWtmp(c.Wtmp, time.Now()) }
+func (c *Real) Record() error { return writeWtmp(c.Wtmp, ShutdownRecord(c.Wtmp.Layout, time.Now())) }
+
+// RecordBoot appends the boot record to the system's wtmp file.
+func (c *Real) RecordBoot() error { return writeWtmp(c.Wtmp, BootRecord(c.Wtmp.Layout, time.Now())) }
 
 // Ask implements runit-init 0 and 6: create stopit with mode 0100; for a reboot create
 // reboot with mode 0100 too, for a halt take reboot's x bit away (a missing file is fine);
@@ -144,6 +149,12 @@ func (d *DryRun) Ask(reboot bool) error {
 // Record prints where the shutdown record would go.
 func (d *DryRun) Record() error {
 	fmt.Fprintln(d.Out, "dry-run: shutdown record to wtmp")
+	return nil
+}
+
+// RecordBoot prints where the boot record would go.
+func (d *DryRun) RecordBoot() error {
+	fmt.Fprintln(d.Out, "dry-run: boot record to wtmp")
 	return nil
 }
 

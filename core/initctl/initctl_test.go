@@ -33,6 +33,11 @@ func (r *recorder) Record() error {
 	return nil
 }
 
+func (r *recorder) RecordBoot() error {
+	r.calls = append(r.calls, "boot")
+	return nil
+}
+
 func (r *recorder) Single() error {
 	r.calls = append(r.calls, "single")
 	return r.err
@@ -64,8 +69,13 @@ func TestHalt(t *testing.T) {
 		{[]string{"reboot", "-w"}, 0, "wtmp", false, ""},
 		{[]string{"reboot", "-wd"}, 0, "", false, ""},
 		{[]string{"reboot", "--dry-run", "-f"}, 0, "wtmp,force reboot", true, ""},
-		{[]string{"halt", "-x"}, 1, "", false, "halt: illegal option -- x\nusage: halt [-fndw]\n\n"},
-		{[]string{"reboot", "now"}, 1, "", false, "usage: reboot [-fndw]\n\n"},
+		// Void's: -h and -i are ignored, -B writes only the boot record.
+		{[]string{"halt", "-h", "-i"}, 0, "wtmp,ask halt", false, ""},
+		{[]string{"poweroff", "-hif"}, 0, "wtmp,force poweroff", false, ""},
+		{[]string{"halt", "-B"}, 0, "boot", false, ""},
+		{[]string{"reboot", "-fB"}, 0, "boot", false, ""},
+		{[]string{"halt", "-x"}, 1, "", false, "halt: illegal option -- x\nusage: halt [-fndwB]\n\n"},
+		{[]string{"reboot", "now"}, 1, "", false, "usage: reboot [-fndwB]\n\n"},
 	} {
 		rec := &recorder{}
 		var out, errb bytes.Buffer

@@ -36,6 +36,9 @@ func dryRun(args []string) ([]string, bool) {
 //	-n  do not sync before a forced halt or reboot
 //	-w  only write the shutdown record to wtmp; do not halt
 //	-d  do not write the shutdown record to wtmp
+//	-B  only write the boot record to wtmp (for stage 1), as Void's halt does
+//	-h, -i  accepted and ignored, as Void's halt does (sysvinit's disk standby and
+//	    network interface shutdown, which runit's stage 3 leaves to the services)
 //
 // Without -f it asks runit (process 1) through the runit-init protocol: reboot as
 // runit-init 6, halt and poweroff as runit-init 0 (runit powers off where it can).
@@ -52,7 +55,7 @@ func Halt(args []string, newCtl func(dry bool) Controller, stdout, stderr io.Wri
 	case "poweroff":
 		how = platform.PowerOff
 	}
-	var force, nosync, wtmpOnly, noWtmp bool
+	var force, nosync, wtmpOnly, noWtmp, boot bool
 	for _, a := range args[1:] {
 		if len(a) < 2 || a[0] != '-' {
 			return haltUsage(name, stderr)
@@ -67,6 +70,9 @@ func Halt(args []string, newCtl func(dry bool) Controller, stdout, stderr io.Wri
 				wtmpOnly = true
 			case 'd':
 				noWtmp = true
+			case 'B':
+				boot = true
+			case 'h', 'i':
 			default:
 				fmt.Fprintf(stderr, "%s: illegal option -- %c\n", name, c)
 				return haltUsage(name, stderr)
@@ -74,6 +80,13 @@ func Halt(args []string, newCtl func(dry bool) Controller, stdout, stderr io.Wri
 		}
 	}
 	ctl := newCtl(dry)
+	if boot {
+		if err := ctl.RecordBoot(); err != nil {
+			fmt.Fprintf(stderr, "%s: fatal: %v\n", name, err)
+			return 111
+		}
+		return 0
+	}
 	if !noWtmp {
 		if err := ctl.Record(); err != nil {
 			fmt.Fprintf(stderr, "%s: warning: %v\n", name, err)
@@ -96,7 +109,7 @@ func Halt(args []string, newCtl func(dry bool) Controller, stdout, stderr io.Wri
 }
 
 func haltUsage(name string, stderr io.Writer) int {
-	fmt.Fprintf(stderr, "usage: %s [-fndw]\n\n", name)
+	fmt.Fprintf(stderr, "usage: %s [-fndwB]\n\n", name)
 	return 1
 }
 

@@ -28,6 +28,31 @@ func ShutdownRecord(l *utmp.Layout, now time.Time) []byte {
 	default:
 		e.Type, e.Line, e.ID, e.User = 1, "~~", "~~", "shutdown"
 	}
+	return frame(l, e)
+}
+
+// BootRecord is the wtmp record that marks a boot for last(1) ("reboot system boot"),
+// what halt -B writes as Void's does: SysV's BOOT_TIME (2) with user "reboot", line "~"
+// and id "~~"; FreeBSD's BOOT_TIME (1); OpenBSD's line "~" and name "reboot". nil where
+// the system keeps no wtmp file.
+func BootRecord(l *utmp.Layout, now time.Time) []byte {
+	if l == nil {
+		return nil
+	}
+	e := utmp.Entry{Sec: now.Unix(), Usec: int64(now.Nanosecond() / 1000)}
+	switch {
+	case l.Type.Size == 0:
+		e.Line, e.User = "~", "reboot"
+	case l.LogLenHdr:
+		e.Type = 1
+	default:
+		e.Type, e.Line, e.ID, e.User = 2, "~", "~~", "reboot"
+	}
+	return frame(l, e)
+}
+
+// frame encodes e as l's wtmp file holds it.
+func frame(l *utmp.Layout, e utmp.Entry) []byte {
 	b := l.Encode(e)
 	if !l.LogLenHdr {
 		return b
@@ -44,9 +69,8 @@ func ShutdownRecord(l *utmp.Layout, now time.Time) []byte {
 	return out
 }
 
-// writeWtmp appends the shutdown record to f.Wtmp, locked as every writer of it locks.
-func writeWtmp(f utmp.Files, now time.Time) error {
-	rec := ShutdownRecord(f.Layout, now)
+// writeWtmp appends rec (made for f.Layout) to f.Wtmp, locked as every writer of it locks.
+func writeWtmp(f utmp.Files, rec []byte) error {
 	if rec == nil || f.Wtmp == "" {
 		return nil
 	}

@@ -40,8 +40,31 @@ func TestShutdownRecord(t *testing.T) {
 			t.Errorf("%s: %+v", c.l.Name, e)
 		}
 	}
-	if ShutdownRecord(nil, now) != nil {
+	if ShutdownRecord(nil, now) != nil || BootRecord(nil, now) != nil {
 		t.Error("a record for a system without wtmp")
+	}
+}
+
+func TestBootRecord(t *testing.T) {
+	now := time.Unix(1_800_000_000, 123_000)
+	for _, c := range []struct {
+		l              *utmp.Layout
+		typ            int
+		line, id, user string
+	}{
+		{utmp.Glibc, 2, "~", "~~", "reboot"},
+		{utmp.Solaris, 2, "~", "~~", "reboot"},
+		{utmp.OpenBSD, 0, "~", "", "reboot"},
+		{utmp.FreeBSD, 1, "", "", ""},
+	} {
+		b := BootRecord(c.l, now)
+		if c.l.LogLenHdr {
+			b = append(b[2:], make([]byte, c.l.Size-len(b)+2)...)
+		}
+		e := c.l.Decode(b)
+		if len(b) != c.l.Size || e.Type != c.typ || e.Line != c.line || e.ID != c.id || e.User != c.user || e.Sec != now.Unix() {
+			t.Errorf("%s: %d bytes, %+v", c.l.Name, len(b), e)
+		}
 	}
 }
 
