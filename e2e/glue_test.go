@@ -282,6 +282,29 @@ func TestGlueLaunchdPlist(t *testing.T) {
 	if job["RunAtLoad"] != true {
 		t.Errorf("RunAtLoad %v, want true (start at boot)", job["RunAtLoad"])
 	}
+	// launchd makes no directories: the comment's install steps must make runsvdir's and
+	// the log's.
+	comment := regexp.MustCompile(`(?s)<!--(.*?)-->`).FindStringSubmatch(readFile(path))
+	mkdir := map[string]bool{}
+	if comment != nil {
+		for _, m := range regexp.MustCompile(`(?m)^\s*mkdir -p (.+)$`).FindAllStringSubmatch(comment[1], -1) {
+			for _, d := range strings.Fields(m[1]) {
+				mkdir[d] = true
+			}
+		}
+	}
+	need := []string{args[len(args)-1]}
+	for _, k := range []string{"StandardOutPath", "StandardErrorPath"} {
+		if p, ok := job[k].(string); ok {
+			need = append(need, filepath.Dir(p))
+		}
+	}
+	for _, d := range need {
+		if !mkdir[d] {
+			t.Errorf("the plist's install steps do not make %s (want a \"mkdir -p %s\" line in its comment)", d, d)
+			mkdir[d] = true // once is enough
+		}
+	}
 	env, _ := job["EnvironmentVariables"].(map[string]any)
 	if p, _ := env["PATH"].(string); !strings.Contains(p, "/usr/local/bin") {
 		t.Errorf("EnvironmentVariables PATH %q must hold /usr/local/bin (runsvdir starts runsv by PATH)", p)
