@@ -467,3 +467,44 @@ func capAtHard(t *testing.T, limits, line, want string) string {
 	}
 	return want
 }
+
+// TestChpstNSSUser: a user and group that only NSS knows (a systemd userdb drop-in in
+// /run/userdb, served by nss-systemd, as "passwd: files systemd" in nsswitch.conf has it)
+// resolve under ours as under C chpst, whose getpwnam and getgrnam go through NSS.
+func TestChpstNSSUser(t *testing.T) {
+	needRoot(t)
+	c := cBin(t, "chpst")
+	ours := ourBin(t, "chpst")
+	name := "chpste2e" + strconv.Itoa(os.Getpid()%100000)
+	if _, err := os.Stat("/run/userdb"); os.IsNotExist(err) {
+		if err := os.Mkdir("/run/userdb", 0o755); err != nil {
+			t.Skipf("cannot make /run/userdb: %v", err)
+		}
+		defer os.Remove("/run/userdb")
+	}
+	user, group := "/run/userdb/"+name+".user", "/run/userdb/"+name+".group"
+	defer os.Remove(user)
+	defer os.Remove(group)
+	writeFile(t, user, `{"userName":"`+name+`","uid":47110,"gid":47111}`+"\n", 0o644)
+	writeFile(t, group, `{"groupName":"`+name+`","gid":47111}`+"\n", 0o644)
+	if out, err := exec.Command("getent", "passwd", name).Output(); err != nil || !strings.HasPrefix(string(out), name+":") {
+		t.Skipf("getent passwd %s finds nothing (%v): this system's NSS has no systemd source", name, err)
+	}
+	if strings.Contains(readFile("/etc/passwd"), name+":") {
+		t.Fatalf("%s is in /etc/passwd: the test would not reach NSS", name)
+	}
+	for _, args := range [][]string{
+		{"-u", name, "id"}, {"-u", name + ":" + name + ":daemon", "id"}, {"-u", "nobody:" + name, "id"},
+		{"-U", name, "sh", "-c", "echo $UID $GID"}, {"-u", name + "x", "id"}, {"-u", "nobody:" + name + "x", "id"},
+	} {
+		cr := run(t, "/", nil, c, args...)
+		or := run(t, "/", nil, ours, args...)
+		if cr != or {
+			t.Errorf("chpst %q: C %+v, ours %+v", args, cr, or)
+		}
+	}
+	r := run(t, "/", nil, ours, "-u", name, "id", "-u")
+	if r.stdout != "47110\n" {
+		t.Errorf("chpst -u %s id -u: %+v, want 47110", name, r)
+	}
+}

@@ -1,10 +1,32 @@
 package platform
 
-// UserDBNote is added to "unknown user/group" messages. macOS keeps its accounts in
-// Directory Services (opendirectoryd), not in /etc/passwd and /etc/group, which hold only
-// the system accounts used in single-user mode; without cgo we cannot call its API, and
-// running dscl for every chpst would be slow and fragile. So we read the files, and say so
-// when a name is missing: the numeric form `-u :uid:gid` always works.
-func UserDBNote() string {
-	return " (macOS: only /etc/passwd and /etc/group are read, not Directory Services; use -u :uid:gid)"
+import "os/exec"
+
+// dsclPath is dscl(1). macOS keeps most accounts in Directory Services (opendirectoryd),
+// not in /etc/passwd and /etc/group, which hold only the accounts single-user mode needs;
+// without cgo we cannot call its API, so a name the files lack is asked of dscl, in the
+// /Search node that getpwnam and getgrnam search too. A fixed path: chpst often runs as
+// root with the caller's environment.
+var dsclPath = "/usr/bin/dscl"
+
+// lookupUserDB asks Directory Services for a user missing from /etc/passwd.
+func lookupUserDB(name string) (uid, gid int, ok bool) {
+	v := dscl("/Users/"+name, "UniqueID", "PrimaryGroupID")
+	u, ok1 := parseID(v["UniqueID"])
+	g, ok2 := parseID(v["PrimaryGroupID"])
+	return u, g, ok1 && ok2
+}
+
+// lookupGroupDB asks Directory Services for a group missing from /etc/group.
+func lookupGroupDB(name string) (gid int, ok bool) {
+	return parseID(dscl("/Groups/"+name, "PrimaryGroupID")["PrimaryGroupID"])
+}
+
+// dscl reads attributes of a record, or nothing when it fails (no such record: exit 56).
+func dscl(record string, attrs ...string) map[string]string {
+	out, err := exec.Command(dsclPath, append([]string{"/Search", "-read", record}, attrs...)...).Output()
+	if err != nil {
+		return nil
+	}
+	return dsclValues(out)
 }

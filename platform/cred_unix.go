@@ -5,7 +5,6 @@ package platform
 import (
 	"bufio"
 	"os"
-	"strconv"
 	"strings"
 	"syscall"
 )
@@ -24,48 +23,41 @@ func Setuid(uid int) error { return syscall.Setuid(uid) }
 
 // The account files. Every supported system keeps a readable /etc/passwd and /etc/group
 // in the classic seven- and four-field formats (the BSDs generate /etc/passwd from
-// master.passwd; Solaris keeps passwords in /etc/shadow). We read them directly because
-// os/user without cgo does the same, and reading them ourselves keeps the exact C-runit
-// rules (first match wins, no NSS). On macOS see UserDBNote.
+// master.passwd; Solaris keeps passwords in /etc/shadow). We read them directly, first
+// match winning, as the C library's "files" source does; only a name they lack costs a
+// fork, of the system's own lookup tool (lookupUserDB, lookupGroupDB), which goes through
+// whatever else the system is configured with (NSS modules, Directory Services), as C
+// runit's getpwnam and getgrnam do.
 var (
 	passwdFile = "/etc/passwd"
 	groupFile  = "/etc/group"
 )
 
-// LookupUser returns the uid and primary gid of the account name from /etc/passwd.
+// LookupUser returns the uid and primary gid of the account name.
 func LookupUser(name string) (uid, gid int, ok bool) {
-	f := findEntry(passwdFile, name, 7)
-	if f == nil {
+	if !accountName(name) {
 		return 0, 0, false
 	}
-	u, err1 := strconv.ParseUint(f[2], 10, 31)
-	g, err2 := strconv.ParseUint(f[3], 10, 31)
-	if err1 != nil || err2 != nil {
-		return 0, 0, false
+	if uid, gid, ok := userFields(findEntry(passwdFile, name, 7)); ok {
+		return uid, gid, true
 	}
-	return int(u), int(g), true
+	return lookupUserDB(name)
 }
 
-// LookupGroup returns the gid of the group name from /etc/group.
+// LookupGroup returns the gid of the group name.
 func LookupGroup(name string) (gid int, ok bool) {
-	f := findEntry(groupFile, name, 4)
-	if f == nil {
+	if !accountName(name) {
 		return 0, false
 	}
-	g, err := strconv.ParseUint(f[2], 10, 31)
-	if err != nil {
-		return 0, false
+	if gid, ok := groupFields(findEntry(groupFile, name, 4)); ok {
+		return gid, true
 	}
-	return int(g), true
+	return lookupGroupDB(name)
 }
 
 // findEntry returns the fields of the first line of the colon-separated file whose first
-// field is name and that has at least n fields. NIS compat lines (+, -) and comments
-// never match: they are not accounts.
+// field is name and that has at least n fields.
 func findEntry(path, name string, n int) []string {
-	if name == "" || strings.HasPrefix(name, "+") || strings.HasPrefix(name, "-") || strings.HasPrefix(name, "#") {
-		return nil
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil
@@ -74,13 +66,10 @@ func findEntry(path, name string, n int) []string {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 4096), 1<<20)
 	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, name+":") {
-			continue
-		}
-		fields := strings.Split(line, ":")
-		if len(fields) >= n {
-			return fields
+		if line := sc.Text(); strings.HasPrefix(line, name+":") {
+			if f := strings.Split(line, ":"); len(f) >= n {
+				return f
+			}
 		}
 	}
 	return nil

@@ -96,7 +96,7 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 	if p.EnvUser != "" {
 		ids, msg := resolveIDs(db, p.EnvUser, p.UserExt)
 		if msg != "" {
-			return fatal(msg+unknownNote(msg), nil)
+			return fatal(msg, nil)
 		}
 		// GID first: C chpst adds them in this order, which shows in the environment.
 		env = append(env, EnvMod{Name: "GID", Value: strconv.Itoa(ids.GIDs[0])},
@@ -105,7 +105,7 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 	if p.SetUser != "" {
 		ids, msg := resolveIDs(db, p.SetUser, p.UserExt)
 		if msg != "" {
-			return fatal(msg+unknownNote(msg), nil)
+			return fatal(msg, nil)
 		}
 		// Order matters: groups and gid while we still have the privilege, uid last.
 		if err := platform.Setgroups(ids.GIDs); err != nil {
@@ -164,14 +164,6 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 		return 0
 	}
 	return fatal("unable to run: "+prog, err)
-}
-
-// unknownNote adds platform's hint (macOS: Directory Services) to an unknown-name message.
-func unknownNote(msg string) string {
-	if strings.HasPrefix(msg, "unknown ") {
-		return platform.UserDBNote()
-	}
-	return ""
 }
 
 // setLimits applies the limits in chpst's order. A limit the system lacks is an error

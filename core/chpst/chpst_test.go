@@ -7,9 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 type fakeDB struct{}
@@ -206,7 +207,7 @@ func TestReadEnvDirGone(t *testing.T) {
 	if err := os.Symlink(filepath.Join(d, "nonexistent"), filepath.Join(d, "DANG")); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mkfifo(filepath.Join(d, "FIFO"), 0o644); err != nil {
+	if err := unix.Mkfifo(filepath.Join(d, "FIFO"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	wd, _ := os.Getwd()
