@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // chpstPersonalities are the argv0 names chpst answers to (and their 'd' forms).
@@ -43,6 +45,10 @@ func chpstFixture(t *testing.T, dir string) {
 	writeFile(t, filepath.Join(dir, "afile"), "x", 0o644)
 	// a variable file that is gone when read: both unset it (C's stale value needs an
 	// earlier file to show, so this one is alone)
+	// a FIFO as lock file: C opens it non-blocking and fails at once (ENXIO)
+	if err := unix.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil && !os.IsExist(err) {
+		t.Fatal(err)
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "dangenv"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +89,8 @@ func TestChpstDifferential(t *testing.T) {
 		{"chpst", "-m", "x", "true"}, {"chpst", "-o", "-1", "true"}, {"chpst", "-o", "1k", "true"},
 		{"chpst", "-d", "", "true"}, {"chpst", "-t", " 1", "true"},
 		{"chpst", "-l", "a", "-L", "b", "true"}, {"chpst", "-l", "a", "-l", "b", "true"},
-		{"chpst", "-l", "nodir/lock", "true"},
+		{"chpst", "-l", "nodir/lock", "true"}, {"chpst", "-L", "fifo", "true"},
+		{"setlock", "fifo", "true"}, {"setlock", "-x", "fifo", "true"},
 		{"chpst", "./nonexistent"}, {"chpst", "nonexistent-program-xyz"}, {"chpst", "afile"},
 		{"chpst", "./afile"}, {"chpst", "/"},
 		{"chpst", "-e", "nonexistent", "true"}, {"chpst", "-e", "afile", "true"},

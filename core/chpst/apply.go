@@ -120,7 +120,9 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 	}
 	if p.Lock != "" {
 		// No O_CLOEXEC: the program inherits the descriptor and with it the lock.
-		fd, err := syscall.Open(p.Lock, syscall.O_WRONLY|syscall.O_APPEND|syscall.O_CREAT, 0o600)
+		// O_NONBLOCK as C's open_append has it: a FIFO without a reader fails at once
+		// (ENXIO) instead of hanging chpst.
+		fd, err := syscall.Open(p.Lock, syscall.O_WRONLY|syscall.O_APPEND|syscall.O_CREAT|syscall.O_NONBLOCK, 0o600)
 		if err != nil {
 			if p.LockQuiet {
 				return 0
