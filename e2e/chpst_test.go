@@ -515,3 +515,39 @@ func TestChpstNSSUser(t *testing.T) {
 		t.Errorf("chpst -u %s id -u: %+v, want 47110", name, r)
 	}
 }
+
+// TestChpstNofileInherited: the program gets the soft open-files limit chpst was started
+// with (256 here, below the hard limit), not the one the Go runtime raised for itself,
+// under every personality, unless -o or softlimit -o sets it.
+func TestChpstNofileInherited(t *testing.T) {
+	var lim unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &lim); err != nil {
+		t.Fatal(err)
+	}
+	if lim.Max < 1024 {
+		t.Skipf("hard RLIMIT_NOFILE is %d: too low for the test's soft limit of 256 to stand apart", lim.Max)
+	}
+	cdir := chpstLinks(t, cBin(t, "chpst"))
+	odir := chpstLinks(t, ourBin(t, "chpst"))
+	work := t.TempDir()
+	chpstFixture(t, work)
+	show := []string{"sh", "-c", "ulimit -Sn"}
+	for _, c := range [][]string{
+		{"chpst"}, {"chpst", "-m", "300000000"}, {"chpst", "-e", "plainenv", "-P"}, {"chpst", "-o", "100"},
+		{"envdir", "plainenv"}, {"envuidgid", "nobody"}, {"setuidgid", "nobody"}, {"pgrphack"},
+		{"softlimit", "-d", "300000000"}, {"softlimit", "-o", "="}, {"setlock", "lk"},
+	} {
+		// the shell lowers the soft limit, then becomes chpst
+		sh := func(dir string) result {
+			return run(t, work, nil, "sh", append([]string{"-c", `ulimit -Sn 256 && exec "$@"`, "sh",
+				filepath.Join(dir, c[0])}, append(c[1:], show...)...)...)
+		}
+		cr, or := sh(cdir), sh(odir)
+		if cr != or {
+			t.Errorf("%q under ulimit -Sn 256: C %+v, ours %+v", c, cr, or)
+		}
+		if len(c) == 1 && or.stdout != "256\n" {
+			t.Errorf("%q under ulimit -Sn 256: the program's soft limit is %q", c, or.stdout)
+		}
+	}
+}
