@@ -57,8 +57,17 @@ type Runit struct {
 	Halter platform.Halter
 	// Out receives runit's messages (standard error, which is the console).
 	Out io.Writer
-	// Signals delivers the signals runit acts on; see Notify.
+	// Signals delivers the requests runit acts on (CONT, INT, TERM, PowerFail); anything
+	// else arriving there is ignored. See Notify.
 	Signals <-chan os.Signal
+	// Children says that a child died (SIGCHLD): there is something to reap. It has a
+	// channel of its own so that a burst of them cannot crowd out a request.
+	Children <-chan os.Signal
+	// ForkExec starts a stage or flag script; syscall.ForkExec in real life.
+	ForkExec func(argv0 string, argv []string, attr *syscall.ProcAttr) (int, error)
+	// Sync flushes the disks before the end unless Paths.NoSync exists; platform.Sync in
+	// real life.
+	Sync func()
 	// KillAll sends SIGKILL to every process but process 1 (kill(-1, SIGKILL)).
 	KillAll func() error
 	// Console, when true, opens Paths.Console as standard input, output and error at
@@ -66,7 +75,8 @@ type Runit struct {
 	Console bool
 	// StopWait is how long stage 2 has to exit after SIGTERM before it gets SIGKILL (5 s).
 	StopWait time.Duration
-	// RestartWait is the pause before a crashed stage 2 is restarted (5 s).
+	// RestartWait is the pause before a crashed stage 2 is restarted, and before a fork
+	// that failed is tried again (5 s).
 	RestartWait time.Duration
 	// Tick is the longest runit sleeps without a signal (14 s): it then re-opens the
 	// console and reaps.
@@ -75,6 +85,9 @@ type Runit struct {
 	PowerOffWait time.Duration
 	// PowerFail is the signal standing for a power failure (platform.PowerFailSignal).
 	PowerFail os.Signal
+
+	pending request // requests received and not yet acted on
+	reapNow bool    // a SIGCHLD was taken by a wait that reaped only its own child
 
 	quit chan struct{} // tests only: ends the wait after an accepted halt
 }
@@ -87,6 +100,8 @@ func New() *Runit {
 		Halter:       platform.System,
 		Out:          os.Stderr,
 		KillAll:      func() error { return unix.Kill(-1, unix.SIGKILL) },
+		ForkExec:     syscall.ForkExec,
+		Sync:         platform.Sync,
 		Console:      true,
 		StopWait:     5 * time.Second,
 		RestartWait:  5 * time.Second,
@@ -96,20 +111,26 @@ func New() *Runit {
 	}
 }
 
-// Notify routes every signal process 1 cares about to a channel. Each one is caught rather
-// than ignored, so that the stages (and everything they start) get default dispositions;
-// runit 2.1.2 left SIGCONT ignored in its children, 2.3 does not. Signals runit has no use
-// for (HUP, ALRM, PIPE, QUIT, USR1, USR2) are caught too, because Go's runtime would
-// otherwise let them end process 1.
+// Notify catches every signal that can be caught. The requests (CONT, INT, TERM and the
+// power-failure signal) go to Signals, SIGCHLD to Children, and all the others to a
+// channel nobody reads: for a signal it is not told about, Go's runtime does the default
+// action itself and, where the kernel protects process 1 from it, exits 2, so process 1
+// would die of a SIGABRT, SIGTRAP or SIGRTMIN that C runit survives. Catching rather than
+// ignoring keeps the stages' dispositions at their defaults (SIG_IGN would be inherited;
+// runit 2.1.2 left SIGCONT ignored in its children, 2.3 does not). The requests are
+// caught first so that there is no moment when a SIGTERM is neither fatal nor kept.
 func (r *Runit) Notify() {
-	c := make(chan os.Signal, 32)
-	sigs := []os.Signal{unix.SIGCHLD, unix.SIGCONT, unix.SIGINT, unix.SIGTERM,
-		unix.SIGHUP, unix.SIGALRM, unix.SIGPIPE, unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2}
+	req := make(chan os.Signal, 16)
+	sigs := []os.Signal{unix.SIGCONT, unix.SIGINT, unix.SIGTERM}
 	if r.PowerFail != nil {
 		sigs = append(sigs, r.PowerFail)
 	}
-	signal.Notify(c, sigs...)
-	r.Signals = c
+	signal.Notify(req, sigs...)
+	// One pending SIGCHLD says all there is to say: reap.
+	chld := make(chan os.Signal, 1)
+	signal.Notify(chld, unix.SIGCHLD)
+	signal.Notify(make(chan os.Signal, 1))
+	r.Signals, r.Children = req, chld
 }
 
 // Main is the runit command: it checks that it is process 1, sets up the console and the
@@ -117,13 +138,16 @@ func (r *Runit) Notify() {
 // (111), or after stage 3 when the system refused to halt or reboot (a container), with
 // the exit status Run describes.
 func Main() int {
+	// Catch the signals before anything else: until then a SIGTERM (docker stop right
+	// after the start) or any other signal ends process 1 with status 2. C runit blocks
+	// them as its first act. (Go's runtime starts before this; that much cannot be helped.)
 	r := New()
+	r.Notify()
 	if os.Getpid() != 1 {
 		r.fatal("must be run as process no 1.")
 		return 111
 	}
 	_, _ = unix.Setsid()
-	r.Notify()
 	if err := platform.ConsoleStdio(r.Paths.Console); err != nil {
 		r.warn("unable to open " + r.Paths.Console + ": " + errstr.Text(err))
 	}
@@ -144,12 +168,20 @@ func executable(path string) bool {
 	return err == nil && fi.Mode()&0o100 != 0
 }
 
-// request collects the signals received since runit last acted on them.
+// request collects the signals received since runit last acted on them: flags, as in C
+// runit, so that however many arrive while runit is busy each kind is remembered.
 type request struct {
 	cont, intr, pwr, term bool
 }
 
 func (q request) any() bool { return q.cont || q.intr || q.pwr || q.term }
+
+// take returns the requests received so far and forgets them.
+func (r *Runit) take() request {
+	q := r.pending
+	r.pending = request{}
+	return q
+}
 
 // Run runs the three stages and ends the machine. It returns only when the Halter refused
 // (inside a container, where reboot(2) is not allowed): after stage 3 every other process
@@ -157,7 +189,6 @@ func (q request) any() bool { return q.cont || q.intr || q.pwr || q.term }
 // n killed it, 0 when it could not be started, like a stage that is missing).
 func (r *Runit) Run() int {
 	r.info(ID + ": booting.")
-	var q request
 	stopping := false // SIGTERM arrived before stage 2: go from stage 1 straight to 3
 	status3 := 0
 	for st := 0; st < 3; {
@@ -169,7 +200,7 @@ func (r *Runit) Run() int {
 			r.fatal("unable to start child: " + path + ": " + errstr.Text(err))
 			r.info("leave stage: " + path)
 			st++
-			if st == 1 && stopping {
+			if st == 1 && (stopping || r.pending.term) {
 				r.warn("skipping stage 2...")
 				st = 2
 			}
@@ -177,9 +208,7 @@ func (r *Runit) Run() int {
 		}
 		next := st + 1
 		for waiting := true; waiting; {
-			var ws unix.WaitStatus
-			var done bool
-			q, done, ws = r.wait(pid, q)
+			done, ws := r.wait(pid)
 			if done {
 				waiting = false
 				crashed, code := ws.Signaled(), ws.ExitStatus()
@@ -204,22 +233,23 @@ func (r *Runit) Run() int {
 					if st == 1 && (crashed || code == 111) {
 						r.warn("killing all processes in stage 2...")
 						_ = unix.Kill(-pid, unix.SIGKILL)
-						time.Sleep(r.RestartWait)
+						r.pause(r.RestartWait)
 						r.warn("restarting.")
 						next = 1
 						break
 					}
 				}
 				r.info("leave stage: " + path)
-				if st == 0 && stopping {
+				if st == 0 && (stopping || r.pending.term) {
 					r.warn("skipping stage 2...")
 					next = 2
 				}
 				break
 			}
-			if !q.any() {
+			if !r.pending.any() {
 				continue
 			}
+			q := r.take()
 			if st != 1 {
 				if q.term && st == 0 {
 					stopping = true
@@ -227,9 +257,10 @@ func (r *Runit) Run() int {
 				if q.cont || q.intr || q.pwr {
 					r.warn("signals only work in stage 2.")
 				}
-				q = request{}
 				continue
 			}
+			// Requests that arrive while the flag scripts run or stage 2 stops are kept
+			// in r.pending for the next round (or the next stage, which refuses them).
 			if q.intr && executable(r.Paths.CtrlAltDel) {
 				r.info("ctrl-alt-del request...")
 				r.runWait(r.Paths.CtrlAltDel)
@@ -247,7 +278,6 @@ func (r *Runit) Run() int {
 				_ = os.Chmod(r.Paths.StopIt, 0)
 				stop = true
 			}
-			q = request{}
 			if stop {
 				r.stopStage2(pid)
 				r.info("leave stage: " + path)
@@ -269,7 +299,8 @@ func (r *Runit) Run() int {
 				return -1
 			default:
 			}
-			q, _, _ = r.wait(-2, q)
+			r.wait(-2)
+			r.pending = request{}
 		}
 	}
 	r.warn("unable to " + err.Error())
@@ -283,7 +314,7 @@ func (r *Runit) Run() int {
 func (r *Runit) end() error {
 	sync := func() {
 		if _, err := os.Stat(r.Paths.NoSync); err != nil {
-			platform.Sync()
+			r.Sync()
 		}
 	}
 	if executable(r.Paths.Reboot) {
@@ -331,7 +362,7 @@ func (r *Runit) start(st int) (int, error) {
 			attr.Files[0] = tty.Fd()
 			attr.Sys.Setctty = true
 			attr.Sys.Ctty = 0
-			pid, err := syscall.ForkExec(path, []string{path}, attr)
+			pid, err := r.spawn(path, attr)
 			if err == nil || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.EACCES) ||
 				errors.Is(err, syscall.ENOEXEC) {
 				return pid, err
@@ -341,7 +372,23 @@ func (r *Runit) start(st int) (int, error) {
 			attr.Sys.Setctty = false
 		}
 	}
-	return syscall.ForkExec(path, []string{path}, attr)
+	return r.spawn(path, attr)
+}
+
+// spawn forks and execs path. A fork that fails for want of memory or processes is
+// tried again every RestartWait, as runit does ("pausing"), rather than taken for a
+// missing stage: that would shut the machine down for a passing shortage. An exec that
+// fails for the same reasons is retried too, which is as right. Other errors are the
+// exec's and are returned.
+func (r *Runit) spawn(path string, attr *syscall.ProcAttr) (int, error) {
+	for {
+		pid, err := r.ForkExec(path, []string{path}, attr)
+		if !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.ENOMEM) {
+			return pid, err
+		}
+		r.fatal(`unable to fork for "` + path + `" pausing: ` + errstr.Text(err))
+		r.pause(r.RestartWait)
+	}
 }
 
 // childFiles gives a child its standard input, output and error: runit's own (the
@@ -361,23 +408,18 @@ func (r *Runit) childFiles() (files []uintptr, done func()) {
 	return []uintptr{uintptr(fd), uintptr(fd), uintptr(fd)}, func() { unix.Close(fd) }
 }
 
-// runWait runs a flag script (ctrlaltdel, pwrfail) and waits for it alone, as runit does.
+// runWait runs a flag script (ctrlaltdel, pwrfail) and waits for it alone, as runit
+// does, keeping the requests that arrive meanwhile.
 func (r *Runit) runWait(path string) {
 	files, done := r.childFiles()
-	pid, err := syscall.ForkExec(path, []string{path}, &syscall.ProcAttr{
+	pid, err := r.spawn(path, &syscall.ProcAttr{
 		Env: r.Env, Files: files, Sys: &syscall.SysProcAttr{Setsid: true}})
 	done()
 	if err != nil {
 		r.fatal("unable to start child: " + path + ": " + errstr.Text(err))
 		return
 	}
-	var ws unix.WaitStatus
-	for {
-		_, err = unix.Wait4(pid, &ws, 0, nil)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	ws, err := r.waitFor(pid)
 	if err != nil {
 		r.warn("wait_pid: " + errstr.Text(err))
 		return
@@ -387,42 +429,87 @@ func (r *Runit) runWait(path string) {
 	}
 }
 
-// wait blocks until a signal arrives or Tick passes, then reaps every dead child. It
-// reports whether pid was among them (and its status) and adds the requests that arrived.
-func (r *Runit) wait(pid int, q request) (request, bool, unix.WaitStatus) {
-	tick := time.NewTimer(r.Tick)
-	defer tick.Stop()
-	select {
-	case s := <-r.Signals:
-		q = r.note(q, s)
-	case <-tick.C:
+// waitFor waits for pid alone, keeping the requests that arrive meanwhile. A SIGCHLD it
+// takes may have been for another child too, so the next wait reaps at once.
+func (r *Runit) waitFor(pid int) (unix.WaitStatus, error) {
+	for {
+		var ws unix.WaitStatus
+		got, err := unix.Wait4(pid, &ws, unix.WNOHANG, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || got == pid {
+			return ws, err
+		}
+		tick := time.NewTimer(r.Tick)
+		select {
+		case s := <-r.Signals:
+			r.note(s)
+		case <-r.Children:
+			r.reapNow = true
+		case <-tick.C:
+		}
+		tick.Stop()
 	}
-	// Collect whatever else is already queued, so one wake-up handles it all.
+}
+
+// pause waits d, keeping the requests that arrive meanwhile. A SIGCHLD is left where
+// it is, for the next wait to reap.
+func (r *Runit) pause(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case s := <-r.Signals:
+			r.note(s)
+		case <-t.C:
+			return
+		}
+	}
+}
+
+// wait blocks until a signal arrives or Tick passes, then reaps every dead child. It
+// reports whether pid was among them (and its status); the requests that arrived are
+// added to r.pending.
+func (r *Runit) wait(pid int) (bool, unix.WaitStatus) {
+	if !r.reapNow {
+		tick := time.NewTimer(r.Tick)
+		select {
+		case s := <-r.Signals:
+			r.note(s)
+		case <-r.Children:
+		case <-tick.C:
+		}
+		tick.Stop()
+	}
+	r.reapNow = false
+	// Collect whatever else is already queued, so one wake-up handles it all; the
+	// SIGCHLD is taken before reaping, so that a child dying after the reap wakes us.
 	for more := true; more; {
 		select {
 		case s := <-r.Signals:
-			q = r.note(q, s)
+			r.note(s)
+		case <-r.Children:
 		default:
 			more = false
 		}
 	}
 	r.reopenConsole()
 	ws, done := r.reap(pid)
-	return q, done, ws
+	return done, ws
 }
 
-func (r *Runit) note(q request, s os.Signal) request {
+func (r *Runit) note(s os.Signal) {
 	switch {
 	case s == unix.SIGCONT:
-		q.cont = true
+		r.pending.cont = true
 	case s == unix.SIGINT:
-		q.intr = true
+		r.pending.intr = true
 	case s == unix.SIGTERM:
-		q.term = true
+		r.pending.term = true
 	case r.PowerFail != nil && s == r.PowerFail:
-		q.pwr = true
+		r.pending.pwr = true
 	}
-	return q
 }
 
 // reap collects every dead child without blocking; it reports pid's status if pid was
@@ -464,7 +551,7 @@ func (r *Runit) reapAll() {
 }
 
 // stopStage2 sends SIGTERM to stage 2, gives it StopWait to exit while reaping, then
-// sends SIGKILL and waits for it.
+// sends SIGKILL and waits for it; requests arriving meanwhile are kept.
 func (r *Runit) stopStage2(pid int) {
 	_ = unix.Kill(pid, unix.SIGTERM)
 	deadline := time.Now().Add(r.StopWait)
@@ -473,19 +560,12 @@ func (r *Runit) stopStage2(pid int) {
 			r.reopenConsole()
 			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		r.pause(10 * time.Millisecond)
 	}
 	r.warn("stage 2 not terminated, sending sigkill...")
 	_ = unix.Kill(pid, unix.SIGKILL)
-	var ws unix.WaitStatus
-	for {
-		_, err := unix.Wait4(pid, &ws, 0, nil)
-		if err != unix.EINTR {
-			if err != nil {
-				r.warn("wait_pid: " + errstr.Text(err))
-			}
-			return
-		}
+	if _, err := r.waitFor(pid); err != nil {
+		r.warn("wait_pid: " + errstr.Text(err))
 	}
 }
 

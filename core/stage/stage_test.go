@@ -37,17 +37,26 @@ func (s *syncBuf) String() string {
 	return s.b.String()
 }
 
+// halter records the Halter's calls, and with them the syncs, in the order they came.
 type halter struct {
-	mu  sync.Mutex
-	got []platform.Shutdown
-	err error
+	mu     sync.Mutex
+	got    []platform.Shutdown
+	events []string
+	err    error
 }
 
 func (h *halter) Shutdown(how platform.Shutdown) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.got = append(h.got, how)
+	h.events = append(h.events, how.String())
 	return h.err
+}
+
+func (h *halter) sync() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.events = append(h.events, "sync")
 }
 
 type fixture struct {
@@ -83,15 +92,13 @@ func newFixture(t *testing.T, scripts map[string]string) *fixture {
 		Out:          f.out,
 		Signals:      f.sigs,
 		KillAll:      func() error { f.kill++; return nil },
+		ForkExec:     syscall.ForkExec,
+		Sync:         f.h.sync, // never the test machine's disks
 		StopWait:     2 * time.Second,
 		RestartWait:  10 * time.Millisecond,
 		Tick:         50 * time.Millisecond,
 		PowerOffWait: time.Millisecond,
 		PowerFail:    platform.PowerFailSignal(),
-	}
-	// nosync: the tests must not sync the test machine's disks over and over.
-	if err := os.WriteFile(f.r.Paths.NoSync, nil, 0o644); err != nil {
-		t.Fatal(err)
 	}
 	return f
 }
