@@ -57,3 +57,32 @@ func TestLookup(t *testing.T) {
 		t.Error("LookupGroup found the empty name")
 	}
 }
+
+// TestRlimitMissing: with a limit taken out of this system's table (as Solaris lacks
+// RLIMIT_NPROC; here RLIMIT_CORE, which every system has), SetSoftRlimit says
+// ErrNotSupported and touches nothing, and RlimitName reports the limit absent.
+func TestRlimitMissing(t *testing.T) {
+	saved := rlimits
+	defer func() { rlimits = saved }()
+	rlimits = map[Rlimit]rlimitInfo{}
+	for r, i := range saved {
+		if r != RlimitCore {
+			rlimits[r] = i
+		}
+	}
+	var before, after unix.Rlimit
+	unix.Getrlimit(unix.RLIMIT_CORE, &before)
+	if err := SetSoftRlimit(RlimitCore, 0); !errors.Is(err, ErrNotSupported) {
+		t.Errorf("SetSoftRlimit of a missing limit: %v", err)
+	}
+	unix.Getrlimit(unix.RLIMIT_CORE, &after)
+	if before != after {
+		t.Errorf("SetSoftRlimit of a missing limit changed it: %v to %v", before, after)
+	}
+	if _, ok := RlimitName(RlimitCore); ok {
+		t.Error("RlimitName says the missing limit is there")
+	}
+	if n, ok := RlimitName(RlimitData); !ok || n != "RLIMIT_DATA" {
+		t.Errorf("RlimitName(data) = %q %v", n, ok)
+	}
+}

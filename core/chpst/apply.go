@@ -19,6 +19,14 @@ type platformDB struct{}
 func (platformDB) User(name string) (int, int, bool) { return platform.LookupUser(name) }
 func (platformDB) Group(name string) (int, bool)     { return platform.LookupGroup(name) }
 
+// rlimitSys is how chpst sets limits and names them: platform's, which knows the limits of
+// the system it was built for; tests put in one lacking some limits, to see chpst's
+// answer to options this system cannot carry out.
+var rlimitSys = struct {
+	setSoft func(platform.Rlimit, int64) error
+	name    func(platform.Rlimit) (string, bool)
+}{platform.SetSoftRlimit, platform.RlimitName}
+
 // SystemDB is the account database of the running system.
 var SystemDB UserDB = platformDB{}
 
@@ -41,6 +49,18 @@ func Main(argv []string, stderr io.Writer) int {
 	return Apply(p, SystemDB, stderr)
 }
 
+// fatalTo returns the function that prints C chpst's fatal message (msg, then err's text
+// when there is one) to stderr and gives the exit code.
+func fatalTo(stderr io.Writer) func(msg string, err error) int {
+	return func(msg string, err error) int {
+		if err != nil {
+			msg += ": " + errstr.Text(err)
+		}
+		io.WriteString(stderr, "chpst: fatal: "+msg+"\n")
+		return exitFatal
+	}
+}
+
 // Apply carries out the plan in chpst's fixed order (setsid, envdir, chroot, chdir, nice,
 // -U, -u, lock, closing 0/1/2, limits) and execs the program. It returns only on failure,
 // with the exit code, after printing C chpst's message.
@@ -48,13 +68,7 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 	// Linux keeps nice and credentials per thread; stay on one thread up to exec so that
 	// what we set is what the program inherits.
 	runtime.LockOSThread()
-	fatal := func(msg string, err error) int {
-		if err != nil {
-			msg += ": " + errstr.Text(err)
-		}
-		io.WriteString(stderr, "chpst: fatal: "+msg+"\n")
-		return exitFatal
-	}
+	fatal := fatalTo(stderr)
 	var env []EnvMod
 	if p.Setsid {
 		syscall.Setsid() // fails only when already a group leader: C ignores that too
@@ -178,7 +192,7 @@ func (p *Plan) setLimits(stderr io.Writer, fatal func(string, error) int) (int, 
 			continue
 		}
 		r := limitRlimit[l]
-		err := platform.SetSoftRlimit(r, v)
+		err := rlimitSys.setSoft(r, v)
 		if errors.Is(err, platform.ErrNotSupported) {
 			flag := p.LimitFlags[l]
 			name := limitCName(l)
@@ -201,7 +215,7 @@ func (p *Plan) setLimits(stderr io.Writer, fatal func(string, error) int) (int, 
 
 // limitCName is the C name of a limit for messages, also where the system lacks it.
 func limitCName(l Limit) string {
-	if n, ok := platform.RlimitName(limitRlimit[l]); ok {
+	if n, ok := rlimitSys.name(limitRlimit[l]); ok {
 		return n
 	}
 	return [nLimits]string{"RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_MEMLOCK", "RLIMIT_AS",

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
 
@@ -298,4 +299,53 @@ func FuzzEnvDir(f *testing.F) {
 			t.Fatalf("readEnvDir with %q: %v %v", b, mods, err)
 		}
 	})
+}
+
+// TestLimitsNotSupported runs the limit step against a system lacking RLIMIT_AS (as
+// OpenBSD does) and RLIMIT_NPROC (as Solaris does): an option that can do nothing else is
+// fatal and names itself; -m, which sets other limits too, warns and sets those.
+func TestLimitsNotSupported(t *testing.T) {
+	missing := map[platform.Rlimit]bool{platform.RlimitAS: true, platform.RlimitNproc: true}
+	var set []platform.Rlimit
+	saved := rlimitSys
+	defer func() { rlimitSys = saved }()
+	rlimitSys.setSoft = func(r platform.Rlimit, _ int64) error {
+		if missing[r] {
+			return platform.ErrNotSupported
+		}
+		set = append(set, r)
+		return nil
+	}
+	rlimitSys.name = func(r platform.Rlimit) (string, bool) {
+		if missing[r] {
+			return "", false
+		}
+		return "RLIMIT_X", true
+	}
+	d, s, m, n := platform.RlimitData, platform.RlimitStack, platform.RlimitMemlock, platform.RlimitNofile
+	for _, c := range []struct {
+		argv   string
+		stderr string
+		failed bool
+		set    []platform.Rlimit
+	}{
+		{"chpst -p 5 true", "chpst: fatal: -p: RLIMIT_NPROC not supported on this system\n", true, nil},
+		{"chpst -m 5 -o 9 true", "chpst: warning: -m: RLIMIT_AS not supported on this system\n", false, []platform.Rlimit{d, s, m, n}},
+		{"chpst -m 5 -p 3 true", "chpst: warning: -m: RLIMIT_AS not supported on this system\n" +
+			"chpst: fatal: -p: RLIMIT_NPROC not supported on this system\n", true, []platform.Rlimit{d, s, m}},
+		{"softlimit -a 5 true", "chpst: fatal: -a: RLIMIT_AS not supported on this system\n", true, nil},
+		{"softlimit -p = true", "chpst: fatal: -p: RLIMIT_NPROC not supported on this system\n", true, nil},
+		{"softlimit -d 7 true", "", false, []platform.Rlimit{d}},
+	} {
+		p, out := Parse(strings.Fields(c.argv))
+		if out != nil {
+			t.Fatalf("Parse(%q): %+v", c.argv, out)
+		}
+		set = nil
+		var stderr strings.Builder
+		code, failed := p.setLimits(&stderr, fatalTo(&stderr))
+		if stderr.String() != c.stderr || failed != c.failed || (failed && code != exitFatal) || !reflect.DeepEqual(set, c.set) {
+			t.Errorf("%s: stderr %q failed %v code %d set %v; want %q %v %v", c.argv, stderr.String(), failed, code, set, c.stderr, c.failed, c.set)
+		}
+	}
 }
