@@ -6,7 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -92,6 +95,9 @@ func TestSysVCommandsDryRun(t *testing.T) {
 		{"halt", []string{"-fd"}, "dry-run: sync, halt\n"},
 		{"halt", []string{"-w"}, rec},
 		{"halt", []string{"-w", "-d"}, ""},
+		// Void's halt flags: -h and -i are ignored, -B writes only the boot record.
+		{"halt", []string{"-h", "-i"}, rec + "dry-run: create /etc/runit/stopit 0100, chmod /etc/runit/reboot 0, SIGCONT to 1\n"},
+		{"halt", []string{"-B"}, "dry-run: boot record to wtmp\n"},
 	} {
 		r := run(t, dir, nil, filepath.Join(dir, c.name), append(c.args, "--dry-run")...)
 		if r.code != 0 || r.stdout != c.out || r.stderr != "" {
@@ -103,6 +109,14 @@ func TestSysVCommandsDryRun(t *testing.T) {
 		"dry-run: create /etc/runit/stopit 0100, create /etc/runit/reboot 0100, SIGCONT to 1\n"
 	if r.code != 0 || r.stdout != want {
 		t.Errorf("shutdown -r now: %+v, want %q", r, want)
+	}
+	// Neither -r nor -h: single-user mode, as Void's and sysvinit's shutdown; -f and -F
+	// leave their files for the next boot.
+	r = run(t, dir, nil, ourBin(t, "shutdown"), "-fF", "-t", "3", "now", "--dry-run")
+	want = "shutdown: The system is going down to single-user mode NOW!\n" +
+		"dry-run: create /fastboot\ndry-run: create /forcefsck\ndry-run: runsvchdir single\n"
+	if r.code != 0 || r.stdout != want || r.stderr != "" {
+		t.Errorf("shutdown now: %+v, want %q", r, want)
 	}
 	r = run(t, dir, nil, ourBin(t, "shutdown"), "-h", "25:00", "--dry-run")
 	if r.code != 100 || r.stderr != "shutdown: fatal: invalid time: 25:00\n" {
@@ -142,8 +156,9 @@ func TestPause(t *testing.T) {
 	}
 }
 
-// halt -w writes only the shutdown record, which last(1) shows as "shutdown system down";
-// run in a private mount namespace with a fresh /var/log so the host's wtmp is untouched.
+// halt -w writes only the shutdown record, which last(1) shows as "shutdown system down",
+// and halt -B only the boot record, "reboot system boot"; run in a private mount
+// namespace with a fresh /var/log so the host's wtmp is untouched.
 func TestHaltWtmpRecordLast(t *testing.T) {
 	needRoot(t)
 	for _, b := range []string{"unshare", "last"} {
@@ -155,8 +170,67 @@ func TestHaltWtmpRecordLast(t *testing.T) {
 		t.Skip("this system keeps no /var/log/wtmp")
 	}
 	out, err := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c",
-		`mount -t tmpfs tmpfs /var/log && "$1" -w && last -x -f /var/log/wtmp`, "sh", ourBin(t, "halt")).CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "shutdown system down") {
+		`mount -t tmpfs tmpfs /var/log && "$1" -w && "$1" -B && last -x -f /var/log/wtmp`, "sh", ourBin(t, "halt")).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "shutdown system down") || !regexp.MustCompile(`reboot +system boot`).Match(out) {
 		t.Errorf("halt -w then last: %v\n%s", err, out)
+	}
+}
+
+// runit-init as process 1 replaces itself with /sbin/runit: ours, bind-mounted over the
+// installed one in the test's private mount namespace. Stage 2 checks that process 1 is
+// now our runit binary (the inode behind /proc/1/exe), named "runit".
+func TestRunitInitPID1ExecsRunit(t *testing.T) {
+	pid1Needs(t)
+	if _, err := os.Stat("/sbin/runit"); err != nil {
+		t.Skip("needs /sbin/runit to bind-mount ours over (apt-get install runit)")
+	}
+	ours := ourBin(t, "runit")
+	fi, err := os.Stat(ours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startPID1Setup(t, ourBin(t, "runit-init"), map[string]string{
+		"1": stage1OK,
+		"2": "#!/bin/sh\necho S2-pid1 $(stat -L -c %i /proc/1/exe) $(tr '\\0' ' ' < /proc/1/cmdline)\nexit 0\n",
+		"3": "#!/bin/sh\necho S3-ran\nexit 5\n",
+	}, nil, false, `mount --bind "`+ours+`" /sbin/runit`)
+	p.expect(20*time.Second, "- runit: $Id: ")
+	p.expect(10*time.Second, "S2-pid1")
+	want := "S2-pid1 " + strconv.FormatUint(fi.Sys().(*syscall.Stat_t).Ino, 10) + " runit"
+	if !strings.Contains(p.transcript(), want+"\n") {
+		t.Errorf("want %q: process 1 is not our runit, named runit", want)
+	}
+	p.expect(10*time.Second, "S3-ran")
+	if code := p.exitCode(20 * time.Second); code != 5 {
+		t.Errorf("process 1 exited %d, want 5 (stage 3's exit code)", code)
+	}
+}
+
+// Without /sbin/runit, runit-init as process 1 says so and exits 111, as C runit-init
+// does (compared with it).
+func TestRunitInitPID1WithoutRunit(t *testing.T) {
+	pid1Needs(t)
+	runitDir, err := filepath.EvalSymlinks("/sbin")
+	if err != nil {
+		t.Skip("needs /sbin")
+	}
+	// A tmpfs over the directory of /sbin/runit hides it; the binaries themselves are
+	// started from elsewhere (C's runit-init is copied out of the way first).
+	c := filepath.Join(t.TempDir(), "runit-init")
+	if err := exec.Command("cp", cBin(t, "runit-init"), c).Run(); err != nil {
+		t.Fatal(err)
+	}
+	for _, bin := range []string{ourBin(t, "runit-init"), c} {
+		if strings.HasPrefix(bin, runitDir+"/") {
+			t.Skipf("%s is under %s, which the test hides", bin, runitDir)
+		}
+		p := startPID1Setup(t, bin, nil, nil, false, `mount -t tmpfs tmpfs "`+runitDir+`"`)
+		p.expect(20*time.Second, "init: fatal: unable to start runit: file does not exist")
+		if code := p.exitCode(20 * time.Second); code != 111 {
+			t.Errorf("%s: process 1 exited %d, want 111", bin, code)
+		}
+		if got := p.transcript(); got != "init: fatal: unable to start runit: file does not exist\n" {
+			t.Errorf("%s: console %q", bin, got)
+		}
 	}
 }

@@ -464,3 +464,35 @@ func TestRunitContainerExample(t *testing.T) {
 		t.Errorf("hello after the stop: stat %q, want down", st)
 	}
 }
+
+// Signals runit does not act on leave process 1 running, whether they come from inside
+// (stage 2) or from the host: Go's default for them would end it with status 2, where C
+// runit, as process 1, never dies of them. 34 is SIGRTMIN, 40 a realtime signal Go can
+// catch. A SIGTERM afterwards still shuts down normally.
+func TestRunitPID1SurvivesOtherSignals(t *testing.T) {
+	pid1Needs(t)
+	nums := []syscall.Signal{syscall.SIGABRT, syscall.SIGTRAP, syscall.SIGSYS, syscall.SIGUSR1,
+		syscall.SIGUSR2, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGSEGV, 34, 40}
+	var list []string
+	for _, s := range nums {
+		list = append(list, strconv.Itoa(int(s)))
+	}
+	p := startPID1(t, ourBin(t, "runit"), map[string]string{
+		"1": stage1OK,
+		"2": "#!/bin/sh\nfor s in " + strings.Join(list, " ") + "; do kill -$s 1 || echo KILL-FAILED; done\necho S2-fired\nexec sleep 1000\n",
+		"3": "#!/bin/sh\necho S3-ran\nexit 7\n",
+	}, nil, false)
+	p.expect(20*time.Second, "S2-fired")
+	for _, s := range nums {
+		p.signal(s)
+	}
+	p.signal(syscall.SIGTERM)
+	p.expect(10*time.Second, "- runit: leave stage: /etc/runit/2")
+	p.expect(10*time.Second, "S3-ran")
+	if code := p.exitCode(20 * time.Second); code != 7 {
+		t.Errorf("process 1 exited %d, want 7 (stage 3's exit code)", code)
+	}
+	if strings.Contains(p.transcript(), "KILL-FAILED") {
+		t.Errorf("stage 2 could not signal process 1")
+	}
+}
