@@ -4,3 +4,6 @@ package platform
 // the Apple System Log instead of a wtmp file, so there is no log file to append to:
 // utmpset -w says so rather than writing a file nothing reads.
 func UtmpFiles() (layout, utmp, wtmp string) { return "darwin", "/var/run/utmpx", "" }
+
+// UtmpOldFiles: no older login database is kept beside the one above.
+func UtmpOldFiles() (layout, utmp, wtmp string) { return "", "", "" }

@@ -5,3 +5,6 @@ package platform
 func UtmpFiles() (layout, utmp, wtmp string) {
 	return "freebsd", "/var/run/utx.active", "/var/log/utx.log"
 }
+
+// UtmpOldFiles: no older login database is kept beside the one above.
+func UtmpOldFiles() (layout, utmp, wtmp string) { return "", "", "" }

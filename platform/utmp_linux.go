@@ -6,3 +6,6 @@ package platform
 func UtmpFiles() (layout, utmp, wtmp string) {
 	return glibcUtmpLayout, "/var/run/utmp", "/var/log/wtmp"
 }
+
+// UtmpOldFiles: no older login database is kept beside the one above.
+func UtmpOldFiles() (layout, utmp, wtmp string) { return "", "", "" }

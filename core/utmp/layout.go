@@ -35,6 +35,13 @@ type Layout struct {
 	UserType   int  // USER_PROCESS
 	LogLenHdr  bool // FreeBSD utx.log: 16-bit big-endian length, then the record without trailing zeros
 	LogKeepsID bool // copy ut_id and pid into the log record (FreeBSD's last matches on the id)
+	// CLine: C runit's utmpset reads this very record and compares ut_line with
+	// str_diff, a C-string comparison that does not stop at the end of the field: a line
+	// that fills its field runs on into the next ones up to the first NUL. We match
+	// exactly what C matches. Layouts C runit never reads (it does not build on FreeBSD,
+	// and uses the old utmp on NetBSD and macOS) compare within the field, as their
+	// libc's getutxline does, so a line that fills the field matches there.
+	CLine bool
 }
 
 // Entry is a record's content, independent of the layout.
@@ -57,14 +64,14 @@ var (
 	Glibc = &Layout{Name: "glibc", Size: 384, Order: binary.LittleEndian,
 		Type: Field{0, 2}, Pid: Field{4, 4}, Line: Field{8, 32}, ID: Field{40, 4},
 		User: Field{44, 32}, Host: Field{76, 256}, Sec: Field{340, 4}, Usec: Field{344, 4},
-		DeadType: 8, UserType: 7}
+		DeadType: 8, UserType: 7, CLine: true}
 	// GlibcLP64 is the same struct where __WORDSIZE_TIME64_COMPAT32 is 0 (aarch64,
 	// loongarch64): ut_session is a long and ut_tv a real struct timeval, so the record
 	// is 400 bytes and time is 64-bit.
 	GlibcLP64 = &Layout{Name: "glibc-lp64", Size: 400, Order: binary.LittleEndian,
 		Type: Field{0, 2}, Pid: Field{4, 4}, Line: Field{8, 32}, ID: Field{40, 4},
 		User: Field{44, 32}, Host: Field{76, 256}, Sec: Field{344, 8}, Usec: Field{352, 8},
-		DeadType: 8, UserType: 7}
+		DeadType: 8, UserType: 7, CLine: true}
 	// FreeBSD is struct futx (utxdb.h), packed, 197 bytes: fu_type u8, fu_tv u64 BE
 	// microseconds, fu_id[8], fu_pid u32 BE, fu_user[32], fu_line[16], fu_host[128].
 	FreeBSD = &Layout{Name: "freebsd", Size: 197, Order: binary.BigEndian,
@@ -74,10 +81,18 @@ var (
 	// OpenBSD is the old struct utmp: ut_line[8], ut_name[32], ut_host[256], time_t
 	// (64-bit): 304 bytes, no type, no pid; an empty name marks a logout.
 	OpenBSD = &Layout{Name: "openbsd", Size: 304, Order: binary.LittleEndian,
-		Line: Field{0, 8}, User: Field{8, 32}, Host: Field{40, 256}, Sec: Field{296, 8}}
+		Line: Field{0, 8}, User: Field{8, 32}, Host: Field{40, 256}, Sec: Field{296, 8},
+		CLine: true}
+	// NetBSDUtmp is NetBSD's old struct utmp (<utmp.h>, still read by its who, w and
+	// last, and the file C runit writes there): ut_line[8], ut_name[8], ut_host[16],
+	// time_t ut_time (64-bit) at 32: 40 bytes, no type, no pid.
+	NetBSDUtmp = &Layout{Name: "netbsd-utmp", Size: 40, Order: binary.LittleEndian,
+		Line: Field{0, 8}, User: Field{8, 8}, Host: Field{16, 16}, Sec: Field{32, 8},
+		CLine: true}
 	// NetBSD is struct utmpx (LP64): ut_name[32], ut_id[4], ut_line[32], ut_host[256],
 	// ut_session u16, ut_type u16, ut_pid, ut_exit, sockaddr_storage, timeval (64-bit
-	// seconds at 464), ut_pad[36]: 520 bytes, the size of the 32-bit v1.00 record.
+	// seconds at 464, 32-bit usec at 472), uint8_t ut_pad[36] at 480: 520 bytes, the
+	// size of the 32-bit v1.00 record.
 	NetBSD = &Layout{Name: "netbsd", Size: 520, Order: binary.LittleEndian,
 		User: Field{0, 32}, ID: Field{32, 4}, Line: Field{36, 32}, Host: Field{68, 256},
 		Type: Field{326, 2}, Pid: Field{328, 4}, Sec: Field{464, 8}, Usec: Field{472, 4},
@@ -98,14 +113,14 @@ var (
 	Solaris = &Layout{Name: "solaris", Size: 372, Order: binary.LittleEndian,
 		User: Field{0, 32}, ID: Field{32, 4}, Line: Field{36, 32}, Pid: Field{68, 4},
 		Type: Field{72, 2}, Sec: Field{80, 4}, Usec: Field{84, 4}, HostLen: Field{112, 2},
-		Host: Field{114, 257}, DeadType: 8, UserType: 7}
+		Host: Field{114, 257}, DeadType: 8, UserType: 7, CLine: true}
 )
 
 // Layouts lists every layout by name.
 var Layouts = map[string]*Layout{}
 
 func init() {
-	for _, l := range []*Layout{Glibc, GlibcLP64, FreeBSD, OpenBSD, NetBSD, Darwin, Solaris} {
+	for _, l := range []*Layout{Glibc, GlibcLP64, FreeBSD, OpenBSD, NetBSD, NetBSDUtmp, Darwin, Solaris} {
 		Layouts[l.Name] = l
 	}
 }
@@ -208,16 +223,27 @@ func (l *Layout) Decode(b []byte) Entry {
 }
 
 // Matches reports whether rec is a live entry for line, as runit's utmpset decides: a
-// non-empty user, and the line equal as a C string. Like C we read the line up to its
-// NUL; a line that fills the field has none, so it never matches (C's comparison then
-// runs into the next field), which is what C utmpset does too.
+// non-empty user, and the line equal. With CLine the record's line is read as C's
+// str_diff reads it, from the field's start to the first NUL anywhere in the record
+// (a record with none never matches: C would read on past it into whatever follows);
+// otherwise it is the field up to its NUL or its end.
 func (l *Layout) Matches(rec []byte, line string) bool {
 	if rec[l.User.Off] == 0 {
 		return false
 	}
-	f := rec[l.Line.Off : l.Line.Off+l.Line.Size]
+	end := l.Line.Off + l.Line.Size
+	if l.CLine {
+		end = l.Size
+	}
+	f := rec[l.Line.Off:end]
 	i := bytes.IndexByte(f, 0)
-	return i >= 0 && string(f[:i]) == line
+	if i < 0 {
+		if l.CLine {
+			return false
+		}
+		i = len(f)
+	}
+	return string(f[:i]) == line
 }
 
 // Logout edits rec in place into runit's logout: user and host cleared, the type (where
@@ -237,14 +263,16 @@ func (l *Layout) Logout(rec []byte, now time.Time) {
 	l.putInt(rec, l.Sec, uint64(now.Unix()))
 }
 
-// LogRecord is the record runit appends to wtmp for a logout of line: the line (at most
-// the field size less one, as C copies it), the time, DEAD_PROCESS, all else zero. On
+// LogRecord is the record runit appends to wtmp for a logout of line: the line, the time,
+// DEAD_PROCESS, all else zero. The line is cut as C cuts it: one that fits the field is
+// copied whole (with no NUL when it fills it), a longer one (which can match only by
+// running on, see CLine) is cut to the field size less two. On
 // FreeBSD the id and pid of the logged-out entry are kept, since its last(1) pairs login
 // and logout by id; the result is then framed as utx.log wants it.
 func (l *Layout) LogRecord(line string, now time.Time, from []byte) []byte {
 	b := make([]byte, l.Size)
-	if len(line) > l.Line.Size-1 {
-		line = line[:l.Line.Size-1]
+	if len(line) > l.Line.Size {
+		line = line[:l.Line.Size-2]
 	}
 	putString(b, l.Line, line)
 	l.putInt(b, l.Type, uint64(l.DeadType))

@@ -119,9 +119,18 @@ func TestGlibcByHand(t *testing.T) {
 	if !bytes.Equal(b, want) {
 		t.Errorf("glibc logout:\n got  %x\n want %x", b, want)
 	}
-	log := Glibc.LogRecord(strings.Repeat("L", 40), time.Unix(1_800_000_000, 0), nil)
-	if len(log) != 384 || string(log[8:40]) != strings.Repeat("L", 31)+"\x00" || le.Uint16(log) != 8 {
-		t.Errorf("glibc log record: %q", log)
+	// C's wtmp_logout copies a line that fits whole, even with no room for a NUL, and
+	// cuts a longer one to the field size less two (seen from C utmpset, see e2e).
+	for line, want := range map[string]string{
+		strings.Repeat("L", 40): strings.Repeat("L", 30) + "\x00\x00",
+		strings.Repeat("L", 33): strings.Repeat("L", 30) + "\x00\x00",
+		strings.Repeat("L", 32): strings.Repeat("L", 32),
+		strings.Repeat("L", 31): strings.Repeat("L", 31) + "\x00",
+	} {
+		log := Glibc.LogRecord(line, time.Unix(1_800_000_000, 0), nil)
+		if len(log) != 384 || string(log[8:40]) != want || log[40] != 0 || le.Uint16(log) != 8 {
+			t.Errorf("glibc log record for a %d-byte line: %q", len(line), log[:48])
+		}
 	}
 }
 
@@ -141,16 +150,46 @@ func TestFreeBSDLog(t *testing.T) {
 	}
 }
 
-// TestMatchesFullLine: a line filling the whole field never matches (as in C).
+// TestMatchesFullLine: where C runit reads the layout (CLine), a line that fills its
+// field matches as C's str_diff sees it, running on into the following fields up to the
+// first NUL: glibc's ut_id and then ut_user, OpenBSD's and NetBSD's ut_name, Solaris's
+// binary ut_pid. Elsewhere the comparison stays within the field, as getutxline's does.
 func TestMatchesFullLine(t *testing.T) {
-	full := strings.Repeat("M", 32)
-	rec := Glibc.Encode(Entry{Type: 7, Line: full, User: "dave"})
-	if Glibc.Matches(rec, full) {
-		t.Error("a 32-byte line matched; C utmpset never matches it")
+	m32 := strings.Repeat("M", 32)
+	for _, c := range []struct {
+		l        *Layout
+		e        Entry
+		yes, not []string
+	}{
+		{Glibc, Entry{Type: 7, Line: m32, User: "dave"}, []string{m32}, []string{m32[:31], m32 + "dave"}},
+		{Glibc, Entry{Type: 7, Line: m32, ID: "ab", User: "dave"}, []string{m32 + "ab"}, []string{m32, m32[:30]}},
+		{Glibc, Entry{Type: 7, Line: m32, ID: "abcd", User: "dave"}, []string{m32 + "abcddave"}, []string{m32 + "abcd"}},
+		{Glibc, Entry{Type: 7, Line: m32[:31], ID: "ab", User: "dave"}, []string{m32[:31]}, []string{m32[:31] + "ab"}},
+		{GlibcLP64, Entry{Type: 7, Line: m32, ID: "x", User: "dave"}, []string{m32 + "x"}, []string{m32}},
+		{OpenBSD, Entry{Line: "ttyp0123", User: "root"}, []string{"ttyp0123root"}, []string{"ttyp0123"}},
+		{NetBSDUtmp, Entry{Line: "ttyp0123", User: "root"}, []string{"ttyp0123root"}, []string{"ttyp0123"}},
+		{Solaris, Entry{Type: 7, Line: m32, Pid: 0x04d2, User: "dave"}, []string{m32 + "\xd2\x04"}, []string{m32}},
+		{NetBSD, Entry{Type: 7, Line: m32, Host: "h", User: "dave"}, []string{m32}, []string{m32 + "h", m32[:31]}},
+		{Darwin, Entry{Type: 7, Line: m32, Pid: 7, User: "dave"}, []string{m32}, []string{m32 + "\x07"}},
+		{FreeBSD, Entry{Type: 4, Line: m32[:16], Host: "h", User: "dave"}, []string{m32[:16]}, []string{m32[:16] + "h"}},
+	} {
+		rec := c.l.Encode(c.e)
+		for _, line := range c.yes {
+			if !c.l.Matches(rec, line) {
+				t.Errorf("%s: %+v does not match %q", c.l.Name, c.e, line)
+			}
+		}
+		for _, line := range c.not {
+			if c.l.Matches(rec, line) {
+				t.Errorf("%s: %+v matches %q", c.l.Name, c.e, line)
+			}
+		}
 	}
-	rec = Glibc.Encode(Entry{Type: 7, Line: full[:31], User: "dave"})
-	if !Glibc.Matches(rec, full[:31]) {
-		t.Error("a 31-byte line did not match")
+	// No NUL up to the end of the record: C would read on past it, into memory that is
+	// not the file's; we never match.
+	rec := bytes.Repeat([]byte("x"), Glibc.Size)
+	if Glibc.Matches(rec, string(rec[8:])) {
+		t.Error("a glibc record without a NUL after its line matched")
 	}
 }
 

@@ -1,6 +1,7 @@
 package utmp
 
 import (
+	"errors"
 	"io"
 	"os"
 	"path"
@@ -13,24 +14,33 @@ import (
 )
 
 // Files says where a system keeps its login records and in which layout. Wtmp is empty
-// where the system keeps no login log file (macOS logs through ASL).
+// where the system keeps no login log file (macOS logs through ASL). Old, where set, is
+// an older database the system's tools still read beside the current one (NetBSD's utmp
+// and wtmp beside utmpx and wtmpx): utmpset logs the line out there too when its utmp
+// file exists, so that who does not keep showing the session from it.
 type Files struct {
 	Layout *Layout
 	Utmp   string
 	Wtmp   string
+	Old    *Files
 }
 
 // SystemFiles returns the running system's files, from platform.
 func SystemFiles() Files {
 	name, u, w := platform.UtmpFiles()
-	return Files{Layout: Layouts[name], Utmp: u, Wtmp: w}
+	f := Files{Layout: Layouts[name], Utmp: u, Wtmp: w}
+	if name, u, w := platform.UtmpOldFiles(); name != "" {
+		f.Old = &Files{Layout: Layouts[name], Utmp: u, Wtmp: w}
+	}
+	return f
 }
 
 const utmpsetVersion = "$Id: cb399098f794012a7f5e6a3a7090b2d53b86c08c $"
 
 // Utmpset is runit's utmpset: `utmpset [-w] line` marks line's entry in the utmp file
-// dead and with -w appends a logout record to the wtmp file. It returns the exit code:
-// 1 for usage, 111 for any failure (including no entry for line), 0 otherwise.
+// dead and with -w appends a logout record to the wtmp file (to each file pair of f that
+// had an entry). It returns the exit code: 1 for usage, 111 for any failure (including no
+// entry for line), 0 otherwise, also when -w finds no wtmp file kept on this system.
 func Utmpset(argv []string, stderr io.Writer, f Files, now func() time.Time) int {
 	if len(argv) == 0 {
 		argv = []string{"utmpset"}
@@ -65,23 +75,50 @@ func Utmpset(argv []string, stderr io.Writer, f Files, now func() time.Time) int
 	if f.Layout == nil {
 		return fatal("unable to logout line "+line, platform.ErrNotSupported)
 	}
-	if wtmp && f.Wtmp == "" {
-		io.WriteString(stderr, "utmpset: fatal: -w: a wtmp file is not supported on this system\n")
-		return 111
-	}
 	t := now()
 	rec, err := logoutUtmp(f, line, t)
-	if err != nil {
-		if err == errNoEntry {
-			io.WriteString(stderr, "utmpset: warning: unable to logout line "+line+" in utmp: no such entry\n")
+	if err != nil && err != errNoEntry {
+		return fatal(err.(*opError).msg, err.(*opError).err)
+	}
+	var oldRec []byte
+	if f.Old != nil {
+		oldRec, err = logoutUtmp(*f.Old, line, t)
+		if err != nil && err != errNoEntry && !errors.Is(err.(*opError).err, os.ErrNotExist) {
+			return fatal(err.(*opError).msg, err.(*opError).err)
+		}
+	}
+	if rec == nil && oldRec == nil {
+		io.WriteString(stderr, "utmpset: warning: unable to logout line "+line+" in utmp: no such entry\n")
+		return 111
+	}
+	if !wtmp {
+		return 0
+	}
+	if f.Wtmp == "" {
+		// The logout itself is done, which is what a getty's finish script is for; a
+		// log this system does not keep is no reason to fail it (runit's C exits 0
+		// when it has done its job).
+		io.WriteString(stderr, "utmpset: warning: -w: this system keeps no wtmp file, the logout of line "+line+" is not logged\n")
+		return 0
+	}
+	logout := func(f Files, rec []byte) int {
+		err := appendWtmp(f, f.Layout.LogRecord(line, t, rec))
+		switch {
+		case err == nil:
+			return 0
+		case err.(*opError).msg == "": // the write itself: C warns, naming the line
+			io.WriteString(stderr, "utmpset: warning: unable to logout line "+line+" in wtmp: "+errstr.Text(err.(*opError).err)+"\n")
 			return 111
 		}
 		return fatal(err.(*opError).msg, err.(*opError).err)
 	}
-	if wtmp {
-		if err := appendWtmp(f, f.Layout.LogRecord(line, t, rec)); err != nil {
-			return fatal(err.(*opError).msg, err.(*opError).err)
+	if rec != nil {
+		if code := logout(f, rec); code != 0 {
+			return code
 		}
+	}
+	if oldRec != nil {
+		return logout(*f.Old, oldRec)
 	}
 	return 0
 }
@@ -105,7 +142,7 @@ func logoutUtmp(f Files, line string, now time.Time) ([]byte, error) {
 	}
 	defer fh.Close()
 	if err := platform.Lock(int(fh.Fd()), true); err != nil {
-		return nil, &opError{"unable to lock " + f.Utmp, err}
+		return nil, &opError{"unable to lock: " + f.Utmp, err} // sic, C's wording
 	}
 	rec := make([]byte, l.Size)
 	for off := int64(0); ; off += int64(l.Size) {
@@ -127,9 +164,12 @@ func logoutUtmp(f Files, line string, now time.Time) ([]byte, error) {
 	}
 }
 
-// appendWtmp appends one record to the wtmp file (created 0600 like C's), locked.
+// appendWtmp appends one record to the wtmp file, locked, opened as djb's open_append
+// opens (created 0600, and O_NONBLOCK, so that a FIFO with no reader in its place fails
+// at once with ENXIO instead of hanging a finish script). A failed write is undone by
+// truncating back to the old size, as C does, and reported with an empty msg.
 func appendWtmp(f Files, rec []byte) error {
-	fh, err := os.OpenFile(f.Wtmp, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	fh, err := os.OpenFile(f.Wtmp, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_NONBLOCK, 0o600)
 	if err != nil {
 		return &opError{"unable to open " + f.Wtmp, err}
 	}
@@ -137,8 +177,16 @@ func appendWtmp(f Files, rec []byte) error {
 	if err := platform.Lock(int(fh.Fd()), true); err != nil {
 		return &opError{"unable to lock " + f.Wtmp, err}
 	}
-	if _, err := fh.Write(rec); err != nil {
-		return &opError{"unable to write " + f.Wtmp, err}
+	st, err := fh.Stat()
+	if err != nil {
+		return &opError{"", err}
+	}
+	if n, err := fh.Write(rec); err != nil || n != len(rec) {
+		fh.Truncate(st.Size())
+		if err == nil {
+			err = io.ErrShortWrite
+		}
+		return &opError{"", err}
 	}
 	return nil
 }
