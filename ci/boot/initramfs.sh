@@ -1,37 +1,57 @@
 #!/usr/bin/env bash
-# Pack a gzip'd newc initramfs that boots runit as init:
+# Pack a gzip'd newc initramfs that boots runit as init, in one of two ways:
 #   initramfs.sh OUT NAME=PATH...
-# NAME is one of runit runit-init runsvdir runsv sv svlogd chpst halt shutdown pause and
-# PATH the binary to install for it (ours, static; or Debian's C one, whose shared
-# libraries are copied in with it). /sbin/init is runit-init, which execs /sbin/runit.
-# The shell for the stage scripts and services is busybox (busybox-static preferred). The stage scripts, the
-# services (a; b with a log/ service running svlogd; "oneshot" kept up by pause when
-# pause is given; a "driver" that exercises the
-# system from inside) print lines starting "BOOT:" on the console for the host to read.
-# The driver's action comes from the kernel command line, bootmode=cad|init0|init6|shutdown-r|none.
+#     NAME is one of runit runit-init runsvdir runsv sv svlogd chpst halt shutdown pause
+#     and PATH the binary to install for it (ours, static; or Debian's C one, whose
+#     shared libraries are copied in with it). /sbin/init is runit-init, which execs
+#     /sbin/runit. Small stage scripts written here; services a; b with a log/ service
+#     running svlogd; "oneshot" kept up by pause when pause is given; a "driver".
+#   initramfs.sh --installed BINDIR OUT
+#     What users get: `make install` (ci/install.sh DESTDIR=image PREFIX=/usr, the
+#     Debian layout, merged /usr) of the tools in BINDIR with the etc/ skeleton, its
+#     stage scripts, runlevels and /etc/service as they are, and /usr/sbin/init ->
+#     runit-init as runit-go-init ships it. The test adds only a service "hello" in
+#     /etc/sv enabled in the default runlevel, the driver there too, an /etc/hostname and
+#     /etc/fstab, and logging wrappers in /usr/local/sbin (first in the stage scripts'
+#     PATH) for the system commands whose failures the scripts silence.
+# The shell and the commands the scripts use are Debian's busybox-static (fetched by
+# busybox.sh; BUSYBOX overrides, static only) as applet links. The stage scripts and
+# services print lines starting "BOOT:" on the console for the host to read. The
+# driver's action comes from the kernel command line,
+# bootmode=cad|init0|init6|shutdown-r|none.
 # Needs root (device nodes), cpio and gzip.
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+installed=""
+if [ "${1:-}" = --installed ]; then installed=$2; shift 2; fi
 out=$1; shift
-# Debian's busybox-static is the intended shell; a dynamic busybox works too (its shared
-# libraries are copied in), since busybox-static and busybox cannot be installed together.
-bb=${BUSYBOX:-}
-for c in /bin/busybox /usr/bin/busybox; do
-  [ -z "$bb" ] && [ -x "$c" ] && bb=$c
-done
-[ -n "$bb" ] || { echo "initramfs.sh: busybox is needed (apt-get install busybox-static)" >&2; exit 1; }
-root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/runit,etc/service,dev,proc,sys,run,tmp,var/log,lib64,lib/x86_64-linux-gnu}
+bb=${BUSYBOX:-$("$here/busybox.sh")}
 # ldd fails on a static binary ("not a dynamic executable").
 is_static() { ! ldd "$1" >/dev/null 2>&1; }
+is_static "$bb" || { echo "initramfs.sh: $bb is not static (Debian's busybox-static is)" >&2; exit 1; }
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
 copylibs() { # the shared libraries a dynamic binary needs, where the loader looks
   ldd "$1" 2>/dev/null | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | while read -r l; do
     mkdir -p "$root$(dirname "$l")"
     cp -L "$l" "$root$l"
   done
 }
+script() { cat > "$root$1"; chmod 755 "$root$1"; }
+pack() {
+  (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$out.tmp"
+  mv "$out.tmp" "$out"
+}
+
+if [ -n "$installed" ]; then
+  # shellcheck source=installed.sh source-path=SCRIPTDIR
+  . "$here/installed.sh"
+  pack
+  exit 0
+fi
+
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/runit,etc/service,dev,proc,sys,run,tmp,var/log,lib64,lib/x86_64-linux-gnu}
 cp "$bb" "$root/bin/busybox"
-is_static "$bb" || copylibs "$bb"
 for a in sh ash cat echo mount mkdir sleep ls ps kill grep sed awk cut tr uptime date true false \
          test [ head tail mknod chmod rm touch readlink sync ln wc env tty stat; do
   ln -s busybox "$root/bin/$a"
@@ -56,7 +76,6 @@ for kv in "$@"; do
   esac
 done
 
-script() { cat > "$root$1"; chmod 755 "$root$1"; }
 script /etc/runit/1 <<'S'
 #!/bin/sh
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -159,5 +178,4 @@ case $mode in
 esac
 exec sleep 100000
 S
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$out.tmp"
-mv "$out.tmp" "$out"
+pack
