@@ -61,6 +61,14 @@ func utmpsetRec(typ, pid int, line, id, user, host string, sec, usec uint32) []b
 // path option: the binary under test is exactly the one installed, paths included.
 func utmpsetInNamespace(t *testing.T, bin string, utmp, wtmp []byte, args ...string) (int, string, []byte, []byte) {
 	t.Helper()
+	return utmpsetInNamespaceSetup(t, bin, utmp, wtmp, "", args...)
+}
+
+// utmpsetInNamespaceSetup is utmpsetInNamespace with a shell snippet run after the files
+// are in place (to put something else where wtmp goes); the tool gets 20 seconds, so
+// one that blocks fails the test instead of hanging it.
+func utmpsetInNamespaceSetup(t *testing.T, bin string, utmp, wtmp []byte, setup string, args ...string) (int, string, []byte, []byte) {
+	t.Helper()
 	d := t.TempDir()
 	writeFile(t, filepath.Join(d, "utmp"), string(utmp), 0o664)
 	if wtmp != nil {
@@ -71,11 +79,12 @@ mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /var/log
 cp "$D/utmp" /run/utmp
 [ ! -e "$D/wtmp" ] || cp "$D/wtmp" /var/log/wtmp
+` + setup + `
 set +e
-"$@" 2>"$D/stderr"
+timeout 20 "$@" 2>"$D/stderr"
 echo $? > "$D/rc"
 cp /run/utmp "$D/utmp.out"
-[ ! -e /var/log/wtmp ] || cp /var/log/wtmp "$D/wtmp.out"
+[ ! -f /var/log/wtmp ] || cp /var/log/wtmp "$D/wtmp.out"
 `
 	cmd := exec.Command("unshare", append([]string{"-m", "--propagation", "private", "sh", "-c", script, "sh", bin}, args...)...)
 	cmd.Env = append(os.Environ(), "D="+d)
@@ -129,6 +138,11 @@ func TestUtmpsetGlibc(t *testing.T) {
 		utmpsetRec(7, 124, "tty1", "1", "bob", "", 1001, 6),
 		utmpsetRec(7, 125, strings.Repeat("L", 31), "x", "carol", "", 1002, 7),
 		utmpsetRec(7, 126, strings.Repeat("M", 32), "y", "dave", "", 1003, 8),
+		// C compares ut_line as a C string, which runs on into ut_id (and on into
+		// ut_user when ut_id is full) for a line that fills its field.
+		utmpsetRec(7, 127, strings.Repeat("N", 32), "", "erin", "", 1004, 9),
+		utmpsetRec(7, 128, strings.Repeat("O", 32), "ab", "fred", "", 1005, 10),
+		utmpsetRec(7, 129, strings.Repeat("P", 32), "abcd", "gina", "", 1006, 11),
 	)
 	wtmp := recs(utmpsetRec(2, 0, "~", "~~", "reboot", "6.1.0", 900, 1),
 		utmpsetRec(7, 123, "pts/9", "ts/9", "alice", "example.org", 1000, 5),
@@ -136,6 +150,13 @@ func TestUtmpsetGlibc(t *testing.T) {
 	for _, args := range [][]string{
 		{"-w", "pts/9"}, {"pts/9"}, {"-w", "tty1"}, {"-w", strings.Repeat("L", 31)},
 		{"-w", strings.Repeat("M", 32)}, {"-w", "nosuch"}, {"-w", "--", "tty1"}, {"tty1", "extra"},
+		{"-w", strings.Repeat("M", 32) + "y"},        // 33 bytes: wtmp gets 30
+		{"-w", strings.Repeat("N", 32)},              // empty id: 32 bytes, no NUL
+		{"-w", strings.Repeat("O", 32) + "ab"},       // 34 bytes: wtmp gets 30
+		{"-w", strings.Repeat("O", 32)},              // no such entry
+		{"-w", strings.Repeat("P", 32) + "abcdgina"}, // on into ut_user
+		{"-w", strings.Repeat("P", 32) + "abcd"},     // no such entry
+		{"-w", strings.Repeat("L", 31) + "x"},        // no such entry
 	} {
 		lo := time.Now().Unix()
 		cc, cerr, cu, cw := utmpsetInNamespace(t, cbin, utmp, wtmp, args...)
@@ -152,6 +173,25 @@ func TestUtmpsetGlibc(t *testing.T) {
 			t.Errorf("utmpset %s: wtmp differs from C's:\nC    %q\nours %q", name, cw[len(wtmp):], ow[len(wtmp):])
 		}
 	}
+	// Something other than a file where wtmp goes: a FIFO with no reader fails the open
+	// at once (C opens with O_NDELAY), /dev/full fails the write (C warns, naming the
+	// line). Both after the utmp entry is logged out.
+	for _, setup := range []string{"rm -f /var/log/wtmp; mkfifo /var/log/wtmp", "rm -f /var/log/wtmp; ln -s /dev/full /var/log/wtmp"} {
+		cc, cerr, cu, _ := utmpsetInNamespaceSetup(t, cbin, utmp, wtmp, setup, "-w", "tty1")
+		oc, oerr, ou, _ := utmpsetInNamespaceSetup(t, ours, utmp, wtmp, setup, "-w", "tty1")
+		if strings.Contains(setup, "/dev/full") && cerr == "utmpset: warning: unable to logout line tty1 in wtmp: invalid argument\n" {
+			// C reports errno after its ftruncate undo, which fails on a device
+			// (EINVAL) and hides the write's ENOSPC; we name the write's error.
+			cerr = strings.Replace(cerr, "invalid argument", "out of disk space", 1)
+		}
+		if cc != 111 || cc != oc || cerr != oerr {
+			t.Errorf("%s: C exit %d %q, ours exit %d %q", setup, cc, cerr, oc, oerr)
+		}
+		if string(utmpsetMaskTime(t, cu, 0, 1<<40, "C utmp")) != string(utmpsetMaskTime(t, ou, 0, 1<<40, "our utmp")) || string(cu) == string(utmp) {
+			t.Errorf("%s: utmp differs from C's, or was not changed", setup)
+		}
+	}
+
 	// A missing wtmp is created (mode 0600, as C does): both must succeed.
 	cc, _, _, cw := utmpsetInNamespace(t, cbin, utmp, nil, "-w", "tty1")
 	oc, _, _, ow := utmpsetInNamespace(t, ours, utmp, nil, "-w", "tty1")
