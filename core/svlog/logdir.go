@@ -47,6 +47,7 @@ type Dir struct {
 	dropped uint64 // lines dropped in lossy mode since the last successful write
 	failing bool
 	cont    bool // selected the long line being copied
+	named   bool // opened once: C's messages know the name from then on
 
 	// Lossy mode only: what a failed rotation left behind.
 	rotRetry time.Time // no new rotation attempt before this
@@ -69,6 +70,7 @@ func (d *Dir) open() bool {
 	unix.Close(fd)
 	if dst.Mode&unix.S_IFMT != unix.S_IFDIR {
 		// C opens any file, then fails to fchdir into it.
+		d.closeMsg()
 		d.l.warn("unable to change directory: ", d.name, ": ", errstr.Text(unix.ENOTDIR))
 		return false
 	}
@@ -79,10 +81,12 @@ func (d *Dir) open() bool {
 		}
 	}
 	if err != nil {
+		d.closeMsg()
 		d.l.warn("unable to lock directory: ", d.name, ": ", errstr.Text(err))
 		return false
 	}
 	d.lock = lk
+	d.named = true
 	d.cfg = DefaultConfig()
 	b, err := os.ReadFile(d.path("config"))
 	if err != nil && !errors.Is(err, unix.ENOENT) {
@@ -152,6 +156,16 @@ func (d *Dir) openCurrent(retry bool) bool {
 	d.size = uint64(cst.Size)
 	unix.Fchmod(d.cur, 0o644)
 	return d.size > 0
+}
+
+// closeMsg is the "close" message C svlogd prints when it gives up on a directory it
+// has not locked: with the name of the last successful open, none before the first.
+func (d *Dir) closeMsg() {
+	if d.named {
+		d.l.info("close: ", d.name)
+	} else {
+		d.l.info("close: ")
+	}
 }
 
 func (d *Dir) resetTimer(now time.Time) {
