@@ -25,7 +25,7 @@ type svlogdCase struct {
 	args    []string          // options, before the directories
 	configs map[string]string // directory -> config ("" = no config file)
 	input   string
-	stamps  bool // lines carry timestamps: compare them as a pattern, not literally
+	stamps  bool                            // lines carry timestamps: compare them as a pattern, not literally
 	prep    func(t *testing.T, root string) // extra files, after the directories are made
 }
 
