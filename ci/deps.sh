@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Install what the test suite needs from Debian's packages: C runit (the differential
-# reference), busybox, and the tools later suites use. Idempotent; quiet when done before.
+# reference) and the tools later suites use. Idempotent; quiet when done before.
 set -euo pipefail
 # runit: the differential reference; qemu-system-x86, cpio: the boot test; mandoc: man lint;
 # libxml2-utils, shellcheck: the glue checks; util-linux: unshare, setpriv, last.
-pkgs="runit busybox man-db mandoc qemu-system-x86 cpio libxml2-utils shellcheck util-linux"
+pkgs="runit man-db mandoc qemu-system-x86 cpio libxml2-utils shellcheck util-linux"
 [ "$(id -u)" = 0 ] || { echo "deps: not root; skipping package installs (tests that need them will skip)"; exit 0; }
 command -v apt-get >/dev/null || { echo "deps: no apt-get; skipping"; exit 0; }
 missing=""
