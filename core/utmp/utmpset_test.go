@@ -5,9 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestUtmpsetEveryLayout runs the whole utmpset on files of each layout: the live entry
@@ -166,7 +167,7 @@ func TestUtmpsetOldFiles(t *testing.T) {
 func TestAppendWtmpFIFO(t *testing.T) {
 	d := t.TempDir()
 	f := Files{Layout: Glibc, Utmp: filepath.Join(d, "utmp"), Wtmp: filepath.Join(d, "wtmp")}
-	if err := syscall.Mkfifo(f.Wtmp, 0o600); err != nil {
+	if err := unix.Mkfifo(f.Wtmp, 0o600); err != nil {
 		t.Skipf("mkfifo: %v", err)
 	}
 	os.WriteFile(f.Utmp, Glibc.Encode(Entry{Type: 7, Line: "tty1", User: "u"}), 0o644)
