@@ -512,8 +512,8 @@ func TestSvlogdUncleanCurrent(t *testing.T) {
 }
 
 // A clock that steps back must not make new files sort before old ones (pruning deletes
-// by name): a rotated file dated in the future stays the newest-named... and the new files
-// sort after it.
+// by name): with a rotated file dated in the future, new files sort after it, so n2
+// prunes the future file, never the new ones; and svlogd does not spin.
 func TestSvlogdClockBack(t *testing.T) {
 	bin := ourBin(t, "svlogd")
 	root := t.TempDir()
@@ -529,6 +529,45 @@ func TestSvlogdClockBack(t *testing.T) {
 	if strings.Join(got, ",") != "future,aaaaaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbbbbb" {
 		t.Errorf("order after clock step back: %q", got)
 	}
+
+	// n2 and age rotation: the newest files stay, and svlogd idles between rotations.
+	writeFile(t, filepath.Join(dir, "config"), "s20\nn2\nt1\n", 0o644)
+	p := svlogdStart(t, bin, root, "log")
+	io.WriteString(p.in, "ccccccccccccccccccc\nddddddddddddddddddd\n")
+	waitFor(t, 5*time.Second, "pruning", func() bool {
+		_, err := os.Stat(filepath.Join(dir, future))
+		m, _ := filepath.Glob(filepath.Join(dir, "@*.s"))
+		return os.IsNotExist(err) && len(m) == 2
+	})
+	cpu0 := svlogdCPUTicks(t, p.cmd.Process.Pid)
+	for _, line := range []string{"e\n", "f\n"} {
+		io.WriteString(p.in, line)
+		waitFor(t, 10*time.Second, "age rotation of "+line, func() bool {
+			return readFile(filepath.Join(dir, "current")) == "" && strings.Contains(strings.Join(svlogdCollect(t, dir), ","), strings.TrimSpace(line))
+		})
+	}
+	// Two age rotations are about two seconds: a spinning svlogd would use them all.
+	if d := svlogdCPUTicks(t, p.cmd.Process.Pid) - cpu0; d > 30 {
+		t.Errorf("svlogd used %d clock ticks of CPU while idle", d)
+	}
+	p.finish(t, 10*time.Second)
+	got = svlogdCollect(t, dir)
+	if strings.Join(got, ",") != "e,f" {
+		t.Errorf("after pruning with n2: %q", got)
+	}
+}
+
+// svlogdCPUTicks is the user+system CPU time of pid in clock ticks, from /proc.
+func svlogdCPUTicks(t *testing.T, pid int) int {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	u, _ := strconv.Atoi(f[11])
+	s, _ := strconv.Atoi(f[12])
+	return u + s
 }
 
 func TestSvlogdUDP(t *testing.T) {

@@ -62,6 +62,41 @@ func TestParseConfig(t *testing.T) {
 	if e.UDP || len(e.Warnings) != 1 || e.Warnings[0] != "unable to scan ip address: bad" {
 		t.Errorf("bad ip: %+v", e)
 	}
+	// As C: ports and octets truncated to their C types, a port of 0 or no digits warns
+	// and leaves UDP as it was, bare p and ! keep the earlier value, a last line of one
+	// byte without a newline is not read.
+	for _, c := range []struct {
+		cfg  string
+		udp  bool
+		ip   [4]byte
+		port int
+		warn string
+	}{
+		{"u127.0.0.1:65545", true, [4]byte{127, 0, 0, 1}, 9, ""},
+		{"u383.0.0.1", true, [4]byte{127, 0, 0, 1}, 514, ""},
+		{"u127.0.0.1:0", false, [4]byte{}, 0, "unable to scan port number: 0"},
+		{"u127.0.0.1:x", false, [4]byte{}, 0, "unable to scan port number: x"},
+		{"u127.0.0.1:65536", false, [4]byte{127, 0, 0, 1}, 0, ""},
+		{"u1.2.3.4:5\nu1.2.3.4:0", true, [4]byte{1, 2, 3, 4}, 5, "unable to scan port number: 0"},
+	} {
+		g := ParseConfig([]byte(c.cfg))
+		w := ""
+		if len(g.Warnings) > 0 {
+			w = g.Warnings[0]
+		}
+		if g.UDP != c.udp || g.UDPAddr != c.ip || g.UDPPort != c.port || w != c.warn {
+			t.Errorf("%q: udp %v %v:%d warn %q", c.cfg, g.UDP, g.UDPAddr, g.UDPPort, w)
+		}
+	}
+	if g := ParseConfig([]byte("pA\np\n!cat\n!\n")); string(g.Prefix) != "A" || g.Processor != "cat" {
+		t.Errorf("bare p/! cleared the value: %q %q", g.Prefix, g.Processor)
+	}
+	if g := ParseConfig([]byte("-*\n+")); len(g.Patterns) != 1 {
+		t.Errorf("last one-byte line read: %q", g.Patterns)
+	}
+	if g := ParseConfig([]byte("U1.2.3.4:5\nu1.2.3.4:6")); !g.UDPOnly || g.UDPPort != 6 {
+		t.Errorf("a u line after U undid it: %+v", g)
+	}
 	if z := ParseConfig(nil); z.SizeMax != 1000000 || z.NMax != 10 || z.NMin != 10 {
 		t.Errorf("defaults wrong: %+v", z)
 	}
@@ -302,5 +337,42 @@ func BenchmarkProcess(b *testing.B) {
 		st := l.stamp.format(time.Now())
 		l.process(buf, st, st)
 		l.flushAll()
+	}
+}
+
+// t rotates every t seconds from the start, as C svlogd does: rotations for size in
+// between do not move the age deadline; a rotation after the deadline sets the next one.
+func TestAgeScheduleIgnoresSizeRotations(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(dir+"/config", []byte("s100\nt100\nn0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l := &Logger{opt: &Options{LineMax: 10}}
+	d := &Dir{name: dir, l: l, lock: -1, cur: -1, udpFd: -1}
+	l.dirs = []*Dir{d}
+	if !d.open() {
+		t.Fatal("open failed")
+	}
+	defer d.close(true)
+	due := d.rotDue
+	for i := 0; i < 50; i++ {
+		d.putLine(nil, nil, []byte("0123456789"), nil)
+	}
+	d.flush()
+	if n := len(d.oldFiles()); n < 3 {
+		t.Fatalf("%d size rotations, want several", n)
+	}
+	if !d.rotDue.Equal(due) {
+		t.Errorf("size rotations moved the age deadline from %v to %v", due, d.rotDue)
+	}
+	d.putLine(nil, nil, []byte("x"), nil)
+	d.rotDue = time.Now().Add(-time.Second)
+	before := len(d.oldFiles())
+	l.handleEvents()
+	if len(d.oldFiles()) != before+1 {
+		t.Errorf("expired deadline did not rotate")
+	}
+	if d.rotDue.Before(time.Now().Add(99 * time.Second)) {
+		t.Errorf("next deadline %v is not t from now", d.rotDue)
 	}
 }
