@@ -551,8 +551,9 @@ func TestSvlogdClockBack(t *testing.T) {
 		t.Errorf("svlogd used %d clock ticks of CPU while idle", d)
 	}
 	p.finish(t, 10*time.Second)
+	// Whether the age rotation took d alone or with e depends on when the second ticks.
 	got = svlogdCollect(t, dir)
-	if strings.Join(got, ",") != "e,f" {
+	if all := strings.Join(got, ","); all != "e,f" && all != "ddddddddddddddddddd,e,f" {
 		t.Errorf("after pruning with n2: %q", got)
 	}
 }
@@ -898,6 +899,7 @@ func TestSvlogdHungProcessor(t *testing.T) {
 	dir := filepath.Join(root, "log")
 	writeFile(t, filepath.Join(dir, "config"), "s4096\nn0\n!while [ ! -e go ]; do sleep 0.05; done; cat\n", 0o644)
 	p := svlogdStart(t, bin, root, "log")
+	t.Cleanup(func() { os.WriteFile(filepath.Join(dir, "go"), nil, 0o644) })
 	n := 100000
 	wrote := p.writeAsync(svlogdSeq(n))
 	waitFor(t, 10*time.Second, "a rotated file waiting for the processor", func() bool {
@@ -982,6 +984,8 @@ func TestSvlogdLossyHungProcessor(t *testing.T) {
 	dir := filepath.Join(root, "log")
 	writeFile(t, filepath.Join(dir, "config"), "s4096\nn0\n!while [ ! -e go ]; do sleep 0.05; done; cat\n", 0o644)
 	p := svlogdStart(t, bin, root, "-L", "-v", "log")
+	// On failure, let the processor end, or it holds svlogd's stderr and the cleanup waits.
+	t.Cleanup(func() { os.WriteFile(filepath.Join(dir, "go"), nil, 0o644) })
 	n := 50000
 	seq := svlogdSeq(n)
 	half := len(seq) / 2
