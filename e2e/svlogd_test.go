@@ -763,7 +763,7 @@ func TestSvlogdUnwritableDir(t *testing.T) {
 			p := svlogdStart(t, bin, mnt, args...)
 			n := 50000
 			seq := svlogdSeq(n)
-			io.WriteString(p.in, string(seq[:8]))
+			p.in.Write(seq[:8])
 			waitFor(t, 5*time.Second, "first line", func() bool { return readFile(filepath.Join(dir, "current")) == "0000000\n" })
 			svlogdChattr(t, "+i", dir)
 			t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
