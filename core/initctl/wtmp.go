@@ -16,19 +16,7 @@ import (
 // SHUTDOWN_TIME (8) with nothing else; OpenBSD's untyped record with line "~" and name
 // "shutdown" (its logwtmp). nil where the system keeps no wtmp file (macOS).
 func ShutdownRecord(l *utmp.Layout, now time.Time) []byte {
-	if l == nil {
-		return nil
-	}
-	e := utmp.Entry{Sec: now.Unix(), Usec: int64(now.Nanosecond() / 1000)}
-	switch {
-	case l.Type.Size == 0:
-		e.Line, e.User = "~", "shutdown"
-	case l.LogLenHdr:
-		e.Type = 8
-	default:
-		e.Type, e.Line, e.ID, e.User = 1, "~~", "~~", "shutdown"
-	}
-	return frame(l, e)
+	return mark(l, now, 1, 8, "~~", "shutdown")
 }
 
 // BootRecord is the wtmp record that marks a boot for last(1) ("reboot system boot"),
@@ -36,17 +24,23 @@ func ShutdownRecord(l *utmp.Layout, now time.Time) []byte {
 // and id "~~"; FreeBSD's BOOT_TIME (1); OpenBSD's line "~" and name "reboot". nil where
 // the system keeps no wtmp file.
 func BootRecord(l *utmp.Layout, now time.Time) []byte {
+	return mark(l, now, 2, 1, "~", "reboot")
+}
+
+// mark makes one of those records: sysvType and line for the formats with SysV types,
+// freebsdType for FreeBSD's (which carries nothing else), user for all but FreeBSD.
+func mark(l *utmp.Layout, now time.Time, sysvType, freebsdType int, line, user string) []byte {
 	if l == nil {
 		return nil
 	}
 	e := utmp.Entry{Sec: now.Unix(), Usec: int64(now.Nanosecond() / 1000)}
 	switch {
 	case l.Type.Size == 0:
-		e.Line, e.User = "~", "reboot"
+		e.Line, e.User = "~", user
 	case l.LogLenHdr:
-		e.Type = 1
+		e.Type = freebsdType
 	default:
-		e.Type, e.Line, e.ID, e.User = 2, "~", "~~", "reboot"
+		e.Type, e.Line, e.ID, e.User = sysvType, line, "~~", user
 	}
 	return frame(l, e)
 }

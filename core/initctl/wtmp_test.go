@@ -10,25 +10,34 @@ import (
 	"github.com/runit-go/runit/core/utmp"
 )
 
-func TestShutdownRecord(t *testing.T) {
+// TestWtmpMarks: the shutdown and boot records, decoded again, carry each format's
+// type, line, id and user, and FreeBSD's are framed by their length.
+func TestWtmpMarks(t *testing.T) {
 	now := time.Unix(1_800_000_000, 123_000)
+	shutdown, boot := ShutdownRecord, BootRecord
 	for _, c := range []struct {
+		rec            func(*utmp.Layout, time.Time) []byte
 		l              *utmp.Layout
 		typ            int
 		line, id, user string
 	}{
-		{utmp.Glibc, 1, "~~", "~~", "shutdown"},
-		{utmp.GlibcLP64, 1, "~~", "~~", "shutdown"},
-		{utmp.NetBSD, 1, "~~", "~~", "shutdown"},
-		{utmp.Solaris, 1, "~~", "~~", "shutdown"},
-		{utmp.OpenBSD, 0, "~", "", "shutdown"},
-		{utmp.FreeBSD, 8, "", "", ""},
+		{shutdown, utmp.Glibc, 1, "~~", "~~", "shutdown"},
+		{shutdown, utmp.GlibcLP64, 1, "~~", "~~", "shutdown"},
+		{shutdown, utmp.NetBSD, 1, "~~", "~~", "shutdown"},
+		{shutdown, utmp.Solaris, 1, "~~", "~~", "shutdown"},
+		{shutdown, utmp.OpenBSD, 0, "~", "", "shutdown"},
+		{shutdown, utmp.FreeBSD, 8, "", "", ""},
+		{boot, utmp.Glibc, 2, "~", "~~", "reboot"},
+		{boot, utmp.Solaris, 2, "~", "~~", "reboot"},
+		{boot, utmp.OpenBSD, 0, "~", "", "reboot"},
+		{boot, utmp.FreeBSD, 1, "", "", ""},
 	} {
-		b := ShutdownRecord(c.l, now)
+		b := c.rec(c.l, now)
 		if c.l.LogLenHdr {
 			n := int(binary.BigEndian.Uint16(b))
 			if n != len(b)-2 || n > c.l.Size {
 				t.Errorf("%s: framed length %d for %d bytes", c.l.Name, n, len(b))
+				continue
 			}
 			b = append(b[2:], make([]byte, c.l.Size-n)...)
 		} else if len(b) != c.l.Size {
@@ -37,34 +46,11 @@ func TestShutdownRecord(t *testing.T) {
 		}
 		e := c.l.Decode(b)
 		if e.Type != c.typ || e.Line != c.line || e.ID != c.id || e.User != c.user || e.Sec != now.Unix() {
-			t.Errorf("%s: %+v", c.l.Name, e)
+			t.Errorf("%s: %+v, want type %d line %q id %q user %q", c.l.Name, e, c.typ, c.line, c.id, c.user)
 		}
 	}
 	if ShutdownRecord(nil, now) != nil || BootRecord(nil, now) != nil {
 		t.Error("a record for a system without wtmp")
-	}
-}
-
-func TestBootRecord(t *testing.T) {
-	now := time.Unix(1_800_000_000, 123_000)
-	for _, c := range []struct {
-		l              *utmp.Layout
-		typ            int
-		line, id, user string
-	}{
-		{utmp.Glibc, 2, "~", "~~", "reboot"},
-		{utmp.Solaris, 2, "~", "~~", "reboot"},
-		{utmp.OpenBSD, 0, "~", "", "reboot"},
-		{utmp.FreeBSD, 1, "", "", ""},
-	} {
-		b := BootRecord(c.l, now)
-		if c.l.LogLenHdr {
-			b = append(b[2:], make([]byte, c.l.Size-len(b)+2)...)
-		}
-		e := c.l.Decode(b)
-		if len(b) != c.l.Size || e.Type != c.typ || e.Line != c.line || e.ID != c.id || e.User != c.user || e.Sec != now.Unix() {
-			t.Errorf("%s: %d bytes, %+v", c.l.Name, len(b), e)
-		}
 	}
 }
 
