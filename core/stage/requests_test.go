@@ -145,7 +145,7 @@ func TestRequestsDuringStage3(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if strings.Contains(f.out.String(), "leave stage: "+f.dir+"/3") || f.kill != 0 {
+	if strings.Contains(f.out.String(), "leave stage: "+f.dir+"/3") || f.kill.Load() != 0 {
 		t.Fatalf("stage 3 cut short by a request:\n%s", f.out.String())
 	}
 	os.WriteFile(filepath.Join(f.dir, "end"), nil, 0o644)

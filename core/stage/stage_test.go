@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -65,7 +66,7 @@ type fixture struct {
 	h    *halter
 	sigs chan os.Signal
 	dir  string
-	kill int
+	kill atomic.Int32 // KillAll calls, counted by Run's goroutine
 }
 
 func newFixture(t *testing.T, scripts map[string]string) *fixture {
@@ -91,7 +92,7 @@ func newFixture(t *testing.T, scripts map[string]string) *fixture {
 		Halter:       f.h,
 		Out:          f.out,
 		Signals:      f.sigs,
-		KillAll:      func() error { f.kill++; return nil },
+		KillAll:      func() error { f.kill.Add(1); return nil },
 		ForkExec:     syscall.ForkExec,
 		Sync:         f.h.sync, // never the test machine's disks
 		StopWait:     2 * time.Second,
@@ -170,8 +171,8 @@ func TestStagesInOrderThenHalt(t *testing.T) {
 	if !strings.HasPrefix(f.out.String(), want) {
 		t.Errorf("output:\n%s\nwant prefix:\n%s", f.out.String(), want)
 	}
-	if code != 4 || f.kill != 1 {
-		t.Errorf("status %d kills %d, want 4 1", code, f.kill)
+	if code != 4 || f.kill.Load() != 1 {
+		t.Errorf("status %d kills %d, want 4 1", code, f.kill.Load())
 	}
 	wantHalt := []platform.Shutdown{platform.Halt}
 	wantTail := "- runit: system halt.\n- runit: warning: unable to halt: permission denied\n"
