@@ -50,6 +50,12 @@ func ourBin(t testing.TB, name string) string {
 		cmd := exec.Command("go", "build", "-o", out, "./cmd/"+name)
 		cmd.Dir = repoRoot
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOTOOLCHAIN=local")
+		if os.Getenv("RUNIT_TEST_RACE") != "" {
+			// The tools built with the race detector (which needs cgo), to run the
+			// end-to-end tests against them by hand: RUNIT_TEST_RACE=1 go test ./e2e/
+			cmd.Args = []string{"go", "build", "-race", "-o", out, "./cmd/" + name}
+			cmd.Env = append(cmd.Env, "CGO_ENABLED=1")
+		}
 		if b, e := cmd.CombinedOutput(); e != nil {
 			err = fmt.Errorf("go build ./cmd/%s: %v\n%s", name, e, b)
 		}

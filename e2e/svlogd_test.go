@@ -369,6 +369,12 @@ func TestSvlogdCountUnderRotationAndHUP(t *testing.T) {
 	dir := filepath.Join(root, "log")
 	writeFile(t, filepath.Join(dir, "config"), "s16384\nn0\n!cat\n", 0o644)
 	p := svlogdStart(t, bin, root, "log")
+	// svlogd catches HUP before it opens its directories: until the lock exists a HUP
+	// would still end it as it ends any program.
+	waitFor(t, 10*time.Second, "svlogd to start", func() bool {
+		_, err := os.Stat(filepath.Join(dir, "lock"))
+		return err == nil
+	})
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
