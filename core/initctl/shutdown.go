@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/runit-go/runit/core/errstr"
@@ -18,15 +17,18 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ParseWhen turns shutdown's time argument into a delay from now: "now", "+m" (minutes)
-// or "hh:mm" (the next time the local clock shows it; the current minute is now).
+// ParseWhen turns shutdown's time argument into a delay from now: "now", "+m" or "m"
+// (minutes; the bare number as sysvinit's and systemd's shutdown take it, so that the
+// common "shutdown -h 0" works) or "hh:mm" (the next time the local clock shows it; the
+// current minute is now).
 func ParseWhen(s string, now time.Time) (time.Duration, error) {
-	switch {
-	case s == "now":
+	if s == "now" {
 		return 0, nil
-	case strings.HasPrefix(s, "+"):
-		m, err := strconv.Atoi(s[1:])
-		if err != nil || m < 0 || s[1:] == "" || strings.ContainsAny(s[1:], "+-") {
+	}
+	if digits := strings.TrimPrefix(s, "+"); digits != "" && strings.Trim(digits, "0123456789") == "" {
+		m, err := strconv.Atoi(digits)
+		// Beyond a year is a typo, and would overflow the Duration.
+		if err != nil || m > 366*24*60 {
 			return 0, fmt.Errorf("invalid time: %s", s)
 		}
 		return time.Duration(m) * time.Minute, nil
@@ -109,6 +111,9 @@ type shutdown struct {
 	abs      bool      // given as hh:mm: say "at hh:mm"
 	message  string
 	nologin  bool // we created files.NoLogin
+	// quietCancel: cancelled by shutdown -c (or superseded by an immediate shutdown),
+	// which tells the users itself.
+	quietCancel bool
 	// noLoginTried: it was attempted (failures are reported once).
 	noLoginTried bool
 }
@@ -122,7 +127,7 @@ type shutdown struct {
 // goes to single-user mode (runsvchdir single), as sysvinit's and Void's shutdown do.
 // -k only sends the warnings. -f and -F leave /fastboot and /forcefsck for the next
 // boot; -t is accepted and ignored (runit's stage 3 decides how services are stopped).
-// The time is now, +m or hh:mm. Until then the users are warned on a schedule, and in
+// The time is now, +m, m or hh:mm. Until then the users are warned on a schedule, and in
 // the last five minutes /etc/nologin refuses new logins; -c (or SIGINT, SIGTERM,
 // SIGHUP to the waiting shutdown) cancels. Messages go to standard output and, through
 // wall(1) where there is one, to everyone logged in.
@@ -166,23 +171,31 @@ func Shutdown(args []string, newCtl func(dry bool) Controller, stdout, stderr io
 		return usage()
 	}
 	rest := args[i:]
-	if cancel {
-		return s.cancel(rest)
-	}
-	if len(rest) == 0 {
+	if !cancel && len(rest) == 0 {
 		return usage()
 	}
 	now := s.now()
-	delay, err := ParseWhen(rest[0], now)
-	if err != nil {
-		fmt.Fprintf(stderr, "shutdown: fatal: %v\n", err)
-		return 100
+	delay, err := time.Duration(0), error(nil)
+	if !cancel {
+		if delay, err = ParseWhen(rest[0], now); err != nil {
+			fmt.Fprintf(stderr, "shutdown: %v\n", err)
+			return usage()
+		}
+	}
+	// Checked before anything is said or written: a user's shutdown would otherwise
+	// broadcast "going down NOW!" to everyone and only then fail (sysvinit checks too).
+	if !dry && os.Geteuid() != 0 {
+		fmt.Fprintf(stderr, "shutdown: fatal: %s\n", notRoot)
+		return 111
+	}
+	if cancel {
+		return s.cancel(rest)
 	}
 	s.at, s.abs, s.message = now.Add(delay), strings.Contains(rest[0], ":"), strings.Join(rest[1:], " ")
 	if delay > 0 {
 		sig := make(chan os.Signal, 1)
 		// Before the pid file exists: a shutdown -c right after it must find the handler.
-		signal.Notify(sig, unix.SIGINT, unix.SIGTERM)
+		signal.Notify(sig, unix.SIGINT, unix.SIGTERM, cancelSignal)
 		// A closed terminal cancels too rather than leave nologin behind; nohup's
 		// ignored SIGHUP stays ignored.
 		if !signal.Ignored(unix.SIGHUP) {
@@ -198,7 +211,8 @@ func Shutdown(args []string, newCtl func(dry bool) Controller, stdout, stderr io
 			select {
 			case <-t.C:
 				return true
-			case <-sig:
+			case got := <-sig:
+				s.quietCancel = got == cancelSignal
 				return false
 			}
 		}
@@ -223,9 +237,19 @@ func (s *shutdown) run(newCtl func(dry bool) Controller, later, fast, fsck bool)
 		s.dropNoLogin()
 		release()
 		if !ok {
+			// Cancelled by a signal from someone other than shutdown -c (^C, kill, a
+			// closed terminal): the users who were warned are told it is off.
+			if !s.quietCancel {
+				s.wall(cancelledMsg)
+			}
 			fmt.Fprintln(s.stdout, "shutdown: cancelled.")
 			return 0
 		}
+	} else if !s.warnOnly {
+		// An immediate shutdown replaces one waiting for a later time, which would
+		// otherwise keep its nologin and still go off later (after a switch to
+		// single-user mode, say).
+		s.supersede()
 	}
 	s.warn(0)
 	if s.warnOnly {
@@ -480,7 +504,7 @@ func (s *shutdown) cancel(rest []string) int {
 		fmt.Fprintf(s.stderr, "shutdown: fatal: "+format+"\n", a...)
 		return 111
 	}
-	msg := "The system shutdown has been cancelled."
+	msg := cancelledMsg
 	if len(rest) > 0 {
 		msg += "\n" + strings.Join(rest, " ")
 	}
@@ -489,37 +513,86 @@ func (s *shutdown) cancel(rest []string) int {
 		if err != nil {
 			return fatal("no shutdown pending: %s", errText(err))
 		}
-		fmt.Fprintf(s.stdout, "dry-run: SIGTERM to %d\n", pid)
+		fmt.Fprintf(s.stdout, "dry-run: %s to %d\n", cancelSignalName, pid)
 		s.wall(msg)
 		return 0
 	}
+	switch err := s.stopPending(); {
+	case errors.Is(err, os.ErrNotExist):
+		return fatal("no shutdown pending: %s: %s", path, errstr.Text(err))
+	case errors.Is(err, errStale):
+		return fatal("no shutdown pending: %s was stale, removed", path)
+	case err != nil:
+		return fatal("%v", err)
+	}
+	s.wall(msg)
+	return 0
+}
+
+// cancelledMsg tells the users a shutdown is off.
+const cancelledMsg = "The system shutdown has been cancelled."
+
+// cancelSignal is what shutdown -c sends the waiting shutdown: unlike INT, TERM and
+// HUP (after which the waiting one tells the users itself) it means "-c tells them".
+const (
+	cancelSignal     = unix.SIGUSR1
+	cancelSignalName = "SIGUSR1"
+)
+
+// notRoot is the error of a shutdown or halt run by another user than root.
+const notRoot = "permission denied: only root can shut the system down"
+
+var errStale = errors.New("stale pid file")
+
+// stopPending cancels the shutdown waiting for its time (cancelSignal) and returns once
+// it has cleaned up (its lock on the pid file goes with it). No pid file is an
+// os.ErrNotExist; a pid file nobody holds is removed, with our nologin, as errStale.
+func (s *shutdown) stopPending() error {
+	path := s.files.PidFile
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
-		return fatal("no shutdown pending: %s: %s", path, errstr.Text(err))
+		if os.IsNotExist(err) {
+			return err
+		}
+		return fmt.Errorf("unable to open %s: %s", path, errstr.Text(err))
 	}
 	defer f.Close()
 	if platform.Lock(int(f.Fd()), false) == nil {
 		// Nobody holds it: the shutdown that wrote it died without cleaning up.
 		os.Remove(path)
 		removeOurNoLogin(s.files.NoLogin)
-		return fatal("no shutdown pending: %s was stale, removed", path)
+		return errStale
 	}
 	pid, err := readPid(path)
 	if err != nil {
-		return fatal("%s", errText(err))
+		return errors.New(errText(err))
 	}
-	if err := unix.Kill(pid, syscall.SIGTERM); err != nil {
-		return fatal("unable to cancel shutdown %d: %s", pid, errstr.Text(err))
+	if err := unix.Kill(pid, cancelSignal); err != nil {
+		return fmt.Errorf("unable to cancel shutdown %d: %s", pid, errstr.Text(err))
 	}
 	done := make(chan error, 1)
 	go func() { done <- platform.Lock(int(f.Fd()), true) }()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
-		fmt.Fprintf(s.stderr, "shutdown: warning: shutdown %d has not finished after SIGTERM\n", pid)
+		fmt.Fprintf(s.stderr, "shutdown: warning: shutdown %d has not finished after %s\n", pid, cancelSignalName)
 	}
-	s.wall(msg)
-	return 0
+	return nil
+}
+
+// supersede cancels a waiting shutdown before an immediate one; a failure to is only
+// a warning, since the system is going down anyway.
+func (s *shutdown) supersede() {
+	if !s.write {
+		return
+	}
+	switch err := s.stopPending(); {
+	case err == nil:
+		fmt.Fprintln(s.stdout, "shutdown: the waiting shutdown is cancelled: this one is now")
+	case errors.Is(err, os.ErrNotExist), errors.Is(err, errStale):
+	default:
+		fmt.Fprintf(s.stderr, "shutdown: warning: %v\n", err)
+	}
 }
 
 // errText is err in runit's words where it is a system error.

@@ -41,6 +41,15 @@ func TestParseWhen(t *testing.T) {
 		{onTheMinute, "12:5", 0, false},
 		{onTheMinute, "soon", 0, false},
 		{onTheMinute, "", 0, false},
+		// A bare number is minutes, as sysvinit's and systemd's shutdown read it:
+		// "shutdown -h 0" is common.
+		{onTheMinute, "0", 0, true},
+		{onTheMinute, "10", 10 * time.Minute, true},
+		{onTheMinute, "525600", 525600 * time.Minute, true},
+		{onTheMinute, "+99999999999999999999", 0, false},
+		{onTheMinute, "-1", 0, false},
+		{onTheMinute, "25:00", 0, false},
+		{onTheMinute, "1 0", 0, false},
 	} {
 		got, err := ParseWhen(c.in, c.now)
 		if (err == nil) != c.ok || (c.ok && got != c.want) {
@@ -84,9 +93,13 @@ func TestInWords(t *testing.T) {
 // countdownRun runs shutdown's waiting on a fake clock and returns what happened, in
 // order: each warning with whether nologin existed when it went out, each wait, the
 // controller's calls. cancelAt, when not 0, is the mark (minutes before) at which a
-// signal interrupts the wait leading to it.
+// signal interrupts the wait leading to it; a negative one is shutdown -c's signal.
 func countdownRun(t *testing.T, s *shutdown, delay time.Duration, cancelAt int) (events []string, code int, rec *recorder) {
 	t.Helper()
+	byC := cancelAt < 0
+	if byC {
+		cancelAt = -cancelAt
+	}
 	root := t.TempDir()
 	s.files = DefaultShutdownFiles().under(root)
 	s.write = true
@@ -109,6 +122,7 @@ func countdownRun(t *testing.T, s *shutdown, delay time.Duration, cancelAt int) 
 		left := s.at.Sub(clock) - d
 		if cancelAt != 0 && left == time.Duration(cancelAt)*time.Minute {
 			events = append(events, "signal")
+			s.quietCancel = byC
 			clock = clock.Add(d / 2)
 			return false
 		}
@@ -166,7 +180,15 @@ func TestShutdownCountdown(t *testing.T) {
 		"The system is going down for halt in 5 minutes! [nologin]",
 		"The system is going down for halt in 4 minutes! [nologin]",
 		"signal",
+		// Not shutdown -c, which tells them itself: the warned users are told.
+		"The system shutdown has been cancelled.",
 	}
+	if code != 0 || !reflect.DeepEqual(events, want) || len(rec.calls) != 0 {
+		t.Errorf("code %d calls %q events:\n%s", code, rec.calls, strings.Join(events, "\n"))
+	}
+	// By shutdown -c: no second cancellation message.
+	events, code, rec = countdownRun(t, &shutdown{mode: toHalt}, 6*time.Minute, -3)
+	want = want[:4]
 	if code != 0 || !reflect.DeepEqual(events, want) || len(rec.calls) != 0 {
 		t.Errorf("code %d calls %q events:\n%s", code, rec.calls, strings.Join(events, "\n"))
 	}
@@ -266,7 +288,10 @@ func TestShutdown(t *testing.T) {
 		{[]string{"shutdown"}, 1, "", ""},
 		{[]string{"shutdown", "-x", "now"}, 1, "", ""},
 		{[]string{"shutdown", "-n", "now"}, 1, "", ""},
-		{[]string{"shutdown", "later"}, 100, "", ""},
+		// A time not understood is a usage error, exit 1 as Void's and sysvinit's.
+		{[]string{"shutdown", "later"}, 1, "", ""},
+		{[]string{"shutdown", "-r", "24:00"}, 1, "", ""},
+		{[]string{"shutdown", "-r", "0"}, 0, "wtmp,ask reboot", ""},
 	} {
 		rec := &recorder{}
 		var out, errb bytes.Buffer
@@ -308,7 +333,7 @@ func TestShutdownCancelDry(t *testing.T) {
 	}
 	out.Reset()
 	if code := s.cancel([]string{"back", "soon"}); code != 0 ||
-		out.String() != "dry-run: SIGTERM to 999999999\nshutdown: The system shutdown has been cancelled.\nback soon\n" {
+		out.String() != "dry-run: SIGUSR1 to 999999999\nshutdown: The system shutdown has been cancelled.\nback soon\n" {
 		t.Errorf("dry cancel: %d %q %q", code, out.String(), errb.String())
 	}
 	if _, err := os.Stat(s.files.PidFile); err != nil {

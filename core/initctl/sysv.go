@@ -79,6 +79,11 @@ func Halt(args []string, newCtl func(dry bool) Controller, stdout, stderr io.Wri
 			}
 		}
 	}
+	// As shutdown: a clear refusal before any partial work (a wtmp record, a sync).
+	if !dry && os.Geteuid() != 0 {
+		fmt.Fprintf(stderr, "%s: fatal: %s\n", name, notRoot)
+		return 111
+	}
 	ctl := newCtl(dry)
 	if boot {
 		if err := ctl.RecordBoot(); err != nil {
