@@ -1131,3 +1131,192 @@ func TestSvlogdReadOnly(t *testing.T) {
 		}
 	}
 }
+
+// svlogdCollectAll returns all lines in a log directory in time order, unprocessed .u
+// files included (a .s and a .u of the same name would hold the same lines twice: that
+// is an error), then current.
+func svlogdCollectAll(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, e := range ents {
+		n := e.Name()
+		if len(n) != 27 || n[0] != '@' || (n[26] != 's' && n[26] != 'u') {
+			continue
+		}
+		if seen[n[:25]] {
+			t.Errorf("%s is there both processed and unprocessed", n[:25])
+		}
+		seen[n[:25]] = true
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	names = append(names, "current")
+	var all []string
+	for _, n := range names {
+		s := readFile(filepath.Join(dir, n))
+		if s == "" {
+			continue
+		}
+		if !strings.HasSuffix(s, "\n") {
+			t.Fatalf("%s does not end in a newline", n)
+		}
+		all = append(all, strings.Split(strings.TrimSuffix(s, "\n"), "\n")...)
+	}
+	return all
+}
+
+// A processor that fails every other run (after writing part of its output), rotation
+// every 16 kB and a storm of HUPs, without -L: every line arrives once, in order, and the
+// failed runs' output is thrown away.
+func TestSvlogdStressFlakyProcessor(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	root := t.TempDir()
+	dir := filepath.Join(root, "log")
+	writeFile(t, filepath.Join(dir, "config"),
+		"s16384\nn0\n!if [ -e odd ]; then rm odd; cat; else : >odd; head -c 100; exit 1; fi\n", 0o644)
+	p := svlogdStart(t, bin, root, "-v", "log")
+	waitFor(t, 10*time.Second, "svlogd to start", func() bool {
+		_, err := os.Stat(filepath.Join(dir, "lock"))
+		return err == nil
+	})
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(3 * time.Millisecond):
+				p.cmd.Process.Signal(syscall.SIGHUP)
+			}
+		}
+	}()
+	n := 20000
+	seq := svlogdSeq(n)
+	for len(seq) > 0 {
+		k := min(len(seq), 3000)
+		if _, err := p.in.Write(seq[:k]); err != nil {
+			t.Fatal(err)
+		}
+		seq = seq[k:]
+	}
+	close(stop)
+	wg.Wait()
+	p.finish(t, 60*time.Second)
+	svlogdCheckSeq(t, svlogdCollect(t, dir), n, "")
+	se := p.stderr()
+	fails := strings.Count(se, "warning: processor failed, restart: log\n")
+	done := strings.Count(se, "info: processed: ")
+	if done < 8 || fails < done-1 {
+		t.Errorf("%d rotations processed, %d failures: the test did not test", done, fails)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "@*.[ut]")); len(m) != 0 {
+		t.Errorf("left over: %v", m)
+	}
+}
+
+// TERM at a random moment, amid HUPs and ALRMs, with a slow processor: after svlogd has
+// exited, the lines in the directory and those still unread in its input pipe (kept open
+// here, as runsv keeps it) are the input exactly: nothing lost, nothing twice, in order.
+// With -L as well: nothing here makes it drop anything.
+func TestSvlogdStressTermAnyMoment(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	seed := time.Now().UnixNano()
+	t.Logf("seed %d", seed)
+	rng := uint64(seed) | 1
+	rnd := func(n int) int {
+		rng ^= rng << 13
+		rng ^= rng >> 7
+		rng ^= rng << 17
+		return int(rng % uint64(n))
+	}
+	for k := 0; k < 6; k++ {
+		lossy := k%2 == 1
+		t.Run(fmt.Sprintf("%d-lossy=%v", k, lossy), func(t *testing.T) {
+			root := t.TempDir()
+			dir := filepath.Join(root, "log")
+			writeFile(t, filepath.Join(dir, "config"), "s8192\nn0\n!sleep 0.1; cat\n", 0o644)
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			args := []string{"-v", "log"}
+			if lossy {
+				args = append([]string{"-L"}, args...)
+			}
+			p := &svlogdProc{done: make(chan struct{})}
+			p.cmd = exec.Command(bin, args...)
+			p.cmd.Dir = root
+			p.cmd.Stdin = r
+			p.cmd.Stderr = p
+			if err := p.cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			go func() { p.cmd.Wait(); close(p.done) }()
+			t.Cleanup(func() { p.cmd.Process.Kill(); <-p.done })
+			waitFor(t, 10*time.Second, "svlogd to start", func() bool {
+				_, err := os.Stat(filepath.Join(dir, "lock"))
+				return err == nil
+			})
+			n := 100000
+			seq := svlogdSeq(n)
+			wrote := make(chan struct{})
+			go func() {
+				defer close(wrote)
+				defer w.Close()
+				for b := seq; len(b) > 0; {
+					m := min(len(b), 1+rnd(20000))
+					if _, err := w.Write(b[:m]); err != nil {
+						return
+					}
+					b = b[m:]
+				}
+			}()
+			deadline := time.Now().Add(time.Duration(50+rnd(1500)) * time.Millisecond)
+			for time.Now().Before(deadline) {
+				if rnd(2) == 0 {
+					p.cmd.Process.Signal(syscall.SIGHUP)
+				} else {
+					p.cmd.Process.Signal(syscall.SIGALRM)
+				}
+				time.Sleep(time.Duration(rnd(20)) * time.Millisecond)
+			}
+			p.cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-p.done:
+			case <-time.After(60 * time.Second):
+				t.Fatalf("no exit after TERM; stderr:\n%s", p.stderr())
+			}
+			if !p.cmd.ProcessState.Success() {
+				t.Fatalf("%v; stderr:\n%s", p.cmd.ProcessState, p.stderr())
+			}
+			// svlogd made the pipe non-blocking; read the rest the plain way.
+			syscall.SetNonblock(int(r.Fd()), false)
+			rest, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			<-wrote
+			got := svlogdCollectAll(t, dir)
+			if len(rest) > 0 {
+				got = append(got, strings.Split(strings.TrimSuffix(string(rest), "\n"), "\n")...)
+			}
+			svlogdCheckSeq(t, got, n, "")
+			if strings.Contains(p.stderr(), "dropped") {
+				t.Errorf("lines dropped:\n%s", p.stderr())
+			}
+			if m, _ := filepath.Glob(filepath.Join(dir, "@*.[ut]")); len(m) != 0 {
+				t.Errorf("left over: %v", m)
+			}
+			t.Logf("%d lines in the directory", n-strings.Count(string(rest), "\n"))
+		})
+	}
+}
