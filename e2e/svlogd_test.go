@@ -1320,3 +1320,30 @@ func TestSvlogdStressTermAnyMoment(t *testing.T) {
 		})
 	}
 }
+
+// With -L a HUP does not wait for the processor; if the new config names another
+// processor (or none), the file being processed is still processed, and retried, with the
+// processor it was started with: a retry with no processor would replace it with nothing.
+func TestSvlogdLossyHUPChangesProcessor(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	root := t.TempDir()
+	dir := filepath.Join(root, "log")
+	writeFile(t, filepath.Join(dir, "config"), "!if [ -e ok ]; then tr a-z A-Z; else sleep 0.3; exit 1; fi\n", 0o644)
+	p := svlogdStart(t, bin, root, "-L", "-v", "log")
+	io.WriteString(p.in, "abc\n")
+	waitFor(t, 5*time.Second, "line", func() bool { return readFile(filepath.Join(dir, "current")) == "abc\n" })
+	p.cmd.Process.Signal(syscall.SIGALRM)
+	waitFor(t, 5*time.Second, "processing", func() bool { return strings.Contains(p.stderr(), "info: processing: ") })
+	writeFile(t, filepath.Join(dir, "config"), "s100000\n", 0o644)
+	p.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, 5*time.Second, "HUP handled", func() bool { return strings.Contains(p.stderr(), "info: sighangup received.\n") })
+	waitFor(t, 10*time.Second, "failure message", func() bool {
+		return strings.Contains(p.stderr(), "svlogd: warning: processor failed, restart: log\n")
+	})
+	writeFile(t, filepath.Join(dir, "ok"), "", 0o644)
+	p.finish(t, 10*time.Second)
+	m, _ := filepath.Glob(filepath.Join(dir, "@*"))
+	if len(m) != 1 || readFile(m[0]) != "ABC\n" || !strings.HasSuffix(m[0], ".s") {
+		t.Errorf("want one .s holding ABC, got %v (%q); stderr:\n%s", m, readFile(m[0]), p.stderr())
+	}
+}

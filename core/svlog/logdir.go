@@ -42,6 +42,7 @@ type Dir struct {
 	last    string    // greatest @ name in the directory: new names sort after it
 	rotDue  time.Time // when t rotates current next
 	procU   string    // the .u being processed, "" when no processor runs
+	procCmd string    // its processor: a HUP in lossy mode may change the config meanwhile
 	procCh  chan procResult
 	udpFd   int
 	dropped uint64 // lines dropped in lossy mode since the last successful write
@@ -535,7 +536,7 @@ func (d *Dir) deleteOldest(min int, full bool) bool {
 // startProcessor runs the processor on the rotated file u: stdin u, stdout the .t file,
 // fd 4 state, fd 5 newstate, in the log directory.
 func (d *Dir) startProcessor(u string) {
-	d.procU = u
+	d.procU, d.procCmd = u, d.cfg.Processor
 	d.l.info("processing: ", d.path(u))
 	d.runProcessor()
 }
@@ -581,7 +582,7 @@ func (d *Dir) spawn(base string) error {
 		return errors.New("unable to open newstate for processor: " + errstr.Text(err))
 	}
 	defer ns.Close()
-	p, err := os.StartProcess("/bin/sh", []string{"sh", "-c", d.cfg.Processor}, &os.ProcAttr{
+	p, err := os.StartProcess("/bin/sh", []string{"sh", "-c", d.procCmd}, &os.ProcAttr{
 		Dir:   d.name,
 		Files: []*os.File{in, out, os.Stderr, nil, st, ns},
 	})
