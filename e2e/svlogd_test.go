@@ -1072,29 +1072,40 @@ func TestSvlogdRandomDifferential(t *testing.T) {
 		}
 		return string(b)
 	}
-	for k := 0; k < 80; k++ {
+	for k := 0; k < 150; k++ {
 		var cfg strings.Builder
 		for i := rnd(5); i > 0; i-- {
 			cfg.WriteString(string("+-eE"[rnd(4)]) + str("ab*+", 4) + "\n")
 		}
-		fmt.Fprintf(&cfg, "s%d\nn0\n", 20+rnd(200))
+		fmt.Fprintf(&cfg, "s%d\n", 20+rnd(200))
+		// Pruning too: n keeps that many rotated files (0: all), N is the floor on a full disk.
+		if nmax := rnd(4); nmax > 0 {
+			fmt.Fprintf(&cfg, "n%d\nN%d\n", nmax, rnd(nmax+1))
+		} else {
+			cfg.WriteString("n0\n")
+		}
 		if rnd(2) == 0 {
 			cfg.WriteString("p>\n")
 		}
 		lm := 2 + rnd(10)
 		var in strings.Builder
 		for i := rnd(60); i > 0; i-- {
-			in.WriteString(str("ab\x01", 14) + "\n")
+			in.WriteString(str("ab\x01\x00", 14) + "\n")
 		}
 		args := []string{"-l", strconv.Itoa(lm), "-b", strconv.Itoa(lm + 1 + rnd(5))}
 		if rnd(3) == 0 {
 			args = append(args, "-r", "_")
 		}
-		tc := svlogdCase{name: fmt.Sprint(k), args: args, configs: map[string]string{"log": cfg.String()}, input: in.String()}
+		configs := map[string]string{"log": cfg.String()}
+		if rnd(3) == 0 {
+			// A second directory with its own selection sees the same lines.
+			configs["log2"] = string("+-eE"[rnd(4)]) + str("ab*\x00", 3) + "\ns" + strconv.Itoa(30+rnd(100)) + "\nn" + strconv.Itoa(rnd(3)) + "\n"
+		}
+		tc := svlogdCase{name: fmt.Sprint(k), args: args, configs: configs, input: in.String()}
 		wd, we, wc := svlogdRun(t, c, tc)
 		gd, ge, gc := svlogdRun(t, ours, tc)
 		if wd != gd || we != ge || wc != gc {
-			t.Errorf("case %d: args %q config %q input %q\nC (%d):\n%s%q\nours (%d):\n%s%q", k, args, cfg.String(), in.String(), wc, wd, we, gc, gd, ge)
+			t.Errorf("case %d: args %q configs %q input %q\nC (%d):\n%s%q\nours (%d):\n%s%q", k, args, configs, in.String(), wc, wd, we, gc, gd, ge)
 		}
 	}
 }
