@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // svlogdCase is one differential scenario: the same arguments, configs and input for C
@@ -1356,5 +1357,44 @@ func TestSvlogdLossyHUPChangesProcessor(t *testing.T) {
 	m, _ := filepath.Glob(filepath.Join(dir, "@*"))
 	if len(m) != 1 || readFile(m[0]) != "ABC\n" || !strings.HasSuffix(m[0], ".s") {
 		t.Errorf("want one .s holding ABC, got %v (%q); stderr:\n%s", m, readFile(m[0]), p.stderr())
+	}
+}
+
+// With -L a line longer than a read, cut off by a full disk midway, is dropped whole: its
+// head already written is taken back and its tail is not written after recovery, so the
+// next line is not glued to a fragment, and the count says one line.
+func TestSvlogdLossyFullDiskLongLine(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	mnt := svlogdTmpfs(t, "1m")
+	dir := filepath.Join(mnt, "log")
+	writeFile(t, filepath.Join(dir, "config"), "s0\n", 0o644)
+	filler := svlogdFill(t, mnt, 96<<10)
+	p := svlogdStart(t, bin, mnt, "-L", "log")
+	in := p.in.(*os.File)
+	io.WriteString(in, "before\n")
+	waitFor(t, 10*time.Second, "first line", func() bool { return readFile(filepath.Join(dir, "current")) == "before\n" })
+	// 400 kB: several reads, the first ones fit, the rest do not.
+	if _, err := io.WriteString(in, strings.Repeat("L", 400<<10)+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "svlogd to read all of it", func() bool {
+		var queued int32
+		syscall.Syscall(syscall.SYS_IOCTL, in.Fd(), syscall.TIOCINQ, uintptr(unsafe.Pointer(&queued)))
+		return queued == 0 && strings.Contains(p.stderr(), "dropping lines")
+	})
+	os.Remove(filler)
+	io.WriteString(in, "after\n")
+	p.finish(t, 10*time.Second)
+	got := svlogdCollect(t, dir)
+	if len(got) != 2 || got[0] != "before" || got[1] != "after" {
+		for i := range got {
+			if len(got[i]) > 40 {
+				got[i] = fmt.Sprintf("%.20s...(%d bytes)", got[i], len(got[i]))
+			}
+		}
+		t.Errorf("lines on disk %q, want before and after", got)
+	}
+	if se := p.stderr(); !strings.Contains(se, "svlogd: warning: dropped 1 lines: log\n") {
+		t.Errorf("want one line reported dropped, stderr:\n%s", se)
 	}
 }

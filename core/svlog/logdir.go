@@ -53,6 +53,11 @@ type Dir struct {
 	// Lossy mode only: what a failed rotation left behind.
 	rotRetry time.Time // no new rotation attempt before this
 	orphan   string    // current has been renamed to this but no new current created yet
+
+	// Lossy mode only: a line is dropped whole, even one longer than a read, whose head
+	// went out in an earlier flush.
+	tail int64 // bytes of an incomplete line at the end of current
+	skip bool  // the head of the line being read was dropped: drop the rest up to its newline
 }
 
 func (d *Dir) path(n string) string { return d.name + "/" + n }
@@ -154,7 +159,7 @@ func (d *Dir) openCurrent(retry bool) bool {
 	}
 	var cst unix.Stat_t
 	unix.Fstat(d.cur, &cst)
-	d.size = uint64(cst.Size)
+	d.size, d.tail = uint64(cst.Size), 0
 	unix.Fchmod(d.cur, 0o644)
 	return d.size > 0
 }
@@ -300,6 +305,16 @@ func (d *Dir) afterNewline() {
 // flush writes what is pending to current, retrying until it is on disk; in lossy mode
 // it drops it instead (counting the lines) when the write fails.
 func (d *Dir) flush() {
+	if d.skip && len(d.pend) > 0 {
+		i := bytes.IndexByte(d.pend, '\n') + 1
+		if i == 0 {
+			i = len(d.pend)
+		} else {
+			d.skip = false
+		}
+		d.size -= uint64(i)
+		d.pend = d.pend[:copy(d.pend, d.pend[i:])]
+	}
 	if len(d.pend) == 0 {
 		return
 	}
@@ -333,13 +348,19 @@ func (d *Dir) flush() {
 		}
 		if d.l.opt.Lossy {
 			// Never leave half a line behind: cut what was written back to its last
-			// complete line, and count that line as dropped too.
-			if w := len(d.pend) - len(p); w > 0 && d.pend[w-1] != '\n' {
-				k := bytes.LastIndexByte(d.pend[:w], '\n') + 1
-				var st unix.Stat_t
-				if unix.Fstat(d.cur, &st) == nil && unix.Ftruncate(d.cur, st.Size-int64(w-k)) == nil {
-					p = d.pend[k:]
-				}
+			// complete line (into earlier flushes for a long line), and count that
+			// line as dropped too.
+			w := len(d.pend) - len(p)
+			k := bytes.LastIndexByte(d.pend[:w], '\n') + 1
+			cut := int64(w - k)
+			if k == 0 {
+				cut += d.tail
+			}
+			var st unix.Stat_t
+			if cut > 0 && unix.Fstat(d.cur, &st) == nil && unix.Ftruncate(d.cur, st.Size-cut) == nil {
+				d.size -= uint64(cut) - uint64(w-k)
+				p = d.pend[k:]
+				d.tail = 0
 			}
 			d.drop(p, err)
 			break
@@ -348,9 +369,18 @@ func (d *Dir) flush() {
 	}
 	// Only a flush that wrote all it had is a recovery: a disk with a few bytes free
 	// takes part of each flush, and must not make every flush report.
-	if len(p) == 0 && d.failing {
-		d.failing = false
-		d.reportDropped()
+	if len(p) == 0 {
+		if d.l.opt.Lossy {
+			if i := bytes.LastIndexByte(d.pend, '\n'); i >= 0 {
+				d.tail = int64(len(d.pend) - i - 1)
+			} else {
+				d.tail += int64(len(d.pend))
+			}
+		}
+		if d.failing {
+			d.failing = false
+			d.reportDropped()
+		}
 	}
 	d.pend = d.pend[:0]
 }
@@ -366,6 +396,11 @@ func (d *Dir) drop(p []byte, err error) {
 	d.failing = true
 	d.dropped += uint64(countNL(p))
 	d.size -= uint64(len(p))
+	if len(p) > 0 && p[len(p)-1] != '\n' {
+		// The line's rest is still to come: it goes too, and the line counts once, now.
+		d.dropped++
+		d.skip = true
+	}
 }
 
 // reportDropped says how many lines were dropped since the last report.
@@ -474,7 +509,7 @@ func (d *Dir) rotate() {
 	d.orphan = ""
 	d.rotRetry = time.Time{}
 	unix.Fchmod(d.cur, 0o644)
-	d.size = 0
+	d.size, d.tail = 0, 0
 	d.prune(name)
 	if d.cfg.Processor != "" {
 		d.startProcessor(name)
