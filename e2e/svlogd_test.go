@@ -16,7 +16,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 )
 
 // svlogdCase is one differential scenario: the same arguments, configs and input for C
@@ -1378,9 +1377,8 @@ func TestSvlogdLossyFullDiskLongLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, 10*time.Second, "svlogd to read all of it", func() bool {
-		var queued int32
-		syscall.Syscall(syscall.SYS_IOCTL, in.Fd(), syscall.TIOCINQ, uintptr(unsafe.Pointer(&queued)))
-		return queued == 0 && strings.Contains(p.stderr(), "dropping lines")
+		queued, err := pipeQueued(in)
+		return err == nil && queued == 0 && strings.Contains(p.stderr(), "dropping lines")
 	})
 	os.Remove(filler)
 	io.WriteString(in, "after\n")
