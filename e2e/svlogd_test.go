@@ -315,19 +315,33 @@ func svlogdSeq(n int) []byte {
 	return b.Bytes()
 }
 
-// svlogdCollect returns all lines in a log directory in time order: rotated files by
-// name (they are named by time), then current.
+// svlogdCollect returns all lines in a log directory in time order: the processed (.s)
+// files by name (they are named by time), then current.
 func svlogdCollect(t *testing.T, dir string) []string {
+	t.Helper()
+	return svlogdCollectKinds(t, dir, "s")
+}
+
+// svlogdCollectKinds returns the lines of the rotated files whose kind (the last letter
+// of the name) is in kinds, in time order, then current's.
+func svlogdCollectKinds(t *testing.T, dir, kinds string) []string {
 	t.Helper()
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var names []string
+	seen := map[string]bool{}
 	for _, e := range ents {
-		if n := e.Name(); len(n) == 27 && n[0] == '@' && n[26] == 's' {
-			names = append(names, n)
+		n := e.Name()
+		if len(n) != 27 || n[0] != '@' || !strings.ContainsRune(kinds, rune(n[26])) {
+			continue
 		}
+		if seen[n[:25]] {
+			t.Errorf("%s is there both processed and unprocessed", n[:25])
+		}
+		seen[n[:25]] = true
+		names = append(names, n)
 	}
 	sort.Strings(names)
 	names = append(names, "current")
@@ -1148,37 +1162,7 @@ func TestSvlogdReadOnly(t *testing.T) {
 // is an error), then current.
 func svlogdCollectAll(t *testing.T, dir string) []string {
 	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	seen := map[string]bool{}
-	for _, e := range ents {
-		n := e.Name()
-		if len(n) != 27 || n[0] != '@' || (n[26] != 's' && n[26] != 'u') {
-			continue
-		}
-		if seen[n[:25]] {
-			t.Errorf("%s is there both processed and unprocessed", n[:25])
-		}
-		seen[n[:25]] = true
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	names = append(names, "current")
-	var all []string
-	for _, n := range names {
-		s := readFile(filepath.Join(dir, n))
-		if s == "" {
-			continue
-		}
-		if !strings.HasSuffix(s, "\n") {
-			t.Fatalf("%s does not end in a newline", n)
-		}
-		all = append(all, strings.Split(strings.TrimSuffix(s, "\n"), "\n")...)
-	}
-	return all
+	return svlogdCollectKinds(t, dir, "su")
 }
 
 // A processor that fails every other run (after writing part of its output), rotation
