@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -1378,5 +1379,97 @@ func TestSvlogdLossyFullDiskLongLine(t *testing.T) {
 	}
 	if se := p.stderr(); !strings.Contains(se, "svlogd: warning: dropped 1 lines: log\n") {
 		t.Errorf("want one line reported dropped, stderr:\n%s", se)
+	}
+}
+
+// svlogdUseInodes creates empty files in dir until the file system has no inode left
+// (writes to existing files still succeed; creating a file fails). It returns a function
+// that removes them again.
+func svlogdUseInodes(t *testing.T, dir string) func() {
+	t.Helper()
+	var made []string
+	for i := 0; ; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("inode%d", i))
+		f, err := os.Create(p)
+		if err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatal(err)
+			}
+			break
+		}
+		f.Close()
+		made = append(made, p)
+	}
+	return func() {
+		for _, p := range made {
+			os.Remove(p)
+		}
+	}
+}
+
+// With -L, a rotation that renames current to a .u but cannot create a new current keeps
+// appending to the .u. A HUP then gives that .u up as current; once a new current can be
+// created, the .u must still be processed (or, when the new config has no processor,
+// become a .s as a rotation without one would make): its lines end up in one .s, once,
+// and no .u is left.
+func TestSvlogdLossyHUPDuringFailedRotation(t *testing.T) {
+	bin := ourBin(t, "svlogd")
+	for _, after := range []string{"!cat\n", "s0\n"} {
+		t.Run(fmt.Sprintf("config after HUP %q", after), func(t *testing.T) {
+			// Few inodes: renaming current needs none, creating a new one does.
+			mnt := svlogdTmpfs(t, "16m,nr_inodes=64")
+			dir := filepath.Join(mnt, "log")
+			writeFile(t, filepath.Join(dir, "config"), "!cat\n", 0o644)
+			p := svlogdStart(t, bin, mnt, "-L", "-v", "log")
+			seq := svlogdSeq(200)
+			p.in.Write(seq[:100*8])
+			waitFor(t, 5*time.Second, "first lines", func() bool {
+				return readFile(filepath.Join(dir, "current")) == string(seq[:100*8])
+			})
+			release := svlogdUseInodes(t, mnt)
+			t.Cleanup(release)
+			p.cmd.Process.Signal(syscall.SIGALRM)
+			waitFor(t, 5*time.Second, "failed rotation", func() bool {
+				return strings.Contains(p.stderr(), "svlogd: warning: unable to create new current: log: out of disk space\n")
+			})
+			us, _ := filepath.Glob(filepath.Join(dir, "@*.u"))
+			if len(us) != 1 {
+				t.Fatalf("want current renamed to one .u, got %v; stderr:\n%s", us, p.stderr())
+			}
+			// Lines after the failed rotation go to the renamed file.
+			p.in.Write(seq[100*8:])
+			waitFor(t, 5*time.Second, "later lines in the .u", func() bool { return readFile(us[0]) == string(seq) })
+			// Rewriting config needs no inode.
+			writeFile(t, filepath.Join(dir, "config"), after, 0o644)
+			p.cmd.Process.Signal(syscall.SIGHUP)
+			waitFor(t, 5*time.Second, "reopen", func() bool {
+				return strings.Contains(p.stderr(), "svlogd: warning: unable to open current: log: out of disk space\n")
+			})
+			release()
+			// Current is retried every few seconds, when there is a line to write: the
+			// lines offered before that are dropped (and counted), not our concern here.
+			waitFor(t, 15*time.Second, "new current", func() bool {
+				io.WriteString(p.in, "after\n")
+				time.Sleep(50 * time.Millisecond)
+				return strings.Contains(readFile(filepath.Join(dir, "current")), "after\n")
+			})
+			waitFor(t, 10*time.Second, "the .u turned into a .s", func() bool {
+				m, _ := filepath.Glob(filepath.Join(dir, "@*"))
+				return len(m) == 1 && strings.HasSuffix(m[0], ".s")
+			})
+			p.finish(t, 10*time.Second)
+			m, _ := filepath.Glob(filepath.Join(dir, "@*"))
+			if len(m) != 1 || m[0] != strings.TrimSuffix(us[0], "u")+"s" || readFile(m[0]) != string(seq) {
+				t.Errorf("want %s.s holding the 200 lines, got %v; stderr:\n%s", strings.TrimSuffix(us[0], ".u"), m, p.stderr())
+			}
+			if n := strings.Count(p.stderr(), "info: processing: "); after == "!cat\n" && n != 1 {
+				t.Errorf("processed %d times, want once; stderr:\n%s", n, p.stderr())
+			}
+			for _, l := range strings.Split(strings.TrimSuffix(readFile(filepath.Join(dir, "current")), "\n"), "\n") {
+				if l != "after" {
+					t.Errorf("current holds %q", l)
+				}
+			}
+		})
 	}
 }

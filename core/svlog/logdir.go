@@ -53,6 +53,7 @@ type Dir struct {
 	// Lossy mode only: what a failed rotation left behind.
 	rotRetry time.Time // no new rotation attempt before this
 	orphan   string    // current has been renamed to this but no new current created yet
+	pendU    string    // a .u a HUP took from an orphan: processed once a new current exists
 
 	// Lossy mode only: a line is dropped whole, even one longer than a read, whose head
 	// went out in an earlier flush.
@@ -134,6 +135,7 @@ func (d *Dir) open() bool {
 	} else {
 		d.l.info("new: ", d.path("current"))
 	}
+	d.finishPending()
 	d.resetTimer(time.Now())
 	return true
 }
@@ -322,6 +324,7 @@ func (d *Dir) flush() {
 		// Lossy mode without a current (it could not be opened): try again now and then.
 		if !time.Now().Before(d.rotRetry) {
 			d.openCurrent(true)
+			d.finishPending()
 		}
 		if d.cur < 0 {
 			d.drop(d.pend, nil)
@@ -450,6 +453,10 @@ func (d *Dir) rotate() {
 			d.waitProcessor()
 		}
 	}
+	// A pending .u goes first: it is older, and pendU holds only one.
+	if d.finishPending(); d.pendU != "" {
+		return
+	}
 	name := d.orphan
 	if name == "" {
 		for {
@@ -516,6 +523,37 @@ func (d *Dir) rotate() {
 	}
 }
 
+// finishPending completes the rotation a HUP interrupted (lossy mode only): once current
+// exists and no processor runs, the pending .u is pruned around and processed as a
+// rotated file is, or, when the config has no processor any more, becomes the .s a
+// rotation without one makes.
+func (d *Dir) finishPending() {
+	if d.pendU == "" || d.cur < 0 || d.procU != "" {
+		return
+	}
+	u := d.pendU
+	if _, err := os.Lstat(d.path(u)); errors.Is(err, unix.ENOENT) {
+		// Removed by hand: nothing left to finish, and waiting for it would stop rotation.
+		d.pendU = ""
+		return
+	}
+	if d.cfg.Processor == "" {
+		s := u[:25] + ".s"
+		if err := os.Rename(d.path(u), d.path(s)); err != nil {
+			d.l.warn("unable to rename: ", d.path(u), ": ", errstr.Text(err))
+			d.rotRetry = time.Now().Add(retryPause)
+			return
+		}
+		d.l.info("rename: ", d.path(u), " ", s)
+		d.pendU = ""
+		d.prune(s)
+		return
+	}
+	d.pendU = ""
+	d.prune(u)
+	d.startProcessor(u)
+}
+
 // rotFailed reports a rotation that lossy mode gives up for now, and holds off the next
 // attempt (and the next message) for retryPause, as often as C would retry.
 func (d *Dir) rotFailed(msg string, err error) {
@@ -542,7 +580,7 @@ func (d *Dir) prune(keep string) {
 	}
 	sort.Strings(olds)
 	for _, n := range olds {
-		if n == keep || n == d.procU {
+		if n == keep || n == d.procU || n == d.pendU {
 			continue
 		}
 		d.l.info("delete: ", d.path(n))
@@ -556,7 +594,7 @@ func (d *Dir) prune(keep string) {
 func (d *Dir) deleteOldest(min int, full bool) bool {
 	var olds []string
 	for _, n := range d.oldFiles() {
-		if n[26] != 't' && n != d.procU {
+		if n[26] != 't' && n != d.procU && n != d.pendU {
 			olds = append(olds, n)
 		}
 	}
@@ -687,6 +725,9 @@ func (d *Dir) procDone(r procResult) {
 	os.Rename(d.path("newstate"), d.path("state"))
 	d.l.info("processed: ", d.path(base+".s"))
 	d.procU = ""
+	if d.lock >= 0 {
+		d.finishPending()
+	}
 }
 
 // close flushes current, waits for the processor, marks current complete (u+x) and
@@ -705,10 +746,14 @@ func (d *Dir) close(wait bool) {
 	d.reportDropped()
 	d.failing = false
 	if d.orphan != "" {
-		// The renamed file has everything: a fresh current starts at the reopen.
+		// The renamed file has everything: a fresh current starts at the reopen. A .u
+		// still awaits its processor, which the reopen starts once current exists.
 		unix.Fsync(d.cur)
 		unix.Close(d.cur)
 		d.cur = -1
+		if d.orphan[26] == 'u' {
+			d.pendU = d.orphan
+		}
 		d.orphan = ""
 	}
 	if d.cur >= 0 {

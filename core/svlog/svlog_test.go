@@ -376,3 +376,35 @@ func TestAgeScheduleIgnoresSizeRotations(t *testing.T) {
 		t.Errorf("next deadline %v is not t from now", d.rotDue)
 	}
 }
+
+// A .u whose rotation a HUP interrupted, still awaiting its processor, is never pruned nor
+// deleted for space, however old: it is the only copy of its lines.
+func TestPendingNotPruned(t *testing.T) {
+	dir := t.TempDir()
+	const pend = "@400000000000000000000001.u"
+	for _, n := range []string{pend, "@400000000000000000000002.s", "@400000000000000000000003.s"} {
+		if err := os.WriteFile(dir+"/"+n, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := &Logger{opt: &Options{LineMax: 10}}
+	d := &Dir{name: dir, l: l, lock: -1, cur: -1, udpFd: -1, pendU: pend}
+	d.cfg = DefaultConfig()
+	d.cfg.NMax = 1
+	d.prune("@400000000000000000000003.s")
+	if _, err := os.Stat(dir + "/" + pend); err != nil {
+		t.Fatalf("prune removed the pending .u: %v", err)
+	}
+	if _, err := os.Stat(dir + "/@400000000000000000000002.s"); err == nil {
+		t.Error("prune removed nothing")
+	}
+	if !d.deleteOldest(0, true) {
+		t.Fatal("deleteOldest removed nothing")
+	}
+	if _, err := os.Stat(dir + "/" + pend); err != nil {
+		t.Fatalf("deleteOldest removed the pending .u: %v", err)
+	}
+	if d.deleteOldest(0, true) {
+		t.Error("deleteOldest removed the pending .u, the last file")
+	}
+}
