@@ -307,6 +307,20 @@ func (p *svlogdProc) writeAsync(b []byte) <-chan error {
 	return wrote
 }
 
+// svlogdTaken waits for a writeAsync to finish: svlogd must take all of the input within
+// 20 s (blocked says what it means if it does not).
+func svlogdTaken(t *testing.T, wrote <-chan error, blocked string) {
+	t.Helper()
+	select {
+	case err := <-wrote:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal(blocked)
+	}
+}
+
 // svlogdSeq is the input svlogdCheckSeq expects back: the lines 0000000 to n-1.
 func svlogdSeq(n int) []byte {
 	var b bytes.Buffer
@@ -712,14 +726,7 @@ func TestSvlogdLossyFullDisk(t *testing.T) {
 	filler := svlogdFill(t, mnt, 32<<10)
 	p := svlogdStart(t, bin, mnt, "-L", "log")
 	done := p.writeAsync(svlogdSeq(40000))
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("svlogd -L blocked its input on a full disk")
-	}
+	svlogdTaken(t, done, "svlogd -L blocked its input on a full disk")
 	waitFor(t, 10*time.Second, "drop warning", func() bool {
 		return strings.Contains(p.stderr(), "svlogd: warning: unable to write to current, dropping lines: log: out of disk space\n")
 	})
@@ -790,14 +797,7 @@ func TestSvlogdUnwritableDir(t *testing.T) {
 			t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
 			wrote := p.writeAsync(seq[8:])
 			if lossy {
-				select {
-				case err := <-wrote:
-					if err != nil {
-						t.Fatal(err)
-					}
-				case <-time.After(20 * time.Second):
-					t.Fatal("svlogd -L blocked its input on a directory refusing renames")
-				}
+				svlogdTaken(t, wrote, "svlogd -L blocked its input on a directory refusing renames")
 				waitFor(t, 10*time.Second, "rename warning", func() bool {
 					return strings.Contains(p.stderr(), "svlogd: warning: unable to rename current: log: permission denied\n")
 				})
@@ -1011,26 +1011,12 @@ func TestSvlogdLossyHungProcessor(t *testing.T) {
 	seq := svlogdSeq(n)
 	half := len(seq) / 2
 	wrote := p.writeAsync(seq[:half])
-	select {
-	case err := <-wrote:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("svlogd -L blocked its input behind a hung processor")
-	}
+	svlogdTaken(t, wrote, "svlogd -L blocked its input behind a hung processor")
 	// A HUP while the processor hangs must not wait for it either.
 	p.cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, 10*time.Second, "HUP handled", func() bool { return strings.Contains(p.stderr(), "svlogd: info: sighangup received.\n") })
 	wrote = p.writeAsync(seq[half:])
-	select {
-	case err := <-wrote:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("svlogd -L blocked its input after a HUP behind a hung processor")
-	}
+	svlogdTaken(t, wrote, "svlogd -L blocked its input after a HUP behind a hung processor")
 	if m, _ := filepath.Glob(filepath.Join(dir, "@*.u")); len(m) != 1 {
 		t.Errorf("want the one .u being processed, got %v", m)
 	}
