@@ -441,31 +441,33 @@ func (r *Runit) waitFor(pid int) (unix.WaitStatus, error) {
 		if err != nil || got == pid {
 			return ws, err
 		}
-		tick := time.NewTimer(r.Tick)
-		select {
-		case s := <-r.Signals:
-			r.note(s)
-		case <-r.Children:
+		if r.idle(r.Tick, r.Children) {
 			r.reapNow = true
-		case <-tick.C:
 		}
-		tick.Stop()
 	}
 }
 
 // pause waits d, keeping the requests that arrive meanwhile. A SIGCHLD is left where
 // it is, for the next wait to reap.
 func (r *Runit) pause(d time.Duration) {
+	for end := time.Now().Add(d); time.Until(end) > 0; {
+		r.idle(time.Until(end), nil)
+	}
+}
+
+// idle waits up to d for a request, which it notes, or for a SIGCHLD on children (nil:
+// none is taken); it reports whether it was a SIGCHLD.
+func (r *Runit) idle(d time.Duration, children <-chan os.Signal) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
-	for {
-		select {
-		case s := <-r.Signals:
-			r.note(s)
-		case <-t.C:
-			return
-		}
+	select {
+	case s := <-r.Signals:
+		r.note(s)
+	case <-children:
+		return true
+	case <-t.C:
 	}
+	return false
 }
 
 // wait blocks until a signal arrives or Tick passes, then reaps every dead child. It
@@ -473,14 +475,7 @@ func (r *Runit) pause(d time.Duration) {
 // added to r.pending.
 func (r *Runit) wait(pid int) (bool, unix.WaitStatus) {
 	if !r.reapNow {
-		tick := time.NewTimer(r.Tick)
-		select {
-		case s := <-r.Signals:
-			r.note(s)
-		case <-r.Children:
-		case <-tick.C:
-		}
-		tick.Stop()
+		r.idle(r.Tick, r.Children)
 	}
 	r.reapNow = false
 	// Collect whatever else is already queued, so one wake-up handles it all; the
