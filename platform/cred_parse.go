@@ -1,7 +1,9 @@
 package platform
 
 import (
+	"bufio"
 	"bytes"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -51,13 +53,16 @@ func groupFields(f []string) (gid int, ok bool) {
 	return parseID(f[2])
 }
 
-// getentEntry returns the fields of the line of getent(1) output whose first field is
-// name. getent answers a number with the entry of that id, which is not what a lookup by
-// name wants, hence the check.
-func getentEntry(out []byte, name string) []string {
-	for _, line := range strings.Split(string(out), "\n") {
-		if f := strings.Split(line, ":"); len(f) > 1 && f[0] == name {
-			return f
+// entryIn returns the fields of the first line of colon-separated r (an account file,
+// getent's output) whose first field is name and that has at least n fields.
+func entryIn(r io.Reader, name string, n int) []string {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for sc.Scan() {
+		if line := sc.Text(); strings.HasPrefix(line, name+":") {
+			if f := strings.Split(line, ":"); len(f) >= n {
+				return f
+			}
 		}
 	}
 	return nil

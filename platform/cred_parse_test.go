@@ -2,6 +2,7 @@ package platform
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -37,25 +38,25 @@ func TestAccountName(t *testing.T) {
 	}
 }
 
-// TestGetentEntry: the entry of the name asked for, not one getent found by number.
-func TestGetentEntry(t *testing.T) {
-	out := []byte("svc:x:61234:61235:Service:/var/lib/svc:/usr/sbin/nologin\n")
-	if f := getentEntry(out, "svc"); len(f) != 7 || f[2] != "61234" {
-		t.Errorf("getentEntry = %q", f)
+// TestEntryIn: the entry of the name asked for, not one getent found by number.
+func TestEntryIn(t *testing.T) {
+	out := "svc:x:61234:61235:Service:/var/lib/svc:/usr/sbin/nologin\n"
+	if f := entryIn(strings.NewReader(out), "svc", 7); len(f) != 7 || f[2] != "61234" {
+		t.Errorf("entryIn = %q", f)
 	}
-	if u, g, ok := userFields(getentEntry(out, "svc")); !ok || u != 61234 || g != 61235 {
+	if u, g, ok := userFields(entryIn(strings.NewReader(out), "svc", 7)); !ok || u != 61234 || g != 61235 {
 		t.Errorf("userFields = %d %d %v", u, g, ok)
 	}
-	if f := getentEntry([]byte("root:x:0:0:root:/root:/bin/sh\n"), "0"); f != nil {
+	if f := entryIn(strings.NewReader("root:x:0:0:root:/root:/bin/sh\n"), "0", 7); f != nil {
 		t.Errorf("getent's entry for uid 0 taken as the user named 0: %q", f)
 	}
-	if g, ok := groupFields(getentEntry([]byte("grp:x:4294967294:a,b\n"), "grp")); !ok || g != 4294967294 {
+	if g, ok := groupFields(entryIn(strings.NewReader("grp:x:4294967294:a,b\n"), "grp", 4)); !ok || g != 4294967294 {
 		t.Errorf("groupFields = %d %v", g, ok)
 	}
-	if _, _, ok := userFields(getentEntry([]byte("short:x:1:2\n"), "short")); ok {
+	if _, _, ok := userFields(entryIn(strings.NewReader("short:x:1:2\n"), "short", 7)); ok {
 		t.Error("a passwd entry of four fields was accepted")
 	}
-	if _, _, ok := userFields(getentEntry(nil, "x")); ok {
+	if _, _, ok := userFields(entryIn(strings.NewReader(""), "x", 7)); ok {
 		t.Error("no output was taken as an entry")
 	}
 }

@@ -3,9 +3,7 @@
 package platform
 
 import (
-	"bufio"
 	"os"
-	"strings"
 	"syscall"
 )
 
@@ -63,14 +61,5 @@ func findEntry(path, name string, n int) []string {
 		return nil
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for sc.Scan() {
-		if line := sc.Text(); strings.HasPrefix(line, name+":") {
-			if f := strings.Split(line, ":"); len(f) >= n {
-				return f
-			}
-		}
-	}
-	return nil
+	return entryIn(f, name, n)
 }
