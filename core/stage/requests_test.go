@@ -111,13 +111,7 @@ func TestCtrlAltDelWithoutStopit(t *testing.T) {
 	f.waitFile(t, "cad-ran")
 	// The second request is taken only once the first has been dealt with entirely.
 	f.sigs <- unix.SIGINT
-	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(f.out.String(), "- runit: ctrl-alt-del request...") < 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("second ctrl-alt-del not handled:\n%s", f.out.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	f.waitCount(t, "- runit: ctrl-alt-del request...", 2)
 	if strings.Contains(f.out.String(), "leave stage: "+f.dir+"/2") {
 		t.Fatalf("ctrl-alt-del without stopit shut down:\n%s", f.out.String())
 	}
@@ -138,13 +132,7 @@ func TestRequestsDuringStage3(t *testing.T) {
 	f.waitOut(t, "- runit: warning: signals only work in stage 2.")
 	f.sigs <- unix.SIGINT
 	f.sigs <- unix.SIGTERM
-	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(f.out.String(), "signals only work in stage 2.") < 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("no second warning:\n%s", f.out.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	f.waitCount(t, "signals only work in stage 2.", 2)
 	if strings.Contains(f.out.String(), "leave stage: "+f.dir+"/3") || f.kill.Load() != 0 {
 		t.Fatalf("stage 3 cut short by a request:\n%s", f.out.String())
 	}

@@ -113,10 +113,16 @@ func (f *fixture) run() chan int {
 
 func (f *fixture) waitOut(t *testing.T, want string) {
 	t.Helper()
+	f.waitCount(t, want, 1)
+}
+
+// waitCount waits until the output holds want n times.
+func (f *fixture) waitCount(t *testing.T, want string, n int) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(f.out.String(), want) {
+	for strings.Count(f.out.String(), want) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %q in:\n%s", want, f.out.String())
+			t.Fatalf("timed out waiting for %d of %q in:\n%s", n, want, f.out.String())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
