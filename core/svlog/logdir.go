@@ -45,10 +45,9 @@ type Dir struct {
 	procCmd string    // its processor: a HUP in lossy mode may change the config meanwhile
 	procCh  chan procResult
 	udpFd   int
-	dropped uint64 // lines dropped in lossy mode since the last successful write
-	failing bool
-	cont    bool // selected the long line being copied
-	named   bool // opened once: C's messages know the name from then on
+	dropped uint64 // lines dropped in lossy mode since the last full flush; > 0 while failing
+	cont    bool   // selected the long line being copied
+	named   bool   // opened once: C's messages know the name from then on
 
 	// Lossy mode only: what a failed rotation left behind.
 	rotRetry time.Time // no new rotation attempt before this
@@ -380,23 +379,20 @@ func (d *Dir) flush() {
 				d.tail += int64(len(d.pend))
 			}
 		}
-		if d.failing {
-			d.failing = false
-			d.reportDropped()
-		}
+		d.reportDropped()
 	}
 	d.pend = d.pend[:0]
 }
 
-// drop counts the lines in p as dropped (lossy mode), saying so when the failure starts.
+// drop counts the lines in p (never empty, so dropped becomes > 0) as dropped (lossy
+// mode), saying so when the failure starts.
 func (d *Dir) drop(p []byte, err error) {
-	if !d.failing {
+	if d.dropped == 0 {
 		if err == nil {
 			err = unix.EBADF
 		}
 		d.l.warn("unable to write to current, dropping lines: ", d.name, ": ", errstr.Text(err))
 	}
-	d.failing = true
 	d.dropped += uint64(countNL(p))
 	d.size -= uint64(len(p))
 	if len(p) > 0 && p[len(p)-1] != '\n' {
@@ -744,7 +740,6 @@ func (d *Dir) close(wait bool) {
 		d.pollProcessor()
 	}
 	d.reportDropped()
-	d.failing = false
 	if d.orphan != "" {
 		// The renamed file has everything: a fresh current starts at the reopen. A .u
 		// still awaits its processor, which the reopen starts once current exists.
