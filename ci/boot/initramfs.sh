@@ -11,9 +11,9 @@
 #     Debian layout, merged /usr) of the tools in BINDIR with the etc/ skeleton, its
 #     stage scripts, runlevels and /etc/service as they are, and /usr/sbin/init ->
 #     runit-init as runit-go-init ships it. The test adds only a service "hello" in
-#     /etc/sv enabled in the default runlevel, the driver there too, an /etc/hostname and
-#     /etc/fstab, and logging wrappers in /usr/local/sbin (first in the stage scripts'
-#     PATH) for the system commands whose failures the scripts silence.
+#     /etc/sv enabled in the default runlevel, the driver there too (which turns on the
+#     kernel's trace of the system calls whose failures stage 3 silences), an
+#     /etc/hostname, /etc/fstab and a core-services fragment (ci/boot/installed.sh).
 # The shell and the commands the scripts use are Debian's busybox-static (fetched by
 # busybox.sh; BUSYBOX overrides, static only) as applet links. The stage scripts and
 # services print lines starting "BOOT:" on the console for the host to read. The
