@@ -566,9 +566,11 @@ func parsePortMake(src string) *portMake {
 	return m
 }
 
+var portMakeVar = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
 func (m *portMake) expand(s string, local map[string]string) string {
 	for range 10 { // variables hold variables; ten levels is plenty here
-		s = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`).ReplaceAllStringFunc(s, func(v string) string {
+		s = portMakeVar.ReplaceAllStringFunc(s, func(v string) string {
 			name := v[2 : len(v)-1]
 			if x, ok := local[name]; ok {
 				return x

@@ -503,6 +503,8 @@ func manCodeOptions(t *testing.T, c *manCode, progs []string) (map[string]map[st
 	return out, orphans
 }
 
+var manFl = regexp.MustCompile(`\bFl (\S+)`)
+
 // manDocumented returns the options a page documents: every "Fl x" of its ".It" lines,
 // with mdoc's "\-" read as "-".
 func manDocumented(page string) map[string]bool {
@@ -511,7 +513,7 @@ func manDocumented(page string) map[string]bool {
 		if !strings.HasPrefix(l, ".It ") {
 			continue
 		}
-		for _, m := range regexp.MustCompile(`\bFl (\S+)`).FindAllStringSubmatch(l, -1) {
+		for _, m := range manFl.FindAllStringSubmatch(l, -1) {
 			set[strings.ReplaceAll(m[1], `\-`, "-")] = true
 		}
 	}
