@@ -10,11 +10,11 @@ import (
 // OpenBSD takes system calls only from libc (Go's own raw calls get ENOSYS since 7.5),
 // and x/sys has no reboot, so we call libc's reboot(3) the way x/sys calls the others:
 // the dynamic import below, an assembly trampoline that jumps to it
-// (reboot_openbsd_<arch>.s), and the runtime's libc-call path, syscall.syscall.
+// (reboot_openbsd_libc.s), and the runtime's libc-call path, syscall.syscall.
 
 //go:cgo_import_dynamic libc_reboot reboot "libc.so"
 
-// Defined in reboot_openbsd_<arch>.s: the trampoline's address.
+// Defined in reboot_openbsd_libc.s: the trampoline's address.
 var libc_reboot_trampoline_addr uintptr
 
 // Implemented in the runtime (runtime/sys_openbsd.go), which makes it available to

@@ -1,4 +1,7 @@
-// Trampoline to libc's reboot(3), as golang.org/x/sys/unix has for its OpenBSD calls.
+//go:build openbsd && (amd64 || arm64)
+
+// Trampoline to libc's reboot(3), as golang.org/x/sys/unix has for its OpenBSD calls
+// (the same text for amd64 and arm64).
 
 #include "textflag.h"
 
