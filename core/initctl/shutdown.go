@@ -356,7 +356,7 @@ func inWords(m int) string {
 const noLoginPrefix = "NO LOGINS: the system is going down "
 
 func (s *shutdown) makeNoLogin() {
-	if s.warnOnly || s.nologin || s.noLoginTried {
+	if s.warnOnly || s.noLoginTried {
 		return
 	}
 	s.noLoginTried = true
