@@ -68,23 +68,23 @@ func Utmpset(argv []string, stderr io.Writer, f Files, now func() time.Time) int
 		return usage("")
 	}
 	line := argv[i]
-	fatal := func(msg string, err error) int {
-		io.WriteString(stderr, "utmpset: fatal: "+msg+": "+errstr.Text(err)+"\n")
+	fatal := func(e *opError) int {
+		io.WriteString(stderr, "utmpset: fatal: "+e.msg+": "+errstr.Text(e.err)+"\n")
 		return 111
 	}
 	if f.Layout == nil {
-		return fatal("unable to logout line "+line, platform.ErrNotSupported)
+		return fatal(&opError{"unable to logout line " + line, platform.ErrNotSupported})
 	}
 	t := now()
-	rec, err := logoutUtmp(f, line, t)
-	if err != nil && err != errNoEntry {
-		return fatal(err.(*opError).msg, err.(*opError).err)
+	rec, e := logoutUtmp(f, line, t)
+	if e != nil && e != errNoEntry {
+		return fatal(e)
 	}
 	var oldRec []byte
 	if f.Old != nil {
-		oldRec, err = logoutUtmp(*f.Old, line, t)
-		if err != nil && err != errNoEntry && !errors.Is(err.(*opError).err, os.ErrNotExist) {
-			return fatal(err.(*opError).msg, err.(*opError).err)
+		oldRec, e = logoutUtmp(*f.Old, line, t)
+		if e != nil && e != errNoEntry && !errors.Is(e.err, os.ErrNotExist) {
+			return fatal(e)
 		}
 	}
 	if rec == nil && oldRec == nil {
@@ -102,15 +102,15 @@ func Utmpset(argv []string, stderr io.Writer, f Files, now func() time.Time) int
 		return 0
 	}
 	logout := func(f Files, rec []byte) int {
-		err := appendWtmp(f, f.Layout.LogRecord(line, t, rec))
+		e := appendWtmp(f, f.Layout.LogRecord(line, t, rec))
 		switch {
-		case err == nil:
+		case e == nil:
 			return 0
-		case err.(*opError).msg == "": // the write itself: C warns, naming the line
-			io.WriteString(stderr, "utmpset: warning: unable to logout line "+line+" in wtmp: "+errstr.Text(err.(*opError).err)+"\n")
+		case e.msg == "": // the write itself: C warns, naming the line
+			io.WriteString(stderr, "utmpset: warning: unable to logout line "+line+" in wtmp: "+errstr.Text(e.err)+"\n")
 			return 111
 		}
-		return fatal(err.(*opError).msg, err.(*opError).err)
+		return fatal(e)
 	}
 	if rec != nil {
 		if code := logout(f, rec); code != 0 {
@@ -123,18 +123,18 @@ func Utmpset(argv []string, stderr io.Writer, f Files, now func() time.Time) int
 	return 0
 }
 
+// opError is a failed step: C's message for it (empty for a failed wtmp write, which C
+// reports as a warning naming the line) and the cause.
 type opError struct {
 	msg string
 	err error
 }
 
-func (e *opError) Error() string { return e.msg + ": " + e.err.Error() }
-
 var errNoEntry = &opError{"no such entry", syscall.ENOENT}
 
 // logoutUtmp rewrites, under an exclusive lock, the first live record for line in the
 // utmp file, and returns its old content.
-func logoutUtmp(f Files, line string, now time.Time) ([]byte, error) {
+func logoutUtmp(f Files, line string, now time.Time) ([]byte, *opError) {
 	l := f.Layout
 	fh, err := os.OpenFile(f.Utmp, os.O_RDWR, 0)
 	if err != nil {
@@ -168,7 +168,7 @@ func logoutUtmp(f Files, line string, now time.Time) ([]byte, error) {
 // opens (created 0600, and O_NONBLOCK, so that a FIFO with no reader in its place fails
 // at once with ENXIO instead of hanging a finish script). A failed write is undone by
 // truncating back to the old size, as C does, and reported with an empty msg.
-func appendWtmp(f Files, rec []byte) error {
+func appendWtmp(f Files, rec []byte) *opError {
 	fh, err := os.OpenFile(f.Wtmp, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_NONBLOCK, 0o600)
 	if err != nil {
 		return &opError{"unable to open " + f.Wtmp, err}
