@@ -430,25 +430,25 @@ func (d *Dir) rotate() {
 	if lossy && now.Before(d.rotRetry) {
 		return
 	}
-	d.flush()
 	// Like C, the age deadline moves only once it has passed: t rotates every t seconds
 	// from the start, whatever size rotations happen in between.
 	if d.cfg.TMax > 0 && !now.Before(d.rotDue) {
 		d.resetTimer(now)
 	}
+	if lossy {
+		// Checked before the flush: past its size, current asks for a rotation on
+		// every line while the processor runs, and a flush each time would be a
+		// write per line.
+		d.pollProcessor()
+		if d.procU != "" {
+			return
+		}
+	}
+	d.flush()
 	if d.size == 0 || d.cur < 0 {
 		return
 	}
-	if d.procU != "" {
-		if lossy {
-			d.pollProcessor()
-			if d.procU != "" {
-				return
-			}
-		} else {
-			d.waitProcessor()
-		}
-	}
+	d.waitProcessor()
 	// A pending .u goes first: it is older, and pendU holds only one.
 	if d.finishPending(); d.pendU != "" {
 		return
