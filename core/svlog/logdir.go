@@ -721,9 +721,7 @@ func (d *Dir) procDone(r procResult) {
 	os.Rename(d.path("newstate"), d.path("state"))
 	d.l.info("processed: ", d.path(base+".s"))
 	d.procU = ""
-	if d.lock >= 0 {
-		d.finishPending()
-	}
+	d.finishPending()
 }
 
 // close flushes current, waits for the processor, marks current complete (u+x) and
