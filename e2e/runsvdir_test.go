@@ -39,6 +39,13 @@ func startRunsvdirLog(t *testing.T, dir, log string) *runsvdirProc {
 
 func startRunsvdirArgs(t *testing.T, dir string, args []string) *runsvdirProc {
 	t.Helper()
+	return startRunsvdirAt(t, "", dir, args)
+}
+
+// startRunsvdirAt starts runsvdir ARGS in the working directory cwd ("" for ours); dir is
+// the scanned directory's absolute path, for the cleanup.
+func startRunsvdirAt(t *testing.T, cwd, dir string, args []string) *runsvdirProc {
+	t.Helper()
 	bin := binDir(t, "runsvdir", "runsv")
 	errFile, err := os.CreateTemp("", "runsvdir-stderr-")
 	if err != nil {
@@ -47,6 +54,7 @@ func startRunsvdirArgs(t *testing.T, dir string, args []string) *runsvdirProc {
 	t.Cleanup(func() { errFile.Close(); os.Remove(errFile.Name()) })
 	p := &runsvdirProc{stderr: &fileBuf{errFile.Name()}, done: make(chan struct{})}
 	p.cmd = exec.Command(filepath.Join(bin, "runsvdir"), args...)
+	p.cmd.Dir = cwd
 	p.cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"))
 	p.cmd.Stderr = errFile
 	if err := p.cmd.Start(); err != nil {
@@ -240,6 +248,55 @@ func TestRunsvdirLogTitle(t *testing.T) {
 	waitFor(t, 10*time.Second, "the message in the process title", func() bool {
 		return strings.Contains(readFile(cmdline), "oops-from-service")
 	})
+}
+
+// TestRunsvdirLogAfterOptions: stage 2 as distributions write it, `runsvdir -P DIR 'log:
+// ...'`, in every option form and with directory names down to one byte. The scrolling log
+// must land in the log argument only: the directory keeps being scanned (a service added
+// later starts, a removed one stops) while a service writes to stderr all the time. It
+// used to scroll into the directory argument, or panic when that was under five bytes.
+func TestRunsvdirLogAfterOptions(t *testing.T) {
+	log := "log: " + strings.Repeat(".", 40)
+	for _, opts := range [][]string{nil, {"-P"}, {"-C"}, {"-s"}, {"-P", "-C"}, {"-PC"}, {"-Ps"}, {"-P", "-s", "-C"}, {"--"}} {
+		for _, name := range []string{"s", "servicedir"} {
+			t.Run(strings.Join(append(append([]string{}, opts...), name), " "), func(t *testing.T) {
+				root := t.TempDir()
+				scan := filepath.Join(root, name)
+				os.Mkdir(scan, 0o755)
+				noisy := newService(t, scan, "noisy", "#!/bin/sh\nwhile :; do echo noise-from-service >&2; sleep 0.05; done\n")
+				p := startRunsvdirAt(t, root, scan, append(append(append([]string{}, opts...), name), log))
+				waitFor(t, 10*time.Second, "noisy running", func() bool { return running(t, noisy) })
+				if cmdline := "/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/cmdline"; fileExists(cmdline) {
+					waitFor(t, 10*time.Second, "the noise in the log argument", func() bool {
+						args := strings.Split(readFile(cmdline), "\x00")
+						return len(args) >= 2 && strings.Contains(args[len(args)-2], "noise-from-service") &&
+							args[len(args)-3] == name
+					})
+				}
+				// ALRM asks for a rescan at once (Debian's runsvdir), so the test need not
+				// wait for the 5 s rescan.
+				late := newService(t, scan, "late", "#!/bin/sh\nexec sleep 1000\n")
+				p.cmd.Process.Signal(syscall.SIGALRM)
+				waitFor(t, 15*time.Second, "a service added later running", func() bool { return running(t, late) })
+				if err := os.Rename(noisy, filepath.Join(root, "noisy-gone")); err != nil {
+					t.Fatal(err)
+				}
+				gone := filepath.Join(root, "noisy-gone")
+				p.cmd.Process.Signal(syscall.SIGALRM)
+				waitFor(t, 15*time.Second, "the removed service's supervisor gone", func() bool { return !okAlive(gone) })
+				select {
+				case <-p.done:
+					t.Fatalf("runsvdir exited (%v): %s", p.cmd.ProcessState, p.stderr)
+				default:
+				}
+			})
+		}
+	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func TestRunsvdirUsage(t *testing.T) {

@@ -12,15 +12,19 @@ import (
 // stderr (its own warnings and those of every supervisor and service it starts) scrolls
 // through the argument's memory, after its first five characters, so that ps shows the
 // latest errors. Where the OS does not show rewritten arguments, ps keeps the original.
-func startProcTitle(log string, warnf func(string, ...any)) {
+// argi is the log argument's index in os.Args; only that argument's memory is rewritten.
+func startProcTitle(argi int, log string, warnf func(string, ...any)) {
 	if len(log) < 7 {
 		warnf("log must have at least seven characters.")
 		warnf("log service disabled.")
 		return
 	}
-	title := platform.ArgvSpace(2)
+	title := platform.ArgvSpace(argi)
+	if len(title) != len(log) || string(title) != log {
+		return // not the argument we were given: never scribble over another one
+	}
 	r, w, err := platform.Pipe()
-	if err != nil || title == nil {
+	if err != nil {
 		return
 	}
 	if err := platform.Dup2(w, 2); err != nil {

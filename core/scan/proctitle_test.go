@@ -36,7 +36,7 @@ func TestScroll(t *testing.T) {
 // before anything touches stderr or the process title.
 func TestStartProcTitleShortLog(t *testing.T) {
 	var w warnings
-	startProcTitle("......", w.warnf)
+	startProcTitle(2, "......", w.warnf)
 	want := []string{"log must have at least seven characters.", "log service disabled."}
 	if got := w.take(); !slices.Equal(got, want) {
 		t.Errorf("warnings %q, want %q", got, want)

@@ -83,12 +83,16 @@ func Runsvdir(args []string) int {
 		fmt.Fprint(os.Stderr, usage)
 		return 1
 	}
-	dir := args[0]
+	// A copy: the directory is scanned for the life of the process and must never share
+	// memory with the argument block, which the log argument's scrolling rewrites.
+	dir := strings.Clone(args[0])
 	warnf := func(format string, a ...any) {
 		fmt.Fprintf(os.Stderr, "runsvdir %s: warning: "+format+"\n", append([]any{dir}, a...)...)
 	}
 	if len(args) > 1 {
-		startProcTitle(args[1], warnf)
+		// The log argument's own slot in the argument block: options before the
+		// directory shift it, so its index is counted from what parsing consumed.
+		startProcTitle(len(os.Args)-len(args)+1, args[1], warnf)
 	}
 	deaths := make(chan int, 64)
 	var l launcher
