@@ -15,6 +15,7 @@ import (
 	"github.com/runit-go/runit/core/child"
 	"github.com/runit-go/runit/core/supervise"
 	"github.com/runit-go/runit/platform"
+	"golang.org/x/sys/unix"
 )
 
 // HostName is argv[0] of the supervisor host process, which is what ps shows for it.
@@ -167,6 +168,10 @@ func (h *host) stopAndWait() {
 // Its one argument, the scan directory, is there for ps only.
 func Host() int {
 	debug.SetGCPercent(40) // many small services: keep the heap tight
+	// The pipes to runsvdir arrive as fds 3 and 4 without close-on-exec (exec cleared it):
+	// no service may inherit them, or it could read runsvdir's commands or forge events.
+	unix.CloseOnExec(3)
+	unix.CloseOnExec(4)
 	child.Start()
 	h := &hostSide{events: os.NewFile(4, "events"), svcs: map[int]*supervise.Service{},
 		pending: map[int]bool{}, done: make(chan struct{}, 1)}

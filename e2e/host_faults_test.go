@@ -1,0 +1,126 @@
+package e2e
+
+// Fault injection for the supervision tree: what a service, or the file system under it,
+// does must never reach runsvdir, the supervisor host or another service. Each case runs
+// in our in-process host mode, in runsvdir -C (one runsv per service) and, where C runit
+// specifies the behaviour, against C runsvdir beside them.
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// tree is one running supervision tree: runsvdir on a scan directory.
+type tree struct {
+	name string
+	args []string // runsvdir's options; "C" runs C runit's runsvdir and runsv
+}
+
+var trees = []tree{{"host", nil}, {"classic", []string{"-C"}}, {"C", nil}}
+
+// startTree starts the tree's runsvdir on scan; the cleanup stops it and every supervisor.
+func startTree(t *testing.T, tr tree, scan string) *runsvdirProc {
+	t.Helper()
+	if tr.name != "C" {
+		return startRunsvdir(t, scan, tr.args...)
+	}
+	crunsvdir := cBin(t, "runsvdir")
+	cBin(t, "runsv")
+	p := &runsvdirProc{done: make(chan struct{})}
+	p.cmd = exec.Command(crunsvdir, scan)
+	p.cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(crunsvdir)+":/usr/bin:/bin")
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		p.cmd.Process.Signal(syscall.SIGHUP)
+		<-p.done
+		entries, _ := os.ReadDir(scan)
+		for _, e := range entries {
+			sendCtl(filepath.Join(scan, e.Name()), "dx")
+		}
+		waitFor(t, 10*time.Second, "every C supervisor gone", func() bool {
+			for _, e := range entries {
+				if okAlive(filepath.Join(scan, e.Name())) {
+					return false
+				}
+			}
+			return true
+		})
+	})
+	return p
+}
+
+// fdScript records the descriptors a program inherited: ls lists /proc/self/fd, where
+// its own directory descriptor shows too, the same under every supervisor.
+const fdScript = `ls /proc/self/fd | tr '\n' ' ' > $1.tmp; mv $1.tmp $1`
+
+// TestServiceInheritsOnlyRunitFds: ./run, ./finish and log/run inherit exactly what C
+// runsv gives them (stdin, stdout, stderr), never a descriptor of the supervisor's (the
+// host's pipes to runsvdir used to leak into every service as fds 3 and 4).
+func TestServiceInheritsOnlyRunitFds(t *testing.T) {
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("no /proc/self/fd on this system")
+	}
+	got := map[string]string{}
+	for _, tr := range trees {
+		scan := t.TempDir()
+		svc := newService(t, scan, "fds", "#!/bin/sh\n"+strings.ReplaceAll(fdScript, "$1", "run.fds")+
+			"\nexec sleep 1000\n")
+		writeFile(t, filepath.Join(svc, "finish"), "#!/bin/sh\n"+strings.ReplaceAll(fdScript, "$1", "finish.fds")+"\n", 0o755)
+		writeFile(t, filepath.Join(svc, "log", "run"), "#!/bin/sh\n"+strings.ReplaceAll(fdScript, "$1", "../log.fds")+
+			"\nexec cat >/dev/null\n", 0o755)
+		startTree(t, tr, scan)
+		waitFor(t, 15*time.Second, tr.name+": run and log/run recorded their descriptors", func() bool {
+			return readFile(filepath.Join(svc, "run.fds")) != "" && readFile(filepath.Join(svc, "log.fds")) != ""
+		})
+		sendCtl(svc, "d")
+		waitFor(t, 15*time.Second, tr.name+": finish recorded its descriptors", func() bool {
+			return readFile(filepath.Join(svc, "finish.fds")) != ""
+		})
+		for _, f := range []string{"run.fds", "finish.fds", "log.fds"} {
+			got[tr.name+" "+f] = readFile(filepath.Join(svc, f))
+		}
+	}
+	for _, f := range []string{"run.fds", "finish.fds", "log.fds"} {
+		want := got["C "+f]
+		for _, tr := range trees[:2] {
+			if g := got[tr.name+" "+f]; g != want {
+				t.Errorf("%s: %s inherited fds %q, C runsv's %q", tr.name, f, g, want)
+			}
+		}
+	}
+}
+
+// TestFailedStartRetried: a start that fails is tried again every second, as runsv does:
+// a run that becomes executable a moment after its directory appears (the normal way a
+// service is created), and a finish that is not executable.
+func TestFailedStartRetried(t *testing.T) {
+	for _, tr := range trees {
+		t.Run(tr.name, func(t *testing.T) {
+			t.Parallel()
+			scan := t.TempDir()
+			late := newService(t, scan, "late", "#!/bin/sh\nexec sleep 1000\n")
+			os.Chmod(filepath.Join(late, "run"), 0o644)
+			starts := newService(t, scan, "badfinish", "#!/bin/sh\necho x >> starts\nexit 1\n")
+			writeFile(t, filepath.Join(starts, "finish"), "#!/bin/sh\nexit 0\n", 0o644)
+			startTree(t, tr, scan)
+			waitFor(t, 15*time.Second, "late's first start to fail", func() bool {
+				return fileExists(filepath.Join(late, "supervise", "status")) && !running(t, late)
+			})
+			if err := os.Chmod(filepath.Join(late, "run"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, 15*time.Second, "late running once its run is executable", func() bool { return running(t, late) })
+			waitFor(t, 15*time.Second, "badfinish started again and again", func() bool {
+				return strings.Count(readFile(filepath.Join(starts, "starts")), "x") >= 4
+			})
+		})
+	}
+}
