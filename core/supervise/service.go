@@ -326,6 +326,11 @@ func (s *Service) maybeStart(u *unit, now time.Time) time.Duration {
 		return 0
 	}
 	s.start(u, now)
+	if u.pid == 0 {
+		// The start failed (no such file, not executable, no fork): like runsv, try again
+		// once the throttle allows. A failed ./finish goes straight on to ./run.
+		return s.maybeStart(u, now)
+	}
 	return 0
 }
 
