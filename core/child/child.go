@@ -42,8 +42,13 @@ type Spec struct {
 var (
 	mu      sync.Mutex
 	waiters = map[int]chan Exit{}
-	once    sync.Once
-	environ []string
+	// spawning counts forks under way. While one is, Reap collects only registered pids:
+	// a wait for any child could reap a child that exists but is not registered yet, and
+	// its exit would be lost. The fork itself runs without the lock, so one service whose
+	// exec hangs (its run on a hung file system) holds up no other service's reaping.
+	spawning int
+	once     sync.Once
+	environ  []string
 )
 
 // Start installs the SIGCHLD reaper. It is idempotent; Spawn calls it.
@@ -60,11 +65,18 @@ func Start() {
 	})
 }
 
-// Reap collects every exited child now and delivers the statuses. The reaper calls it on
-// SIGCHLD; callers may call it too (it is cheap when nothing exited).
+// Reap collects every exited child it may now and delivers the statuses. The reaper calls
+// it on SIGCHLD; callers may call it too (it is cheap when nothing exited).
 func Reap() {
 	mu.Lock()
 	defer mu.Unlock()
+	if spawning > 0 {
+		// Only our own registered children; orphans wait for the last fork to finish.
+		for pid := range waiters {
+			reapOne(pid)
+		}
+		return
+	}
 	for {
 		var ws syscall.WaitStatus
 		pid, err := syscall.Wait4(-1, &ws, syscall.WNOHANG, nil)
@@ -74,15 +86,36 @@ func Reap() {
 		if pid <= 0 || err != nil {
 			return
 		}
-		if c, ok := waiters[pid]; ok {
-			delete(waiters, pid)
-			c <- Exit{pid, ws}
+		deliver(pid, ws)
+	}
+}
+
+// reapOne collects pid if it has exited. mu is held.
+func reapOne(pid int) {
+	for {
+		var ws syscall.WaitStatus
+		got, err := syscall.Wait4(pid, &ws, syscall.WNOHANG, nil)
+		if err == syscall.EINTR {
+			continue
 		}
+		if got == pid && err == nil {
+			deliver(pid, ws)
+		}
+		return
+	}
+}
+
+// deliver hands pid's exit to whoever started it. mu is held.
+func deliver(pid int, ws syscall.WaitStatus) {
+	if c, ok := waiters[pid]; ok {
+		delete(waiters, pid)
+		c <- Exit{pid, ws}
 	}
 }
 
 // Spawn starts s and returns its pid and a channel that receives its exit exactly once.
-// Holding the reaper's lock across fork and registration means no exit can slip past us.
+// The fork and exec run without the reaper's lock (see spawning); the child is registered
+// before anything may reap it, and collected at once if it has already exited.
 func Spawn(s Spec) (int, <-chan Exit, error) {
 	Start()
 	env := s.Env
@@ -102,7 +135,8 @@ func Spawn(s Spec) (int, <-chan Exit, error) {
 		})
 	}
 	mu.Lock()
-	defer mu.Unlock()
+	spawning++
+	mu.Unlock()
 	var pid int
 	var err error
 	if s.Fork != nil {
@@ -110,11 +144,22 @@ func Spawn(s Spec) (int, <-chan Exit, error) {
 	} else {
 		pid, err = start()
 	}
+	mu.Lock()
+	spawning--
+	var c chan Exit
+	if err == nil {
+		c = make(chan Exit, 1)
+		waiters[pid] = c
+		reapOne(pid) // its SIGCHLD may have come and gone while it was not registered
+	}
+	last := spawning == 0
+	mu.Unlock()
+	if last {
+		Reap() // orphans that waited for the forks to finish
+	}
 	if err != nil {
 		return 0, nil, err
 	}
-	c := make(chan Exit, 1)
-	waiters[pid] = c
 	return pid, c, nil
 }
 

@@ -82,3 +82,64 @@ func TestSpawnFork(t *testing.T) {
 		t.Fatal("the exit of a child that died inside the fork hook was lost")
 	}
 }
+
+// TestSpawnHungForkHoldsUpNoOne: a fork that hangs (one service's exec on a hung file
+// system, here a confinement hook that blocks) must not stop other children from being
+// started and reaped; it used to hold the reaper's lock the whole time.
+func TestSpawnHungForkHoldsUpNoOne(t *testing.T) {
+	release := make(chan struct{})
+	hung := make(chan error, 1)
+	go func() {
+		_, _, err := Spawn(Spec{Path: "/bin/sh", Argv: []string{"sh", "-c", "exit 0"}, Dir: os.TempDir(),
+			Files: []uintptr{0, 1, 2}, Fork: func(start func() (int, error)) (int, error) {
+				<-release
+				return start()
+			}})
+		hung <- err
+	}()
+	defer func() {
+		close(release)
+		if err := <-hung; err != nil {
+			t.Errorf("the held-up spawn: %v", err)
+		}
+	}()
+	for i := 0; i < 3; i++ {
+		pid, done, err := Spawn(Spec{Path: "/bin/sh", Argv: []string{"sh", "-c", "exit 5"}, Dir: os.TempDir(),
+			Files: []uintptr{0, 1, 2}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case e := <-done:
+			if e.Pid != pid || e.Status.ExitStatus() != 5 {
+				t.Errorf("got pid %d status %v, want %d exit 5", e.Pid, e.Status, pid)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a child's exit was not delivered while another spawn hung")
+		}
+	}
+}
+
+// TestOrphansReapedAfterSpawns: a child nobody registered (an orphan a subreaper
+// inherits) that exits while a spawn is under way is collected once the spawn is done.
+func TestOrphansReapedAfterSpawns(t *testing.T) {
+	Start()
+	orphan, err := syscall.ForkExec("/bin/sh", []string{"sh", "-c", "exit 0"}, &syscall.ProcAttr{Files: []uintptr{0, 1, 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, done, err := Spawn(Spec{Path: "/bin/sh", Argv: []string{"sh", "-c", "sleep 0.2"}, Dir: os.TempDir(),
+		Files: []uintptr{0, 1, 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	deadline := time.Now().Add(10 * time.Second)
+	for syscall.Kill(orphan, 0) == nil { // a zombie still answers kill(0)
+		if time.Now().After(deadline) {
+			t.Fatal("the orphan was never reaped")
+		}
+		time.Sleep(5 * time.Millisecond)
+		Reap()
+	}
+}
