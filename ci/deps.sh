@@ -4,7 +4,11 @@
 set -euo pipefail
 # runit: the differential reference; qemu-system-x86, cpio: the boot test; mandoc: man lint;
 # libxml2-utils, shellcheck: the glue checks; util-linux: unshare, setpriv, last.
-pkgs="runit man-db mandoc qemu-system-x86 cpio libxml2-utils shellcheck util-linux"
+# The daemons of Debian's runit-services that install cheaply (e2e/distro_test.go runs
+# them under both runits): dbus, cron, rsyslog, chrony, haveged, at, anacron, acpi-fakekey;
+# psmisc gives fuser, which default-syslog's check uses; iproute2 brings loopback up.
+pkgs="runit man-db mandoc qemu-system-x86 cpio libxml2-utils shellcheck util-linux
+  dbus cron rsyslog chrony haveged at anacron acpi-fakekey psmisc iproute2"
 [ "$(id -u)" = 0 ] || { echo "deps: not root; skipping package installs (tests that need them will skip)"; exit 0; }
 command -v apt-get >/dev/null || { echo "deps: no apt-get; skipping"; exit 0; }
 missing=""
@@ -14,6 +18,13 @@ done
 [ -z "$missing" ] && { echo "deps: all present"; exit 0; }
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# The daemons must not start on this machine: policy-rc.d answers 101 (action forbidden)
+# to their maintainer scripts while they install, and goes again unless it was there.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 # --no-install-recommends: runit recommends runit-run, which would take over /sbin/init.
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
 echo "deps: installed$missing"
