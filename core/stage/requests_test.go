@@ -2,6 +2,7 @@ package stage
 
 import (
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -214,6 +215,156 @@ func TestRequestKeptDuringFlagScript(t *testing.T) {
 	os.WriteFile(filepath.Join(f.dir, "go"), nil, 0o644)
 	result(t, done)
 	if !strings.Contains(f.out.String(), "- runit: leave stage: "+f.dir+"/2\n- runit: enter stage: "+f.dir+"/3\n") {
+		t.Errorf("output:\n%s", f.out.String())
+	}
+}
+
+// crash2 is a stage 2 that crashes the first time it runs (leaving its pid in s2pid);
+// restarted, it leaves again and waits.
+const crash2 = "#!/bin/sh\nif [ ! -e \"$D/s2pid\" ]; then echo $$ > \"$D/s2pid\"; kill -9 $$; fi\n: > \"$D/again\"\nexec sleep 100\n"
+
+// cadStopit is the usual ctrlaltdel: it asks runit to leave stage 2.
+const cadStopit = "#!/bin/sh\n: > \"$D/stopit\"\nchmod 100 \"$D/stopit\"\n"
+
+// slowTick gives runit a Tick longer than any test, so that only what the test sends wakes
+// it, and a Children channel that the returned function starts to feed (as SIGCHLD would)
+// so that the run can end.
+func (f *fixture) slowTick(t *testing.T) (wakeOnChildren func()) {
+	chld := make(chan os.Signal, 1)
+	f.r.Tick, f.r.Children = 30*time.Second, chld
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	return func() {
+		go func() {
+			for {
+				select {
+				case chld <- unix.SIGCHLD:
+				case <-stop:
+					return
+				case <-time.After(5 * time.Millisecond):
+				}
+			}
+		}()
+	}
+}
+
+// stoppedAfterCrash checks that runit went from the crashed stage 2 to stage 3 and never
+// restarted it.
+func (f *fixture) stoppedAfterCrash(t *testing.T, done chan int, wake func()) {
+	t.Helper()
+	f.waitOut(t, "- runit: enter stage: "+f.dir+"/3")
+	if wake != nil {
+		wake()
+	}
+	result(t, done)
+	out := f.out.String()
+	if strings.Contains(out, "restarting.") || !strings.Contains(out, "- runit: leave stage: "+f.dir+"/2\n- runit: enter stage: "+f.dir+"/3\n") {
+		t.Errorf("want stage 2 left for stage 3 without a restart:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(f.dir, "again")); err == nil {
+		t.Errorf("stage 2 ran again:\n%s", out)
+	}
+}
+
+// A request during the pause before a crashed stage 2 is restarted is acted on at once, as
+// in stage 2: one that stops goes to stage 3 without waiting out the pause (docker stop's
+// SIGTERM used to wait for it, then for runit's next wake-up: up to 19 s in all). One that
+// does not stop leaves the pause and the restart as they were.
+func TestRequestDuringRestartPause(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		sig   os.Signal
+		flags map[string]string
+		stops bool
+	}{
+		{"TERM", unix.SIGTERM, nil, true},
+		{"CONT with stopit", unix.SIGCONT, map[string]string{"stopit": ""}, true},
+		{"INT with ctrlaltdel", unix.SIGINT, map[string]string{"ctrlaltdel": cadStopit}, true},
+		{"PWR with pwrfail", platform.PowerFailSignal(), map[string]string{"pwrfail": "#!/bin/sh\n: > \"$D/pwr-ran\"\n"}, true},
+		{"CONT without stopit", unix.SIGCONT, nil, false},
+		{"INT with a ctrlaltdel that does not stop", unix.SIGINT, map[string]string{"ctrlaltdel": "#!/bin/sh\n"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			scripts := map[string]string{"1": ok1, "2": crash2, "3": ok3}
+			for k, v := range c.flags {
+				scripts[k] = v
+			}
+			f := newFixture(t, scripts)
+			// Long enough that waiting it out fails the test; short where it must be.
+			f.r.RestartWait = 30 * time.Second
+			if !c.stops {
+				f.r.RestartWait = 300 * time.Millisecond
+			}
+			done := f.run()
+			f.waitOut(t, "- runit: warning: killing all processes in stage 2...")
+			f.sigs <- c.sig
+			if !c.stops {
+				f.waitFile(t, "again")
+				if strings.Contains(f.out.String(), "leave stage: "+f.dir+"/2") {
+					t.Errorf("left stage 2 on a request that does not stop:\n%s", f.out.String())
+				}
+				os.WriteFile(f.r.Paths.StopIt, nil, 0o700)
+				f.sigs <- unix.SIGCONT
+				result(t, done)
+				return
+			}
+			f.stoppedAfterCrash(t, done, nil)
+			if fi, err := os.Stat(f.r.Paths.StopIt); err == nil && fi.Mode().Perm() != 0 {
+				t.Errorf("stopit still mode %v", fi.Mode().Perm())
+			}
+		})
+	}
+}
+
+// A request taken in the same wake-up as stage 2's crash is acted on before the pause.
+// Stage 1 is missing (so needs no reaping) and runit has no SIGCHLD: only the SIGTERM,
+// sent once stage 2 is a zombie, wakes it.
+func TestRequestWithStage2Crash(t *testing.T) {
+	if _, err := exec.LookPath("ps"); err != nil {
+		t.Skip("needs ps to see that stage 2 has died")
+	}
+	f := newFixture(t, map[string]string{"2": crash2, "3": ok3})
+	wake := f.slowTick(t)
+	f.r.RestartWait = 30 * time.Second
+	done := f.run()
+	f.waitFile(t, "s2pid")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, _ := os.ReadFile(filepath.Join(f.dir, "s2pid"))
+		st, _ := exec.Command("ps", "-o", "stat=", "-p", strings.TrimSpace(string(b))).Output()
+		if strings.HasPrefix(strings.TrimSpace(string(st)), "Z") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stage 2 (pid %q) not a zombie: ps says %q", b, st)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	f.sigs <- unix.SIGTERM
+	f.waitOut(t, "- runit: warning: killing all processes in stage 2...")
+	f.stoppedAfterCrash(t, done, wake)
+}
+
+// A request kept while runit was busy (here: pausing after a failed fork of stage 2) is
+// acted on as soon as runit waits, not after the next signal or Tick.
+func TestRequestKeptIsActedOnAtOnce(t *testing.T) {
+	f := newFixture(t, map[string]string{"2": wait2, "3": ok3})
+	wake := f.slowTick(t)
+	f.r.RestartWait = 10 * time.Millisecond
+	s2 := filepath.Join(f.dir, "2")
+	failOnce := failingFork(s2, 1, syscall.EAGAIN)
+	f.r.ForkExec = func(argv0 string, argv []string, attr *syscall.ProcAttr) (int, error) {
+		pid, err := failOnce(argv0, argv, attr)
+		if err != nil {
+			f.sigs <- unix.SIGTERM // arrives during the pause before the next fork
+		}
+		return pid, err
+	}
+	done := f.run()
+	f.waitOut(t, "- runit: enter stage: "+f.dir+"/3")
+	wake()
+	result(t, done)
+	if !strings.Contains(f.out.String(), "- runit: leave stage: "+f.dir+"/2\n") {
 		t.Errorf("output:\n%s", f.out.String())
 	}
 }

@@ -233,7 +233,11 @@ func (r *Runit) Run() int {
 					if st == 1 && (crashed || code == 111) {
 						r.warn("killing all processes in stage 2...")
 						_ = unix.Kill(-pid, unix.SIGKILL)
-						r.pause(r.RestartWait)
+						if r.restartPause() {
+							r.info("leave stage: " + path)
+							next = 2
+							break
+						}
 						r.warn("restarting.")
 						next = 1
 						break
@@ -261,24 +265,7 @@ func (r *Runit) Run() int {
 			}
 			// Requests that arrive while the flag scripts run or stage 2 stops are kept
 			// in r.pending for the next round (or the next stage, which refuses them).
-			if q.intr && executable(r.Paths.CtrlAltDel) {
-				r.info("ctrl-alt-del request...")
-				r.runWait(r.Paths.CtrlAltDel)
-				q.cont = true
-			}
-			stop := q.term
-			if q.pwr && executable(r.Paths.PwrFail) {
-				// Unlike ctrlaltdel, a power failure shuts down whether or not the
-				// script created stopit: the power is going either way.
-				r.info("power fail request...")
-				r.runWait(r.Paths.PwrFail)
-				stop = true
-			}
-			if (q.cont || stop) && executable(r.Paths.StopIt) {
-				_ = os.Chmod(r.Paths.StopIt, 0)
-				stop = true
-			}
-			if stop {
+			if r.act(q) {
 				r.stopStage2(pid)
 				r.info("leave stage: " + path)
 				next = 2
@@ -306,6 +293,47 @@ func (r *Runit) Run() int {
 	r.warn("unable to " + err.Error())
 	r.reapAll()
 	return status3
+}
+
+// act acts on the requests q in stage 2: it runs ctrlaltdel and pwrfail when they are
+// executable and takes stopit's x bit away when it is set and asked for. It reports
+// whether runit is to leave stage 2 for stage 3.
+func (r *Runit) act(q request) bool {
+	if q.intr && executable(r.Paths.CtrlAltDel) {
+		r.info("ctrl-alt-del request...")
+		r.runWait(r.Paths.CtrlAltDel)
+		q.cont = true
+	}
+	stop := q.term
+	if q.pwr && executable(r.Paths.PwrFail) {
+		// Unlike ctrlaltdel, a power failure shuts down whether or not the script
+		// created stopit: the power is going either way.
+		r.info("power fail request...")
+		r.runWait(r.Paths.PwrFail)
+		stop = true
+	}
+	if (q.cont || stop) && executable(r.Paths.StopIt) {
+		_ = os.Chmod(r.Paths.StopIt, 0)
+		stop = true
+	}
+	return stop
+}
+
+// restartPause waits RestartWait before a crashed stage 2 is restarted, acting at once on
+// the requests that come meanwhile (or came with the crash) as in stage 2, so that a
+// container's SIGTERM (docker stop) reaches stage 3 well within its manager's stop
+// timeout. It reports whether a request asked to leave stage 2.
+func (r *Runit) restartPause() bool {
+	for end := time.Now().Add(r.RestartWait); ; {
+		if r.pending.any() && r.act(r.take()) {
+			return true
+		}
+		left := time.Until(end)
+		if left <= 0 {
+			return false
+		}
+		r.idle(left, nil)
+	}
 }
 
 // end syncs and asks the Halter to reboot, or to power off and then halt. It returns nil
@@ -472,9 +500,10 @@ func (r *Runit) idle(d time.Duration, children <-chan os.Signal) bool {
 
 // wait blocks until a signal arrives or Tick passes, then reaps every dead child. It
 // reports whether pid was among them (and its status); the requests that arrived are
-// added to r.pending.
+// added to r.pending. With requests already pending (kept while runit was busy) it does
+// not block: they are to be acted on now, not after the next signal or Tick.
 func (r *Runit) wait(pid int) (bool, unix.WaitStatus) {
-	if !r.reapNow {
+	if !r.reapNow && !r.pending.any() {
 		r.idle(r.Tick, r.Children)
 	}
 	r.reapNow = false
