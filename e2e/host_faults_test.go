@@ -6,9 +6,11 @@ package e2e
 // specifies the behaviour, against C runsvdir beside them.
 
 import (
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -122,5 +124,110 @@ func TestFailedStartRetried(t *testing.T) {
 				return strings.Count(readFile(filepath.Join(starts, "starts")), "x") >= 4
 			})
 		})
+	}
+}
+
+// procsIn lists the live (not zombie) processes whose working directory is dir: the
+// instances of a service's ./run (or log/run), whatever they exec'd.
+func procsIn(dir string) []int {
+	names, _ := filepath.Glob("/proc/[0-9]*")
+	var pids []int
+	for _, p := range names {
+		if cwd, err := os.Readlink(p + "/cwd"); err != nil || cwd != dir {
+			continue
+		}
+		stat := readFile(p + "/stat")
+		if i := strings.LastIndexByte(stat, ')'); i < 0 || strings.HasPrefix(stat[i+1:], " Z") {
+			continue
+		}
+		pid, _ := strconv.Atoi(filepath.Base(p))
+		pids = append(pids, pid)
+	}
+	return pids
+}
+
+// hostPid returns the pid of runsvdir's supervisor host, or 0.
+func hostPid(runsvdir int) int {
+	names, _ := filepath.Glob("/proc/[0-9]*")
+	for _, p := range names {
+		stat := readFile(p + "/stat")
+		i := strings.LastIndexByte(stat, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(stat[i+1:])
+		if len(f) < 2 || f[0] == "Z" || f[1] != strconv.Itoa(runsvdir) {
+			continue
+		}
+		if strings.HasPrefix(readFile(p+"/cmdline"), "runsvdir-host\x00") {
+			pid, _ := strconv.Atoi(filepath.Base(p))
+			return pid
+		}
+	}
+	return 0
+}
+
+// TestHostDeathRunsNothingTwice: when the supervisor host dies (kill -9, at random moments
+// while services start and restart), every service runs once afterwards: what the dead
+// host left running is stopped before a new host starts the services again, and nothing
+// is left unsupervised. It used to leave each old ./run running beside a new one.
+func TestHostDeathRunsNothingTwice(t *testing.T) {
+	if _, err := os.Stat("/proc/self/cwd"); err != nil {
+		t.Skip("needs /proc to count a service's processes")
+	}
+	scan := t.TempDir()
+	var steady, flappy []string
+	for i := 0; i < 6; i++ {
+		d := newService(t, scan, "steady"+strconv.Itoa(i), "#!/bin/sh\nexec sleep 1000\n")
+		writeFile(t, filepath.Join(d, "log", "run"), "#!/bin/sh\nexec cat >/dev/null\n", 0o755)
+		steady = append(steady, d)
+	}
+	for i := 0; i < 4; i++ {
+		flappy = append(flappy, newService(t, scan, "flappy"+strconv.Itoa(i), "#!/bin/sh\nexec sleep 0.$$\n"))
+	}
+	p := startRunsvdir(t, scan)
+	rnd := rand.New(rand.NewSource(time.Now().UnixNano()))
+	settled := func() bool {
+		for _, d := range steady {
+			if !running(t, d) || len(procsIn(d)) != 1 || len(procsIn(filepath.Join(d, "log"))) != 1 {
+				return false
+			}
+		}
+		return true
+	}
+	for round := 0; round < 8; round++ {
+		waitFor(t, 30*time.Second, "every steady service and log running once", settled)
+		old := map[string]int{}
+		for _, d := range steady {
+			old[d] = readStatus(t, d).Pid
+		}
+		host := hostPid(p.cmd.Process.Pid)
+		if host == 0 {
+			t.Fatal("no supervisor host under runsvdir")
+		}
+		time.Sleep(time.Duration(rnd.Intn(400)) * time.Millisecond) // a random moment
+		if err := syscall.Kill(host, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for !settled() {
+			for _, d := range append(steady, flappy...) {
+				if n := len(procsIn(d)); n > 1 {
+					t.Fatalf("round %d: %s runs %d times: %v", round, filepath.Base(d), n, procsIn(d))
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: the services never settled after the host died", round)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		for _, d := range steady {
+			if syscall.Kill(old[d], 0) == nil && len(procsIn(d)) == 1 && procsIn(d)[0] == old[d] {
+				continue // taken over as it was: fine too
+			}
+			if pid := readStatus(t, d).Pid; pid == old[d] {
+				t.Errorf("round %d: %s still names the dead host's pid %d", round, filepath.Base(d), pid)
+			}
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"os/signal"
 
@@ -35,6 +36,7 @@ type host struct {
 	pid      int
 	live     map[int]bool
 	exited   chan struct{} // closed when the current host process has exited
+	adopts   bool          // we are the subreaper: a dead host's processes come to us
 }
 
 func newHost(dir string, pgrp bool, deaths chan<- int) (*host, error) {
@@ -42,7 +44,44 @@ func newHost(dir string, pgrp bool, deaths chan<- int) (*host, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &host{exe: exe, dir: dir, pgrp: pgrp, deaths: deaths, live: map[int]bool{}}, nil
+	// As the subreaper, runsvdir inherits what a dead host leaves running, and can stop it
+	// before a new host starts the services again (see stopOrphans).
+	adopts := platform.BecomeSubreaper() == nil
+	return &host{exe: exe, dir: dir, pgrp: pgrp, deaths: deaths, live: map[int]bool{}, adopts: adopts}, nil
+}
+
+// orphanTerm is how long the processes a dead host left get after TERM before KILL: sv's
+// default wait, which is what a stop gets.
+const orphanTerm = 7 * time.Second
+
+// stopOrphans stops every process a dead host left behind (its ./run, ./finish and log/run
+// processes, reparented to us), and returns when they are gone. A new host then starts
+// each service once: without this, every service the dead host ran would run twice.
+func stopOrphans() {
+	signalled := map[int]bool{}
+	deadline := time.Now().Add(orphanTerm)
+	killed := false
+	for {
+		kids, err := platform.Children()
+		if err != nil || len(kids) == 0 {
+			return
+		}
+		for _, pid := range kids {
+			if killed {
+				unix.Kill(pid, unix.SIGKILL)
+			} else if !signalled[pid] {
+				signalled[pid] = true
+				unix.Kill(pid, unix.SIGTERM)
+				unix.Kill(pid, unix.SIGCONT)
+			}
+		}
+		if !killed && time.Now().After(deadline) {
+			killed = true
+			continue
+		}
+		time.Sleep(20 * time.Millisecond) // the reaper collects them as they exit
+		child.Reap()
+	}
 }
 
 func (h *host) ensure() error {
@@ -87,6 +126,9 @@ func (h *host) ensure() error {
 	}()
 	go func() {
 		<-done
+		if h.adopts {
+			stopOrphans()
+		}
 		close(exited)
 		h.mu.Lock()
 		var lost []int
