@@ -341,3 +341,69 @@ func TestRunsvdirStopOnTerm(t *testing.T) {
 		})
 	}
 }
+
+// TestForceShutdownSkipsFinish: `sv force-shutdown` of a service deaf to TERM ends in 'k'
+// after 'x'. C runsv then counts the service down and exits at once: it does not wait for
+// ./run and never runs ./finish, and leaves the status record as 'x' wrote it. Ours used to
+// reap ./run and run ./finish first. Checked against C runsv, for our runsv and for the
+// supervisors of runsvdir (which start the service again afterwards, without ./finish
+// between).
+func TestForceShutdownSkipsFinish(t *testing.T) {
+	// Deaf to TERM the first time only, so that what runsvdir starts again can be stopped.
+	const run = "#!/bin/sh\n[ -e ../trace ] || trap '' TERM\necho started >> ../trace\nexec sleep 1000\n"
+	const finish = "#!/bin/sh\necho finish \"$@\" >> ../trace\n"
+	cases := []struct {
+		name  string
+		runsv func(t *testing.T) string // standalone runsv binary, or nil
+		svdir []string                  // runsvdir options, when runsv is nil
+	}{
+		{name: "C runsv", runsv: func(t *testing.T) string { return cBin(t, "runsv") }},
+		{name: "runsv", runsv: func(t *testing.T) string { return ourBin(t, "runsv") }},
+		{name: "runsvdir in-process"},
+		{name: "runsvdir classic", svdir: []string{"-C"}},
+	}
+	var cRecord string
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			scan := filepath.Join(root, "service")
+			a := newService(t, scan, "a", run)
+			writeFile(t, filepath.Join(a, "finish"), finish, 0o755)
+			trace := filepath.Join(scan, "trace")
+			var gone func() bool
+			if c.runsv != nil {
+				p := startRunsv(t, c.runsv(t), a)
+				gone = p.exited
+			} else {
+				startRunsvdir(t, scan, c.svdir...)
+				gone = func() bool { return !okAlive(a) }
+			}
+			waitFor(t, 10*time.Second, "run started", func() bool { return readFile(trace) == "started\n" })
+			sendCtl(a, "x")
+			waitFor(t, 10*time.Second, "TERM sent", func() bool {
+				r, err := status.Decode([]byte(readFile(filepath.Join(a, "supervise", "status"))))
+				return err == nil && r.Term
+			})
+			sendCtl(a, "k")
+			waitFor(t, 10*time.Second, "the supervisor to exit after k", gone)
+			if c.runsv == nil {
+				// runsvdir starts a new supervisor, which runs ./run again.
+				waitFor(t, 15*time.Second, "the service started again", func() bool {
+					return strings.Count(readFile(trace), "started") >= 2
+				})
+			}
+			if tr := readFile(trace); strings.Contains(tr, "finish") {
+				t.Errorf("./finish ran after the kill: trace %q", tr)
+			}
+			if c.runsv == nil {
+				return
+			}
+			got := shape(readStatus(t, a))
+			if c.name == "C runsv" {
+				cRecord = got
+			} else if cRecord != "" && got != cRecord {
+				t.Errorf("status record after the kill %s, C runsv's %s", got, cRecord)
+			}
+		})
+	}
+}

@@ -503,6 +503,15 @@ func (s *Service) control(u *unit, c byte) {
 		if running && !s.custom(u, 'k') {
 			s.signalAll(u, unix.SIGKILL)
 		}
+		if u.want == status.WantExit && !u.isLog {
+			// The kill of `sv force-shutdown`: runsv counts the service down at once and
+			// exits without waiting for ./run (or a ./finish already running) and without
+			// running ./finish, as C runsv does. The reaper still collects the child.
+			if u.pid != 0 {
+				child.Forget(u.pid)
+			}
+			u.state, u.pid, u.done, u.killAt = status.Down, 0, nil, time.Time{}
+		}
 	case 'p':
 		if running && !s.custom(u, 'p') {
 			s.signal(u, unix.SIGSTOP)
