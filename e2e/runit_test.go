@@ -351,6 +351,32 @@ func TestRunitPID1Stage2CrashRestarts(t *testing.T) {
 	p.exitCode(20 * time.Second)
 }
 
+// docker stop soon after stage 2 crashed: the SIGTERM, arriving during the five-second
+// pause before the restart, leads to stage 3 at once. It used to wait the pause out, then
+// up to 14 s more for runit's next wake-up, and the container manager's SIGKILL came first.
+func TestRunitPID1TermDuringStage2RestartPause(t *testing.T) {
+	pid1Needs(t)
+	p := startPID1(t, ourBin(t, "runit"), map[string]string{
+		"1": stage1OK,
+		"2": "#!/bin/sh\nif [ ! -e /etc/runit/crashed ]; then : > /etc/runit/crashed; kill -9 $$; fi\necho S2-again\nexec sleep 1000\n",
+		"3": "#!/bin/sh\necho S3-ran\nexit 5\n",
+	}, nil, false)
+	p.expect(20*time.Second, "- runit: warning: killing all processes in stage 2...")
+	sent := time.Now()
+	p.signal(syscall.SIGTERM)
+	// Well under the pause (5 s), yet generous for a loaded machine: runit only has to
+	// fork stage 3.
+	p.expect(4*time.Second, "- runit: enter stage: /etc/runit/3")
+	t.Logf("stage 3 entered %v after the SIGTERM", time.Since(sent))
+	p.expect(10*time.Second, "S3-ran")
+	if code := p.exitCode(20 * time.Second); code != 5 {
+		t.Errorf("process 1 exited %d, want 5 (stage 3's exit code)", code)
+	}
+	if tr := p.transcript(); strings.Contains(tr, "restarting.") || strings.Contains(tr, "S2-again") {
+		t.Errorf("stage 2 was restarted after the SIGTERM")
+	}
+}
+
 // A missing stage is reported and counted as done, as C runit does (its child exits 0).
 func TestRunitPID1MissingStage(t *testing.T) {
 	pid1Needs(t)
