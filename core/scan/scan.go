@@ -57,6 +57,9 @@ type scanner struct {
 	// stopOnTerm: TERM stops every service and waits for the supervisors (-s), instead
 	// of leaving them running as C runsvdir does. What a container's init wants.
 	stopOnTerm bool
+	// startFailed: the last scan could not start some supervisor (no fork, a host that
+	// would not start), so the next second scans again even if the directory is unchanged.
+	startFailed bool
 }
 
 // Runsvdir is the runsvdir program. args is os.Args.
@@ -171,6 +174,9 @@ func (s *scanner) loop(deaths <-chan int) int {
 					} else {
 						check = true
 					}
+					if s.startFailed {
+						check = true // a supervisor that could not start is tried again next second
+					}
 				}
 			}
 		} else {
@@ -222,6 +228,7 @@ func (s *scanner) scan() bool {
 		s.warnf("unable to change directory to %s: %s", s.dir, errstr.Text(err))
 		return false
 	}
+	s.startFailed = false
 	for _, sv := range s.services {
 		sv.seen = false
 	}
@@ -253,6 +260,7 @@ func (s *scanner) scan() bool {
 		if !sv.alive {
 			if err := s.l.start(sv.id, name, filepath.Join(real, name)); err != nil {
 				s.warnf("unable to start runsv %s: %s", name, errstr.Text(err))
+				s.startFailed = true
 				continue
 			}
 			sv.alive = true

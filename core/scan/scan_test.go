@@ -449,6 +449,25 @@ func TestLoopRestartsDeadSupervisor(t *testing.T) {
 	}
 }
 
+// A supervisor that could not start (no fork, a host that would not start) is tried again
+// a second later although the directory has not changed; it used to wait for the next
+// change of the directory or an ALRM.
+func TestLoopRetriesFailedStart(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.Mkdir(filepath.Join(dir, "a"), 0o755))
+	must(t, os.Chtimes(dir, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour)))
+	deaths := make(chan int, 64)
+	f := newFake(deaths)
+	f.failStart["a"] = true
+	var w warnings
+	ret := make(chan int, 1)
+	go func() { ret <- newScanner(dir, f, w.warnf, false).loop(deaths) }()
+	waitFor(t, "three refused starts", 10*time.Second, func() bool { return f.count("start a") >= 3 })
+	if code := signalLoop(t, syscall.SIGHUP, ret); code != 111 {
+		t.Errorf("exit code %d on HUP, want 111", code)
+	}
+}
+
 func TestLoopSignals(t *testing.T) {
 	tests := []struct {
 		name       string
