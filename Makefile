@@ -5,7 +5,12 @@ DESTDIR   ?=
 BIN       := bin
 export GOTOOLCHAIN := local
 export CGO_ENABLED := 0
-GOFLAGS_BUILD := -trimpath -ldflags '-s -w'
+# Where sv looks up a bare service name when SVDIR is unset: a build setting, as for C sv.
+# Upstream's /service/ by default; Debian uses /etc/service/ (make deb builds its sv so),
+# Void and the FreeBSD port /var/service/. A path without spaces or quotes.
+SVDIR_DEFAULT ?= /service/
+goflags = -trimpath -ldflags '-s -w -X github.com/runit-go/runit/core/sv.DefaultSvDir=$(1)'
+GOFLAGS_BUILD := $(call goflags,$(SVDIR_DEFAULT))
 
 .PHONY: all build test vet lint cross run bench install clean fuzz deb
 
@@ -46,9 +51,11 @@ fuzz:
 install: build
 	@ci/install.sh "$(DESTDIR)" "$(PREFIX)" "$(BIN)"
 
-## deb: Debian packages runit-go and runit-go-init into bin/.
+## deb: Debian packages runit-go and runit-go-init into bin/, their sv built with Debian's /etc/service/.
 deb: build
-	@ci/deb.sh $(BIN)
+	@mkdir -p $(BIN)/debian
+	$(GO) build $(call goflags,/etc/service/) -o $(BIN)/debian/sv ./cmd/sv
+	@SV=$(BIN)/debian/sv ci/deb.sh $(BIN) $(BIN)
 
 clean:
 	rm -rf $(BIN)

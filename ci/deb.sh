@@ -7,7 +7,9 @@
 #   runit-go-init  /sbin/init -> runit-init, halt, poweroff, reboot, shutdown (the
 #                  files of systemd-sysv/sysvinit-core, so it conflicts with those).
 # Prints the path of each .deb built. VERSION overrides the version, DEB_COMPRESS the
-# compressor (xz by default; the tests use gzip for speed).
+# compressor (xz by default; the tests use gzip for speed). SV names the sv to package
+# instead of BINDIR's: `make deb` builds one with Debian's default service directory,
+# /etc/service/, which Debian's scripts rely on (`sv start dbus` without SVDIR).
 set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -34,6 +36,9 @@ main=$work/runit-go init=$work/runit-go-init
 mkdir -p "$main" "$init/usr/sbin" "$init/usr/share/man/man8"
 
 SYSCONFDIR=/etc INSTALL_ETC=yes "$repo/ci/install.sh" "$main" /usr "$bindir" >/dev/null
+if [ -n "${SV:-}" ]; then
+	install -m 755 "$SV" "$main/usr/bin/sv"
+fi
 
 # The SysV-style commands and their pages go to runit-go-init.
 for f in halt reboot poweroff shutdown; do

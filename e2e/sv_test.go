@@ -668,3 +668,110 @@ func TestSvWaitCPU(t *testing.T) {
 		t.Logf("%s sv waiting 2 s: user %v, system %v", b.name, ps.UserTime(), ps.SystemTime())
 	}
 }
+
+// runNoSVDIR runs an sv binary in dir with SVDIR removed from the environment, as
+// Debian's stage 2 starts services (it clears the environment).
+func runNoSVDIR(t testing.TB, dir, bin string, args ...string) result {
+	t.Helper()
+	var env []string
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "SVDIR=") {
+			env = append(env, e)
+		}
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir, cmd.Env = dir, env
+	var o, e strings.Builder
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("%s %q: %v", bin, args, err)
+	}
+	return result{o.String(), e.String(), code}
+}
+
+// svJSONDir is the directory `sv --json NAME` (SVDIR unset) resolves a bare name to:
+// where the binary's default service directory points.
+func svJSONDir(t testing.TB, bin, name string) string {
+	t.Helper()
+	r := runNoSVDIR(t, t.TempDir(), bin, "--json", name)
+	m := regexp.MustCompile(`"dir": "([^"]*)"`).FindStringSubmatch(r.stdout)
+	if m == nil {
+		t.Fatalf("%s --json %s: no dir in %q (stderr %q)", bin, name, r.stdout, r.stderr)
+	}
+	return m[1]
+}
+
+// The default service directory is the Makefile's SVDIR_DEFAULT: a bare name, SVDIR
+// unset, is found there. `make deb` builds the packaged sv with Debian's /etc/service/,
+// whatever SVDIR_DEFAULT says, and leaves bin/sv as built.
+func TestSvDefaultDirBuildSetting(t *testing.T) {
+	mk, err := exec.LookPath("make")
+	if err != nil {
+		if strictTests() {
+			t.Fatal("make not installed")
+		}
+		t.Skip("make not installed")
+	}
+	tr := newSvTree(t, ourBin(t, "runsv"))
+	tr.service("foo", svRunSleep, nil)
+	tr.start("foo")
+	tr.waitUp("foo")
+
+	out := t.TempDir()
+	target := "deb"
+	if _, err := exec.LookPath("dpkg-deb"); err != nil {
+		if strictTests() {
+			t.Fatal("dpkg-deb not installed")
+		}
+		t.Log("dpkg-deb not installed: the .deb part is skipped")
+		target = "build"
+	}
+	r := run(t, repoRoot, []string{"VERSION=1.2.3", "DEB_COMPRESS=gzip"}, mk, target, "BIN="+out, "SVDIR_DEFAULT="+tr.root+"/")
+	if r.code != 0 {
+		t.Fatalf("make %s: exit %d\n%s%s", target, r.code, r.stdout, r.stderr)
+	}
+	// From elsewhere, without SVDIR, as `sv start dbus` in a Debian run script.
+	st := runNoSVDIR(t, t.TempDir(), filepath.Join(out, "sv"), "status", "foo")
+	if st.code != 0 || !strings.HasPrefix(st.stdout, "run: foo: (pid ") {
+		t.Errorf("sv built with SVDIR_DEFAULT=%s/: status foo: %q %q exit %d, want it running", tr.root, st.stdout, st.stderr, st.code)
+	}
+	if target != "deb" {
+		return
+	}
+	debs, _ := filepath.Glob(filepath.Join(out, "runit-go_1.2.3_*.deb"))
+	if len(debs) != 1 {
+		t.Fatalf("make deb made %q", debs)
+	}
+	x := t.TempDir()
+	if r := run(t, "", nil, "dpkg-deb", "-x", debs[0], x); r.code != 0 {
+		t.Fatalf("dpkg-deb -x: %s", r.stderr)
+	}
+	if d := svJSONDir(t, filepath.Join(x, "usr/bin/sv"), "dbus"); d != "/etc/service/dbus" {
+		t.Errorf("the .deb's sv resolves dbus (SVDIR unset) to %s, want /etc/service/dbus", d)
+	}
+	if d := svJSONDir(t, filepath.Join(out, "sv"), "dbus"); d != tr.root+"/dbus" {
+		t.Errorf("after make deb, bin/sv resolves dbus to %s, want %s/dbus", d, tr.root)
+	}
+}
+
+// The FreeBSD port builds sv for /var/service/, the directory its rc.d runsvdir scans:
+// its GO_BUILDFLAGS, as go.mk passes them to go build, set the default.
+func TestSvDefaultDirFreeBSDPort(t *testing.T) {
+	m := parsePortMake(readFile(filepath.Join(repoRoot, "pkg/freebsd/Makefile")))
+	flags := m.expand(m.vars["GO_BUILDFLAGS"], nil)
+	if flags == "" {
+		t.Fatal("pkg/freebsd/Makefile: no GO_BUILDFLAGS")
+	}
+	bin := filepath.Join(t.TempDir(), "sv")
+	r := run(t, repoRoot, []string{"CGO_ENABLED=0", "GOTOOLCHAIN=local"}, "sh", "-c", `go build `+flags+` -o "$1" ./cmd/sv`, "sh", bin)
+	if r.code != 0 {
+		t.Fatalf("go build %s ./cmd/sv: %s", flags, r.stderr)
+	}
+	if d := svJSONDir(t, bin, "foo"); d != "/var/service/foo" {
+		t.Errorf("the port's sv resolves foo (SVDIR unset) to %s, want /var/service/foo", d)
+	}
+}

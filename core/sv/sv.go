@@ -14,9 +14,14 @@ import (
 	"github.com/runit-go/runit/core/status"
 )
 
-// DefaultSvDir is where service names are looked up without $SVDIR: upstream runit's
-// /service/ (Debian patches its sv to /etc/service/).
-const DefaultSvDir = "/service/"
+// UpstreamSvDir is upstream runit's default service directory.
+const UpstreamSvDir = "/service/"
+
+// DefaultSvDir is where service names are looked up without $SVDIR. It is a build
+// setting, as it is for C sv (Debian builds it with /etc/service/, Void with
+// /var/service/): the Makefile's SVDIR_DEFAULT, passed as
+// -ldflags "-X github.com/runit-go/runit/core/sv.DefaultSvDir=DIR".
+var DefaultSvDir = UpstreamSvDir
 
 // DefaultWait is how long commands wait without -w or $SVWAIT, in seconds.
 const DefaultWait = 7
