@@ -231,3 +231,83 @@ func TestHostDeathRunsNothingTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestForkFailureRecovered: a supervisor host that cannot fork (its user's process limit
+// reached) keeps trying; once the limit allows, the killed service runs again, and the
+// healthy one was never disturbed nor started twice (the host may even die of the limit,
+// as Go's runtime cannot start a thread: then a new host takes over).
+func TestForkFailureRecovered(t *testing.T) {
+	needRoot(t)
+	prlimit, perr := exec.LookPath("prlimit")
+	if perr != nil {
+		if strictTests() {
+			t.Fatal("prlimit (util-linux) is not installed")
+		}
+		t.Skip("prlimit (util-linux) is not installed")
+	}
+	root, err := os.MkdirTemp("", "runit-nproc-") // t.TempDir's parent is private to root
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(root) })
+	os.Chmod(root, 0o755)
+	scan := filepath.Join(root, "service")
+	a := newService(t, scan, "a", "#!/bin/sh\nexec sleep 1000\n")
+	b := newService(t, scan, "b", "#!/bin/sh\nexec sleep 1000\n")
+	if out, err := exec.Command("chown", "-R", "65534:65534", scan).CombinedOutput(); err != nil {
+		t.Fatalf("chown: %v %s", err, out)
+	}
+	// The build directory is private to root: nobody runs copies.
+	bin := filepath.Join(root, "bin")
+	for _, n := range []string{"runsvdir", "runsv"} {
+		writeFile(t, filepath.Join(bin, n), readFile(ourBin(t, n)), 0o755)
+	}
+	errFile := filepath.Join(root, "stderr")
+	ef, err := os.Create(errFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ef.Close()
+	cmd := exec.Command(filepath.Join(bin, "runsvdir"), scan)
+	cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"))
+	cmd.Stderr = ef
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGHUP)
+		cmd.Wait()
+		for _, d := range []string{a, b} {
+			sendCtl(d, "dx")
+		}
+	})
+	waitFor(t, 15*time.Second, "a and b running", func() bool { return running(t, a) && running(t, b) })
+	bpid := readStatus(t, b).Pid
+	host := hostPid(cmd.Process.Pid)
+	if host == 0 {
+		t.Fatal("no supervisor host")
+	}
+	// As the host's own user, which may move its soft limit within the hard one.
+	asNobody := func(args ...string) *exec.Cmd {
+		c := exec.Command(prlimit, args...)
+		c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		return c
+	}
+	if out, err := asNobody("--pid", strconv.Itoa(host), "--nproc=1:").CombinedOutput(); err != nil {
+		t.Fatalf("prlimit: %v %s", err, out)
+	}
+	syscall.Kill(readStatus(t, a).Pid, syscall.SIGKILL)
+	waitFor(t, 15*time.Second, "a failing to restart", func() bool {
+		return strings.Contains(readFile(errFile), "unable to start ./run") || hostPid(cmd.Process.Pid) != host
+	})
+	if hostPid(cmd.Process.Pid) == host {
+		asNobody("--pid", strconv.Itoa(host), "--nproc=unlimited:").Run()
+	}
+	waitFor(t, 30*time.Second, "a running again, b once", func() bool {
+		return running(t, a) && running(t, b) && len(procsIn(a)) == 1 && len(procsIn(b)) == 1
+	})
+	if p := readStatus(t, b).Pid; p != bpid && hostPid(cmd.Process.Pid) == host {
+		t.Errorf("b was restarted (pid %d, was %d) though its host lived", p, bpid)
+	}
+}
