@@ -1,13 +1,22 @@
 package svlog
 
-import "bytes"
+import (
+	"bytes"
+	"math"
+	"time"
+)
+
+// maxTMax is the greatest t a time.Duration holds, about 292 years. A greater t is
+// taken as this one: in practice it means never, as it does in C for values up to 2^63 s
+// (C wraps greater ones, and then rotates at every line).
+const maxTMax = uint64(math.MaxInt64 / int64(time.Second))
 
 // Config is one log directory's config file, as svlogd reads it at start and on HUP.
 type Config struct {
 	SizeMax   uint64 // s: rotate current at this size; 0 never
 	NMax      int    // n: keep at most this many old files; 0 keeps all
 	NMin      int    // N: on a full disk delete old files down to this many
-	TMax      uint64 // t: rotate a non-empty current older than this many seconds; 0 never
+	TMax      uint64 // t: rotate a non-empty current older than this many seconds; 0 never; at most maxTMax
 	Processor string // !: run on each rotated file
 	UDP       bool   // u or U given with a valid address
 	UDPOnly   bool   // U: lines go to UDP only, not to current
@@ -54,33 +63,33 @@ func ParseConfig(data []byte) Config {
 		case '+', '-', 'e', 'E':
 			c.Patterns = append(c.Patterns, append([]byte(nil), line...))
 		case 's':
-			n, k := scanU64(arg)
+			n, k := scanSat(arg)
 			if k < len(arg) {
 				switch arg[k] {
 				case 'k':
-					n *= 1024
+					n = mulSat(n, 1024)
 				case 'm':
-					n *= 1024 * 1024
+					n = mulSat(n, 1024*1024)
 				}
 			}
 			c.SizeMax = n
 		case 'n':
-			n, _ := scanU64(arg)
+			n, _ := scanSat(arg)
 			c.NMax = clampInt(n)
 		case 'N':
-			n, _ := scanU64(arg)
+			n, _ := scanSat(arg)
 			c.NMin = clampInt(n)
 		case 't':
-			n, k := scanU64(arg)
+			n, k := scanSat(arg)
 			if k < len(arg) {
 				switch arg[k] {
 				case 'm':
-					n *= 60
+					n = mulSat(n, 60)
 				case 'h':
-					n *= 3600
+					n = mulSat(n, 3600)
 				}
 			}
-			c.TMax = n
+			c.TMax = min(n, maxTMax)
 		case '!':
 			// A bare "!" (or "p") keeps the value of an earlier line, as in C.
 			if len(arg) > 0 {
@@ -110,6 +119,31 @@ func ParseConfig(data []byte) Config {
 		c.UDPOnly = false
 	}
 	return c
+}
+
+// scanSat reads leading decimal digits as C's scan_ulong does (none is 0, garbage after
+// them is ignored), except that a number too big for 64 bits is the greatest one: C wraps
+// it, so that s18446744073709551617 is s1 there.
+func scanSat(b []byte) (uint64, int) {
+	var n uint64
+	i := 0
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		d := uint64(b[i] - '0')
+		if n > (math.MaxUint64-d)/10 {
+			n = math.MaxUint64
+		} else {
+			n = n*10 + d
+		}
+	}
+	return n, i
+}
+
+// mulSat is n*k, or the greatest number when that overflows.
+func mulSat(n, k uint64) uint64 {
+	if n > math.MaxUint64/k {
+		return math.MaxUint64
+	}
+	return n * k
 }
 
 func clampInt(n uint64) int {

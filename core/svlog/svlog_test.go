@@ -102,6 +102,53 @@ func TestParseConfig(t *testing.T) {
 	}
 }
 
+// Numbers too big for their field saturate (C wraps them modulo 2^64: s18446744073709551617
+// is s1 there, and a t of 2^63 s or more rotates at every line); a t beyond what the clock
+// can hold, about 292 years, means never, and never overflows into a short or negative age.
+func TestParseConfigOverflow(t *testing.T) {
+	const max = ^uint64(0)
+	const never = 9223372036 // seconds: the longest time.Duration
+	for _, c := range []struct {
+		cfg        string
+		size, tmax uint64
+		n, nmin    int
+	}{
+		{"t99999999999", 0, never, 10, 10},
+		{"t18446744073709551616", 0, never, 10, 10},
+		{"t9223372036854775808", 0, never, 10, 10},
+		{"t9300000000", 0, never, 10, 10},
+		{"t5124095576030432h", 0, never, 10, 10},
+		{"t99999999999999999999999999m", 0, never, 10, 10},
+		{"t9223372036", 0, 9223372036, 10, 10},
+		{"t153722867m", 0, 153722867 * 60, 10, 10},
+		{"t-5", 0, 0, 10, 10},
+		{"t 5", 0, 0, 10, 10},
+		{"t5\x009999999999999", 0, 5, 10, 10},
+		{"s18446744073709551615k", max, 0, 10, 10},
+		{"s17592186044416m", max, 0, 10, 10},
+		{"s99999999999999999999999999", max, 0, 10, 10},
+		{"s-1", 0, 0, 10, 10},
+		{"n18446744073709551616\nN99999999999", 0, 0, 1<<31 - 1, 1<<31 - 1},
+		{"n-3\nN 4", 0, 0, 0, 0},
+	} {
+		g := ParseConfig([]byte(c.cfg))
+		wantSize := c.size
+		if c.cfg[0] != 's' {
+			wantSize = 1000000
+		}
+		if g.SizeMax != wantSize || g.TMax != c.tmax || g.NMax != c.n || g.NMin != c.nmin {
+			t.Errorf("%q: s %d t %d n %d N %d, want s %d t %d n %d N %d", c.cfg, g.SizeMax, g.TMax,
+				g.NMax, g.NMin, wantSize, c.tmax, c.n, c.nmin)
+		}
+		d := &Dir{cfg: g}
+		now := time.Now()
+		d.resetTimer(now)
+		if g.TMax > 0 && d.rotDue.Sub(now) < time.Duration(min(g.TMax, 1e6))*time.Second {
+			t.Errorf("%q: t %d rotates after %v", c.cfg, g.TMax, d.rotDue.Sub(now))
+		}
+	}
+}
+
 func TestParseArgs(t *testing.T) {
 	for _, c := range []struct {
 		args  []string
@@ -195,6 +242,13 @@ func FuzzParseConfig(f *testing.F) {
 		}
 		if c.UDP && (c.UDPPort < 0 || c.UDPPort > 65535) {
 			t.Fatalf("bad port %d", c.UDPPort)
+		}
+		// t becomes a deadline: it must never overflow into a short or negative age.
+		if age := time.Duration(c.TMax) * time.Second; age < 0 || uint64(age/time.Second) != c.TMax {
+			t.Fatalf("t %d overflows a duration (%v)", c.TMax, age)
+		}
+		if c.NMax < 0 || c.NMin < 0 {
+			t.Fatalf("negative n %d or N %d", c.NMax, c.NMin)
 		}
 	})
 }
