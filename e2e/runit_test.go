@@ -440,20 +440,24 @@ func TestRunitNotPID1(t *testing.T) {
 
 // examples/container as a container runtime would run it: our runit as process 1 of a
 // PID namespace without CAP_SYS_BOOT, our runsvdir/runsv/sv bind-mounted where the
-// example's stage scripts look for them, the example's service in /etc/service. SIGTERM
-// (docker stop) must bring every service down through stage 3 and end with status 0.
+// example's stage scripts look for them, the example's service in /etc/service. The
+// stopit and reboot flags are set, as an earlier ctrlaltdel (incus restart) leaves them:
+// stage 1 must clear them. SIGTERM (docker stop) must bring every service down through
+// stage 3 and end with status 0, by a halt, not a reboot.
 func TestRunitContainerExample(t *testing.T) {
 	pid1Needs(t)
-	ex := filepath.Join(repoRoot, "examples/container/etc")
-	scripts := map[string]string{}
+	ex := filepath.Join(repoRoot, "examples/container")
+	scripts := map[string]string{"stopit": "", "reboot": ""} // written u+x: both requested
 	for _, n := range []string{"1", "2", "3"} {
-		scripts[n] = readFile(filepath.Join(ex, "runit", n))
+		scripts[n] = readFile(filepath.Join(ex, "etc/runit", n))
 	}
-	hello := readFile(filepath.Join(ex, "service/hello/run"))
+	services := map[string]string{
+		"hello/run": readFile(filepath.Join(ex, "etc/service/hello/run")),
+	}
 	extra := ""
-	var statFile func(p *pid1) string
+	var svc func(p *pid1) string // the service directory, seen from the host
 	// Debian makes /etc/service a symlink into /etc/runit (runit/runsvdir/current): then
-	// the service goes to that place in our /etc/runit; a real directory is bind-mounted.
+	// the services go to that place in our /etc/runit; a real directory is bind-mounted.
 	if link, err := os.Readlink("/etc/service"); err == nil {
 		if !filepath.IsAbs(link) {
 			link = filepath.Join("/etc", link)
@@ -462,13 +466,17 @@ func TestRunitContainerExample(t *testing.T) {
 		if !ok {
 			t.Skipf("/etc/service links to %s, outside /etc/runit", link)
 		}
-		scripts[filepath.Join(rel, "hello/run")] = hello
-		statFile = func(p *pid1) string { return filepath.Join(p.etc, rel, "hello/supervise/stat") }
+		for name, body := range services {
+			scripts[filepath.Join(rel, name)] = body
+		}
+		svc = func(p *pid1) string { return filepath.Join(p.etc, rel) }
 	} else if fi, err := os.Stat("/etc/service"); err == nil && fi.IsDir() {
-		svc := t.TempDir()
-		writeFile(t, filepath.Join(svc, "hello/run"), hello, 0o755)
-		extra = `mount --bind "` + svc + `" /etc/service; `
-		statFile = func(*pid1) string { return filepath.Join(svc, "hello/supervise/stat") }
+		dir := t.TempDir()
+		for name, body := range services {
+			writeFile(t, filepath.Join(dir, name), body, 0o755)
+		}
+		extra = `mount --bind "` + dir + `" /etc/service; `
+		svc = func(*pid1) string { return dir }
 	} else {
 		t.Skip("needs /etc/service (a directory or Debian's symlink) to put the example's service in")
 	}
@@ -477,17 +485,26 @@ func TestRunitContainerExample(t *testing.T) {
 	}
 	p := startPID1Setup(t, ourBin(t, "runit"), scripts, nil, false, strings.TrimSuffix(extra, "; "))
 	p.expect(30*time.Second, "hello from a supervised service")
-	waitFor(t, 10*time.Second, "hello's supervise/stat to read run", func() bool {
-		return readFile(statFile(p)) == "run\n"
-	})
+	stat := func() string { return readFile(filepath.Join(svc(p), "hello/supervise/stat")) }
+	waitFor(t, 10*time.Second, "hello's supervise/stat to read run", func() bool { return stat() == "run\n" })
+	for _, f := range []string{"stopit", "reboot"} {
+		if fi, err := os.Stat(filepath.Join(p.etc, f)); err != nil {
+			t.Errorf("%s after stage 1: %v", f, err)
+		} else if fi.Mode().Perm() != 0 {
+			t.Errorf("%s after stage 1: mode %v, want 0 (not requested)", f, fi.Mode().Perm())
+		}
+	}
 	p.signal(syscall.SIGTERM)
 	p.expect(10*time.Second, "- runit: enter stage: /etc/runit/3")
 	p.expect(20*time.Second, "- runit: sending KILL signal to all processes...")
 	if code := p.exitCode(20 * time.Second); code != 0 {
 		t.Errorf("container init exited %d, want 0", code)
 	}
-	if st := readFile(statFile(p)); st != "down\n" {
+	if st := stat(); st != "down\n" {
 		t.Errorf("hello after the stop: stat %q, want down", st)
+	}
+	if tr := p.transcript(); strings.Contains(tr, "system reboot.") || !strings.Contains(tr, "- runit: system halt.") {
+		t.Errorf("the stop did not end in a halt (a reboot flag left set?)")
 	}
 }
 
