@@ -44,7 +44,7 @@ func pid1Needs(t *testing.T) {
 	if strictTests() {
 		skip = t.Fatalf
 	}
-	for _, b := range []string{"unshare", "setpriv", "mount"} {
+	for _, b := range []string{"unshare", "setpriv", "mount", "nsenter"} {
 		if _, err := exec.LookPath(b); err != nil {
 			skip("needs %s (util-linux, mount)", b)
 		}
@@ -439,11 +439,13 @@ func TestRunitNotPID1(t *testing.T) {
 }
 
 // examples/container as a container runtime would run it: our runit as process 1 of a
-// PID namespace without CAP_SYS_BOOT, our runsvdir/runsv/sv bind-mounted where the
-// example's stage scripts look for them, the example's service in /etc/service. The
-// stopit and reboot flags are set, as an earlier ctrlaltdel (incus restart) leaves them:
-// stage 1 must clear them. SIGTERM (docker stop) must bring every service down through
-// stage 3 and end with status 0, by a halt, not a reboot.
+// PID namespace without CAP_SYS_BOOT, with the Dockerfile's ENV, our runsvdir/runsv/sv
+// bind-mounted where the example's stage scripts look for them, the example's service in
+// /etc/service. The stopit and reboot flags are set, as an earlier ctrlaltdel (incus
+// restart) leaves them: stage 1 must clear them. A service and a `docker exec` ask sv for
+// hello by its bare name, which works only through SVDIR (the test's sv looks in /service/).
+// SIGTERM (docker stop) must bring every service down through stage 3 and end with status 0
+// by a halt, not a reboot.
 func TestRunitContainerExample(t *testing.T) {
 	pid1Needs(t)
 	ex := filepath.Join(repoRoot, "examples/container")
@@ -453,6 +455,16 @@ func TestRunitContainerExample(t *testing.T) {
 	}
 	services := map[string]string{
 		"hello/run": readFile(filepath.Join(ex, "etc/service/hello/run")),
+		// As distributions' run scripts do (sv check dbus): a bare name.
+		"probe/run": `#!/bin/sh
+n=0
+until sv status hello >probe.out 2>&1 && grep -q '^run: hello:' probe.out; do
+	n=$((n+1)); [ $n -gt 100 ] && break
+	sleep 0.1
+done
+: >probe.done
+exec sleep 1000000
+`,
 	}
 	extra := ""
 	var svc func(p *pid1) string // the service directory, seen from the host
@@ -483,7 +495,8 @@ func TestRunitContainerExample(t *testing.T) {
 	for _, tool := range []string{"runsvdir", "runsv", "sv"} {
 		extra += `mount --bind "` + ourBin(t, tool) + `" /usr/bin/` + tool + "; "
 	}
-	p := startPID1Setup(t, ourBin(t, "runit"), scripts, nil, false, strings.TrimSuffix(extra, "; "))
+	env := dockerfileEnv(t, filepath.Join(ex, "Dockerfile"))
+	p := startPID1Setup(t, ourBin(t, "runit"), scripts, env, false, strings.TrimSuffix(extra, "; "))
 	p.expect(30*time.Second, "hello from a supervised service")
 	stat := func() string { return readFile(filepath.Join(svc(p), "hello/supervise/stat")) }
 	waitFor(t, 10*time.Second, "hello's supervise/stat to read run", func() bool { return stat() == "run\n" })
@@ -493,6 +506,20 @@ func TestRunitContainerExample(t *testing.T) {
 		} else if fi.Mode().Perm() != 0 {
 			t.Errorf("%s after stage 1: mode %v, want 0 (not requested)", f, fi.Mode().Perm())
 		}
+	}
+	probe := filepath.Join(svc(p), "probe")
+	waitFor(t, 20*time.Second, "the probe service to be done", func() bool {
+		_, err := os.Stat(filepath.Join(probe, "probe.done"))
+		return err == nil
+	})
+	if out := readFile(filepath.Join(probe, "probe.out")); !strings.HasPrefix(out, "run: hello: (pid ") {
+		t.Errorf("a service's `sv status hello`: %q, want run: hello: (pid ...", out)
+	}
+	// docker exec: a command in the container's namespaces with the image's environment.
+	execEnv := append([]string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}, env...)
+	args := append([]string{"--target", strconv.Itoa(p.runitPid()), "--mount", "--pid", "--", "env", "-i"}, execEnv...)
+	if r := run(t, "", nil, "nsenter", append(args, "sv", "status", "hello")...); r.code != 0 || !strings.HasPrefix(r.stdout, "run: hello: (pid ") {
+		t.Errorf("docker exec's `sv status hello`: exit %d, %q %q; want run: hello: (pid ...", r.code, r.stdout, r.stderr)
 	}
 	p.signal(syscall.SIGTERM)
 	p.expect(10*time.Second, "- runit: enter stage: /etc/runit/3")
@@ -506,6 +533,23 @@ func TestRunitContainerExample(t *testing.T) {
 	if tr := p.transcript(); strings.Contains(tr, "system reboot.") || !strings.Contains(tr, "- runit: system halt.") {
 		t.Errorf("the stop did not end in a halt (a reboot flag left set?)")
 	}
+}
+
+// dockerfileEnv is what the Dockerfile's ENV lines (KEY=VALUE, unquoted) give process 1.
+func dockerfileEnv(t *testing.T, path string) []string {
+	t.Helper()
+	var env []string
+	for _, l := range strings.Split(readFile(path), "\n") {
+		if rest, ok := strings.CutPrefix(l, "ENV "); ok {
+			for _, kv := range strings.Fields(rest) {
+				if !strings.Contains(kv, "=") || strings.ContainsAny(kv, `"'`) {
+					t.Fatalf("%s: ENV %q: only unquoted KEY=VALUE is understood here", path, rest)
+				}
+				env = append(env, kv)
+			}
+		}
+	}
+	return env
 }
 
 // Signals runit does not act on leave process 1 running, whether they come from inside
