@@ -583,3 +583,43 @@ func TestRunitPID1SurvivesOtherSignals(t *testing.T) {
 		t.Errorf("stage 2 could not signal process 1")
 	}
 }
+
+// Our etc/runit/2 starts runsvdir exactly as Debian's stage 2 does: the same arguments
+// (-P, the directory, the 402-byte log argument whose scrolling once overwrote the
+// directory, issue 12) in an emptied environment holding only PATH. Each script's final
+// `exec env - ...` runs, after the variables the script sets at its top, with a
+// stand-in runsvdir that prints its arguments and the names in its environment (PWD there
+// is the stand-in shell's own).
+func TestStage2CommandLineIsDebians(t *testing.T) {
+	deb := readFile("/etc/runit/2")
+	if !strings.Contains(deb, "runsvdir") {
+		if strictTests() {
+			t.Fatal("needs Debian's runit stage 2 in /etc/runit/2")
+		}
+		t.Skip("needs Debian's runit stage 2 in /etc/runit/2 (apt-get install runit)")
+	}
+	stub := t.TempDir()
+	writeFile(t, filepath.Join(stub, "runsvdir"), "#!/bin/sh\nprintf '[%s]\\n' \"$@\"\nenv | sed 's/=.*//' | sort\n", 0o755)
+	assign := regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
+	start := func(name, script string) string {
+		t.Helper()
+		var sh []string
+		for _, l := range strings.Split(strings.ReplaceAll(script, "\\\n", " "), "\n") {
+			if assign.MatchString(l) {
+				sh = append(sh, l)
+			}
+			if strings.HasPrefix(l, "exec env - ") {
+				sh = append(sh, `PATH="$STUB:$PATH"`, l)
+			}
+		}
+		r := run(t, "", []string{"STUB=" + stub}, "sh", "-c", strings.Join(sh, "\n"))
+		if r.code != 0 || r.stderr != "" || !strings.HasPrefix(r.stdout, "[-P]\n") {
+			t.Fatalf("%s's stage 2 command (%q): exit %d, %q %q", name, sh, r.code, r.stdout, r.stderr)
+		}
+		return r.stdout
+	}
+	want := start("Debian", deb)
+	if got := start("our", readFile(filepath.Join(repoRoot, "etc/runit/2"))); got != want {
+		t.Errorf("our stage 2 starts runsvdir with\n%s\nDebian's with\n%s", got, want)
+	}
+}
