@@ -22,7 +22,7 @@ type runsvProc struct {
 	done   chan struct{}
 }
 
-func startRunsv(t *testing.T, bin, dir string) *runsvProc {
+func startRunsv(t testing.TB, bin, dir string) *runsvProc {
 	t.Helper()
 	p := &runsvProc{dir: dir, stderr: &bytes.Buffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, dir)
@@ -124,7 +124,7 @@ func shape(r status.Record) string {
 	return fmt.Sprintf("pid:%v paused:%v wantup:%v term:%v state:%v", r.Pid != 0, r.Paused, r.WantUp, r.Term, r.State)
 }
 
-func newService(t *testing.T, root, name, run string) string {
+func newService(t testing.TB, root, name, run string) string {
 	dir := filepath.Join(root, name)
 	writeFile(t, filepath.Join(dir, "run"), run, 0o755)
 	return dir
@@ -447,23 +447,59 @@ func TestRunsvDirRecreated(t *testing.T) {
 	waitStat(t, dir, "run\n")
 }
 
+// FuzzControlBytes feeds random control bytes to one runsv, kept across inputs so that a
+// run costs milliseconds (thousands a minute), and checks after each that runsv is alive,
+// has taken every byte, and wants what the last u, d or o asked for.
 func FuzzControlBytes(f *testing.F) {
 	f.Add([]byte("udopcx"))
 	f.Add([]byte{0, 0xff, 'Z', '\n'})
+	f.Add([]byte("tkdhaiq12u"))
+	dir := newService(f, f.TempDir(), "svc", "#!/bin/sh\nexec sleep 1000\n")
+	startRunsv(f, ourBin(f, "runsv"), dir)
+	waitStat(f, dir, "run\n")
 	f.Fuzz(func(t *testing.T, ctl []byte) {
 		if len(ctl) > 64 {
 			ctl = ctl[:64]
 		}
-		// Keep the service alive: strip exit requests, then check runsv survives the rest.
-		ctl = bytes.ReplaceAll(ctl, []byte("x"), nil)
-		dir := newService(t, t.TempDir(), "svc", "#!/bin/sh\nexec sleep 1000\n")
-		startRunsv(t, ourBin(t, "runsv"), dir)
-		if err := sendCtl(dir, string(ctl)+"uc"); err != nil {
+		// x would end runsv; p and c are this test's acknowledgement, below.
+		ctl = bytes.Map(func(r rune) rune {
+			if r == 'x' || r == 'p' || r == 'c' {
+				return -1
+			}
+			return r
+		}, ctl)
+		wantUp := readStatus(t, dir).WantUp
+		for _, c := range ctl {
+			switch c {
+			case 'u':
+				wantUp = true
+			case 'd', 'o':
+				wantUp = false
+			}
+		}
+		// Bytes are taken in order: once the p after them shows, and then the c, runsv
+		// has taken all of them.
+		if err := sendCtl(dir, string(ctl)+"p"); err != nil {
 			t.Fatal(err)
 		}
-		waitStat(t, dir, "run\n")
+		waitFor(t, 10*time.Second, "the acknowledging pause", func() bool { return statusOK(dir, func(r status.Record) bool { return r.Paused }) })
+		if err := sendCtl(dir, "c"); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, 10*time.Second, "the acknowledging continue", func() bool {
+			return statusOK(dir, func(r status.Record) bool { return !r.Paused })
+		})
 		if !okAlive(dir) {
 			t.Fatalf("runsv died after %q", ctl)
 		}
+		if r := readStatus(t, dir); r.WantUp != wantUp {
+			t.Fatalf("after %q: want up %v, status says %v", ctl, wantUp, r.WantUp)
+		}
 	})
+}
+
+// statusOK reports whether supervise/status decodes and satisfies cond.
+func statusOK(dir string, cond func(status.Record) bool) bool {
+	r, err := status.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
+	return err == nil && cond(r)
 }
