@@ -436,7 +436,7 @@ func (s *Service) exited(u *unit, e child.Exit) {
 		}
 	}
 	if !u.isLog && u.state != status.Finish {
-		if fd, err := unix.Open(filepath.Join(u.dir, "finish"), unix.O_RDONLY|unix.O_CLOEXEC, 0); err == nil {
+		if fd, err := unix.Open(filepath.Join(u.dir, "finish"), unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0); err == nil {
 			unix.Close(fd)
 			u.lastExit = e.Status
 			u.state = status.Finish
