@@ -2,13 +2,22 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -114,6 +123,10 @@ func TestChpstDifferential(t *testing.T) {
 		{"setlock", "-x", "nodir/f", "true"}, {"setlock", "lk", "./nonexistent"},
 		{"setlock", "-x", "lk", "./nonexistent"}, {"dsetlock", "-Z"},
 		{"xyz"}, {"xyz", "-x"}, {"dxyz"}, {"dxyz", "-x"},
+		// an empty value is acted on, not skipped
+		{"chpst", "-e", "", "true"}, {"chpst", "-/", "", "true"}, {"chpst", "-l", "", "true"},
+		{"chpst", "-L", "", "true"}, {"chpst", "-L", "", "-l", "x", "true"}, {"envdir", "", "true"},
+		{"setlock", "", "true"}, {"setlock", "-x", "", "true"},
 	}
 	for _, c := range cases {
 		name := strings.Join(c, " ")
@@ -124,6 +137,73 @@ func TestChpstDifferential(t *testing.T) {
 		if cr != or {
 			t.Errorf("%s:\n C:    code %d stdout %q stderr %q\n ours: code %d stdout %q stderr %q",
 				name, cr.code, cr.stdout, cr.stderr, or.code, or.stdout, or.stderr)
+		}
+	}
+}
+
+// chpstUserForms is every way of writing an empty, blank or malformed user or group we
+// could think of, beside well-formed ones: user names alone, with group lists, and the
+// numeric :uid:gid forms.
+func chpstUserForms() []string {
+	users := []string{"", "nobody", "root", "nosuchuser", " nobody", "nobody ", "\tnobody", "nobody\n",
+		"no body", "-nobody", "+nobody", "#nobody", " ", "\n"}
+	groups := []string{":", "::", ":adm", ":adm:", ":adm:daemon", "::adm", ":adm::daemon", ": adm",
+		":adm ", ":nosuchgroup", ":adm:nosuchgroup", ":adm:daemon:"}
+	forms := slices.Clone(users)
+	for _, u := range []string{"", "nobody", "root", " "} {
+		for _, g := range groups {
+			forms = append(forms, u+g)
+		}
+	}
+	return append(forms, ":::", ":1", ":1:", ":1:2", ":1:2:", ":1::2", "::2", ":1:2:3", ": 1:2",
+		":1 :2", ":1:2 ", ":1:adm", ":-1:2", ":+1:2", ":0x1:2", ":01:02", ":1:2\n", ":\n")
+}
+
+// TestChpstUserForms: every user form under -u, -U, setuidgid and envuidgid does what C
+// chpst does: the same uid, gid and groups (or UID and GID in the environment), the same
+// message and exit code. An empty user used to run the program as root, unchanged.
+func TestChpstUserForms(t *testing.T) {
+	cdir := chpstLinks(t, cBin(t, "chpst"))
+	odir := chpstLinks(t, ourBin(t, "chpst"))
+	work := t.TempDir()
+	show := []string{"sh", "-c", `id -u; id -g; id -G; echo "UID=${UID-unset} GID=${GID-unset}"`}
+	type tc struct {
+		prog string
+		args []string
+	}
+	var cases []tc
+	for _, f := range chpstUserForms() {
+		cases = append(cases, tc{"chpst", []string{"-u", f}}, tc{"chpst", []string{"-U", f}},
+			tc{"setuidgid", []string{f}}, tc{"envuidgid", []string{f}})
+	}
+	concurrently(len(cases), func(i int) {
+		c := cases[i]
+		args := append(slices.Clone(c.args), show...)
+		cr, or := chpstExec(t, cdir, c.prog, work, args), chpstExec(t, odir, c.prog, work, args)
+		if cr != or {
+			t.Errorf("%s %q:\n C:    %+v\n ours: %+v", c.prog, c.args, cr, or)
+		}
+	})
+	r := chpstExec(t, odir, "chpst", work, []string{"-u", "", "id", "-u"})
+	if r.stderr != "chpst: fatal: unknown user/group: \n" || r.status != "exit 111" {
+		t.Errorf("chpst -u '' id -u: %+v, want C's refusal", r)
+	}
+}
+
+// TestChpstEmptyArgv0: -b gives the program the argv[0] asked for, an empty one too, as
+// the program itself reads it in /proc/self/cmdline.
+func TestChpstEmptyArgv0(t *testing.T) {
+	cdir := chpstLinks(t, cBin(t, "chpst"))
+	odir := chpstLinks(t, ourBin(t, "chpst"))
+	work := t.TempDir()
+	for _, b := range []string{"", "x", "-x", "ü", " ", strings.Repeat("a", 5000)} {
+		args := []string{"-b", b, "cat", "/proc/self/cmdline"}
+		cr, or := chpstExec(t, cdir, "chpst", work, args), chpstExec(t, odir, "chpst", work, args)
+		if cr != or {
+			t.Errorf("chpst -b %q cat /proc/self/cmdline:\n C:    %+v\n ours: %+v", b, cr, or)
+		}
+		if want := b + "\x00/proc/self/cmdline\x00"; or.stdout != want {
+			t.Errorf("chpst -b %q: the program's argv is %q, want %q", b, or.stdout, want)
 		}
 	}
 }
@@ -567,4 +647,77 @@ func TestChpstNofileInherited(t *testing.T) {
 			t.Errorf("%q under ulimit -Sn 256: the program's soft limit is %q", c, or.stdout)
 		}
 	}
+}
+
+// chpstResult is what one chpst run showed: its output, how it ended, and what the program
+// wrote to descriptor 3 (where the matrix's probe reports).
+type chpstResult struct {
+	stdout, stderr, status, report string
+}
+
+// chpstExec runs the personality prog from linkDir with args in dir, in a fixed small
+// environment, with a pipe on descriptor 3; dir in the output reads DIR. It may run on
+// any goroutine (failures are t.Error).
+func chpstExec(t *testing.T, linkDir, prog, dir string, args []string) chpstResult {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(linkDir, prog), args...)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "A=old", "HOME=/"}
+	// a pipe, so that -0 shows: a Go program finds a closed 0 and opens /dev/null there
+	cmd.Stdin = strings.NewReader("")
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Error(err)
+		return chpstResult{}
+	}
+	defer pr.Close()
+	cmd.ExtraFiles = []*os.File{pw}
+	err = cmd.Start()
+	pw.Close()
+	if err != nil {
+		t.Errorf("starting %s: %v", prog, err)
+		return chpstResult{}
+	}
+	rep, _ := io.ReadAll(pr)
+	err = cmd.Wait()
+	status := "exit 0"
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws := ee.Sys().(syscall.WaitStatus); ws.Signaled() {
+			status = "signal " + ws.Signal().String()
+		} else {
+			status = fmt.Sprint("exit ", ws.ExitStatus())
+		}
+	} else if err != nil {
+		status = err.Error()
+	}
+	if ctx.Err() != nil {
+		status = "timed out"
+	}
+	norm := func(s string) string { return strings.ReplaceAll(s, dir, "DIR") }
+	return chpstResult{norm(o.String()), norm(e.String()), status, norm(string(rep))}
+}
+
+// concurrently calls f(0) ... f(n-1), two per CPU at a time: chpst cases are short
+// processes that mostly wait for exec.
+func concurrently(n int, f func(i int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < 2*runtime.NumCPU(); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 }

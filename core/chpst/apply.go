@@ -73,33 +73,33 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 	if p.Setsid {
 		syscall.Setsid() // fails only when already a group leader: C ignores that too
 	}
-	if p.EnvDir != "" {
+	if p.EnvDir != nil {
 		warn := func(msg string, err error) {
 			if p.Verbose {
 				io.WriteString(stderr, "chpst: warning: "+msg+": "+errstr.Text(err)+"\n")
 			}
 		}
-		mods, err := readEnvDir(p.EnvDir, p.EnvDirStrict, warn)
+		mods, err := readEnvDir(*p.EnvDir, p.EnvDirStrict, warn)
 		if err != nil {
 			var e *envDirError
 			if errors.As(err, &e) {
 				return fatal(e.Msg, e.Err)
 			}
-			return fatal("unable to read "+p.EnvDir, err)
+			return fatal("unable to read "+*p.EnvDir, err)
 		}
 		env = append(env, mods...)
 	}
-	if p.Root != "" {
-		if err := syscall.Chdir(p.Root); err != nil {
-			return fatal("unable to change directory: "+p.Root, err)
+	if p.Root != nil {
+		if err := syscall.Chdir(*p.Root); err != nil {
+			return fatal("unable to change directory: "+*p.Root, err)
 		}
 		if err := syscall.Chroot("."); err != nil {
 			return fatal("unable to change root directory", err)
 		}
 	}
-	if p.Dir != "" {
-		if err := syscall.Chdir(p.Dir); err != nil {
-			return fatal("unable to change directory: "+p.Dir, err)
+	if p.Dir != nil {
+		if err := syscall.Chdir(*p.Dir); err != nil {
+			return fatal("unable to change directory: "+*p.Dir, err)
 		}
 	}
 	if p.Nice != 0 {
@@ -107,8 +107,8 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 			return fatal("unable to set nice level", err)
 		}
 	}
-	if p.EnvUser != "" {
-		ids, msg := resolveIDs(db, p.EnvUser, p.UserExt)
+	if p.EnvUser != nil {
+		ids, msg := resolveIDs(db, *p.EnvUser, p.UserExt)
 		if msg != "" {
 			return fatal(msg, nil)
 		}
@@ -116,8 +116,8 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 		env = append(env, EnvMod{Name: "GID", Value: strconv.Itoa(ids.GIDs[0])},
 			EnvMod{Name: "UID", Value: strconv.Itoa(ids.UID)})
 	}
-	if p.SetUser != "" {
-		ids, msg := resolveIDs(db, p.SetUser, p.UserExt)
+	if p.SetUser != nil {
+		ids, msg := resolveIDs(db, *p.SetUser, p.UserExt)
 		if msg != "" {
 			return fatal(msg, nil)
 		}
@@ -132,22 +132,23 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 			return fatal("unable to setuid", err)
 		}
 	}
-	if p.Lock != "" {
+	if p.Lock != nil {
+		lock := *p.Lock
 		// No O_CLOEXEC: the program inherits the descriptor and with it the lock.
 		// O_NONBLOCK as C's open_append has it: a FIFO without a reader fails at once
 		// (ENXIO) instead of hanging chpst.
-		fd, err := syscall.Open(p.Lock, syscall.O_WRONLY|syscall.O_APPEND|syscall.O_CREAT|syscall.O_NONBLOCK, 0o600)
+		fd, err := syscall.Open(lock, syscall.O_WRONLY|syscall.O_APPEND|syscall.O_CREAT|syscall.O_NONBLOCK, 0o600)
 		if err != nil {
 			if p.LockQuiet {
 				return 0
 			}
-			return fatal("unable to open lock: "+p.Lock, err)
+			return fatal("unable to open lock: "+lock, err)
 		}
 		if err := platform.Lock(fd, p.LockWait); err != nil {
 			if p.LockQuiet {
 				return 0
 			}
-			return fatal("unable to lock: "+p.Lock, err)
+			return fatal("unable to lock: "+lock, err)
 		}
 	}
 	for fd, c := range p.Close {
@@ -160,8 +161,8 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 	environ := applyEnv(os.Environ(), env)
 	prog := p.Args[0]
 	argv := append([]string(nil), p.Args...)
-	if p.Argv0 != "" {
-		argv[0] = p.Argv0
+	if p.Argv0 != nil {
+		argv[0] = *p.Argv0
 	}
 	execs, err := prepareExecPath(prog, argv, environ)
 	if err != nil {

@@ -113,29 +113,44 @@ func TestParse(t *testing.T) {
 		{"chpst -n x true", nil, usage, 100},
 		{"dxyz", nil, "usage: xyz" + usageChpst + "\n\n", 100},
 		{"chpst -vP012 -u nobody -U :1:2 -b arg0 -e d -/ r -C c -n -3 -L lk -m 5 -o 7 prog a", func(p *Plan) bool {
-			return p.Verbose && p.Setsid && p.Close == [3]bool{true, true, true} && p.SetUser == "nobody" &&
-				p.EnvUser == ":1:2" && p.Argv0 == "arg0" && p.EnvDir == "d" && p.Root == "r" && p.Dir == "c" &&
-				p.Nice == -3 && p.Lock == "lk" && !p.LockWait && p.Limits[LimAS] == 5 && p.Limits[LimData] == 5 &&
+			return p.Verbose && p.Setsid && p.Close == [3]bool{true, true, true} && is(p.SetUser, "nobody") &&
+				is(p.EnvUser, ":1:2") && is(p.Argv0, "arg0") && is(p.EnvDir, "d") && is(p.Root, "r") && is(p.Dir, "c") &&
+				p.Nice == -3 && is(p.Lock, "lk") && !p.LockWait && p.Limits[LimAS] == 5 && p.Limits[LimData] == 5 &&
 				p.Limits[LimNofile] == 7 && p.Limits[LimCPU] == limUnset && reflect.DeepEqual(p.Args, []string{"prog", "a"})
 		}, "", 0},
-		{"chpst -o '' x", nil, "", 0}, // placeholder replaced below
+		{"chpst -o '' x", func(p *Plan) bool { return p.Limits[LimNofile] == 0 }, "", 0},
+		// an empty value is still the option given, as in C: nothing is skipped
+		{"chpst -u '' -U '' -b '' -e '' -/ '' -C '' -l '' x", func(p *Plan) bool {
+			return is(p.SetUser, "") && is(p.EnvUser, "") && is(p.Argv0, "") && is(p.EnvDir, "") &&
+				is(p.Root, "") && is(p.Dir, "") && is(p.Lock, "") && p.LockWait
+		}, "", 0},
+		{"chpst -L '' -l x x", nil, usage, 100},
+		{"chpst x", func(p *Plan) bool {
+			return p.SetUser == nil && p.EnvUser == nil && p.Argv0 == nil && p.EnvDir == nil &&
+				p.Root == nil && p.Dir == nil && p.Lock == nil
+		}, "", 0},
+		{"setuidgid '' x", func(p *Plan) bool { return is(p.SetUser, "") }, "", 0},
+		{"envuidgid '' x", func(p *Plan) bool { return is(p.EnvUser, "") }, "", 0},
+		{"envdir '' x", func(p *Plan) bool { return is(p.EnvDir, "") }, "", 0},
+		{"setlock '' x", func(p *Plan) bool { return is(p.Lock, "") }, "", 0},
 		{"softlimit -o = -a 9 prog", func(p *Plan) bool {
 			return p.Limits[LimNofile] == limHard && p.Limits[LimAS] == 9 && p.Limits[LimData] == limUnset
 		}, "", 0},
 		{"softlimit -m x prog", nil, "usage: softlimit" + usageChpst + "\n\n", 100},
 		{"softlimit -Z prog", nil, "softlimit: illegal option -- Z\nusage: softlimit" + usageSoftlimit + "\n\n", 100},
-		{"setlock -nx f prog", func(p *Plan) bool { return p.LockWait && p.LockQuiet && p.Lock == "f" }, "", 0},
+		{"setlock -nx f prog", func(p *Plan) bool { return p.LockWait && p.LockQuiet && is(p.Lock, "f") }, "", 0},
 		{"setlock -nN f prog", func(p *Plan) bool { return !p.LockWait }, "", 0},
 		{"dsetlock f", nil, "usage: setlock [ -nNxX ] file program [ arg ... ]\n\n", 100},
 		{"envdir d", nil, "usage: envdir dir child\n\n", 100},
-		{"denvdir d prog", func(p *Plan) bool { return p.EnvDir == "d" && p.EnvDirStrict }, "", 0},
+		{"denvdir d prog", func(p *Plan) bool { return is(p.EnvDir, "d") && p.EnvDirStrict }, "", 0},
 		{"pgrphack -Z", func(p *Plan) bool { return p.Setsid && p.Args[0] == "-Z" }, "", 0},
-		{"setuidgid nobody prog", func(p *Plan) bool { return p.SetUser == "nobody" && !p.UserExt }, "", 0},
+		{"setuidgid nobody prog", func(p *Plan) bool { return is(p.SetUser, "nobody") && !p.UserExt }, "", 0},
 	} {
 		argv := strings.Fields(c.argv)
-		if c.argv == "chpst -o '' x" {
-			argv = []string{"chpst", "-o", "", "x"}
-			c.check = func(p *Plan) bool { return p.Limits[LimNofile] == 0 }
+		for i, a := range argv {
+			if a == "''" {
+				argv[i] = ""
+			}
 		}
 		p, out := Parse(argv)
 		if out != nil {
@@ -149,6 +164,9 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+// is reports whether the option s was given with the value v.
+func is(s *string, v string) bool { return s != nil && *s == v }
 
 func TestEnvValue(t *testing.T) {
 	for _, c := range []struct {

@@ -34,28 +34,30 @@ const (
 	limHard  = -1 // raise the soft limit to the hard limit (softlimit's "=")
 )
 
-// Plan is everything one chpst run will do, in the order Apply does it.
+// Plan is everything one chpst run will do, in the order Apply does it. The string
+// options are pointers because, as in C chpst, an option given with an empty value is
+// still acted on (an empty -u is an unknown user, an empty -b an empty argv[0]).
 type Plan struct {
 	Prog    string // personality: chpst, envdir, ...
 	Name    string // the name usage messages print (see progName)
 	Verbose bool
 
-	Setsid       bool   // -P, pgrphack
-	EnvDir       string // -e, envdir
-	EnvDirStrict bool   // envdir personality: a subdirectory is fatal
-	Root         string // -/
-	Dir          string // -C (runit 2.2)
-	Nice         int    // -n
-	EnvUser      string // -U, envuidgid
-	SetUser      string // -u, setuidgid
-	UserExt      bool   // user:group and :uid:gid forms allowed (chpst, not the personalities)
-	Lock         string // -l, -L, setlock
+	Setsid       bool    // -P, pgrphack
+	EnvDir       *string // -e, envdir
+	EnvDirStrict bool    // envdir personality: a subdirectory is fatal
+	Root         *string // -/
+	Dir          *string // -C (runit 2.2)
+	Nice         int     // -n
+	EnvUser      *string // -U, envuidgid
+	SetUser      *string // -u, setuidgid
+	UserExt      bool    // user:group and :uid:gid forms allowed (chpst, not the personalities)
+	Lock         *string // -l, -L, setlock
 	LockWait     bool
 	LockQuiet    bool // setlock -x: exit 0 silently when the lock or the exec fails
 	Close        [3]bool
 	Limits       [nLimits]int64
 	LimitFlags   [nLimits]string // the option that set each limit, for messages
-	Argv0        string          // -b
+	Argv0        *string         // -b
 	Args         []string        // the program and its arguments
 }
 
@@ -104,11 +106,11 @@ func Parse(argv []string) (*Plan, *Outcome) {
 	}
 	switch p.Prog {
 	case "envdir":
-		return p.operands(argv, " dir child", func(a []string) { p.EnvDir, p.EnvDirStrict = a[0], true })
+		return p.operands(argv, " dir child", func(a []string) { p.EnvDir, p.EnvDirStrict = &a[0], true })
 	case "envuidgid":
-		return p.operands(argv, " account child", func(a []string) { p.EnvUser = a[0] })
+		return p.operands(argv, " account child", func(a []string) { p.EnvUser = &a[0] })
 	case "setuidgid":
-		return p.operands(argv, " account child", func(a []string) { p.SetUser = a[0] })
+		return p.operands(argv, " account child", func(a []string) { p.SetUser = &a[0] })
 	case "pgrphack":
 		if len(argv) < 2 {
 			return nil, p.usage(" child")
@@ -165,21 +167,20 @@ func (p *Plan) parseChpst(argv []string) (*Plan, *Outcome) {
 	prefix := path.Base(argv[0])
 	var out *Outcome
 	var stderr strings.Builder
-	lockSet := false
 	i := getopt.Parse(argv, "u:U:b:e:m:d:o:p:f:c:r:t:/:C:n:l:L:vP012V", func(c byte, arg string) bool {
 		switch c {
 		case 'u':
-			p.SetUser, p.UserExt = arg, true
+			p.SetUser, p.UserExt = &arg, true
 		case 'U':
-			p.EnvUser, p.UserExt = arg, true
+			p.EnvUser, p.UserExt = &arg, true
 		case 'b':
-			p.Argv0 = arg
+			p.Argv0 = &arg
 		case 'e':
-			p.EnvDir = arg
+			p.EnvDir = &arg
 		case '/':
-			p.Root = arg
+			p.Root = &arg
 		case 'C':
-			p.Dir = arg
+			p.Dir = &arg
 		case 'n':
 			n, ok := parseNice(arg)
 			if !ok {
@@ -188,11 +189,11 @@ func (p *Plan) parseChpst(argv []string) (*Plan, *Outcome) {
 			}
 			p.Nice = n
 		case 'l', 'L':
-			if lockSet {
+			if p.Lock != nil {
 				out = p.usage(usageChpst)
 				return false
 			}
-			lockSet, p.Lock, p.LockWait = true, arg, c == 'l'
+			p.Lock, p.LockWait = &arg, c == 'l'
 		case 'v':
 			p.Verbose = true
 		case 'P':
@@ -283,6 +284,6 @@ func (p *Plan) parseSetlock(argv []string) (*Plan, *Outcome) {
 	if i < 0 || i+1 >= len(argv) {
 		return nil, p.usage(text)
 	}
-	p.Lock, p.Args = argv[i], argv[i+1:]
+	p.Lock, p.Args = &argv[i], argv[i+1:]
 	return p, nil
 }
