@@ -208,6 +208,109 @@ func TestChpstEmptyArgv0(t *testing.T) {
 	}
 }
 
+// TestChpstChrootAccounts: users and groups are looked up inside the -/ root, as C's
+// getpwnam does after chroot; where the root has no account files C says it could not
+// get an entry (with the open's error), not that the user is unknown, and so do we. The
+// personalities, run by chroot, say "password file entry".
+func TestChpstChrootAccounts(t *testing.T) {
+	needRoot(t)
+	cChpst, oChpst := cBin(t, "chpst"), ourBin(t, "chpst")
+	cdir, odir := chpstLinks(t, cChpst), chpstLinks(t, oChpst)
+	probe, err := os.ReadFile(chpstProbe(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := t.TempDir()
+	os.Chmod(base, 0o755)
+	roots := map[string]map[string]string{
+		"empty":  nil,
+		"passwd": {"etc/passwd": "root:x:0:0::/:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n"},
+		"both": {"etc/passwd": "root:x:0:0::/:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n",
+			"etc/group": "root:x:0:\nadm:x:4:\n"},
+	}
+	for name, files := range roots {
+		writeFile(t, filepath.Join(base, name, "probe"), string(probe), 0o755)
+		for f, content := range files {
+			writeFile(t, filepath.Join(base, name, f), content, 0o644)
+		}
+		// C's chpst runs inside the root too, with its libraries: for the personalities
+		chrootCopy(t, cChpst, filepath.Join(base, name))
+		writeFile(t, filepath.Join(base, name, "ours"), readFile(oChpst), 0o755)
+		for _, p := range []string{"c/setuidgid", "c/envuidgid", "o/setuidgid", "o/envuidgid"} {
+			os.MkdirAll(filepath.Join(base, name, filepath.Dir(p)), 0o755)
+			target := map[byte]string{'c': cChpst, 'o': "/ours"}[p[0]]
+			if err := os.Symlink(target, filepath.Join(base, name, p)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, c := range []struct {
+		root string
+		args []string
+	}{
+		{"empty", []string{"-u", "nobody"}}, {"empty", []string{"-U", "nobody"}}, {"empty", []string{"-u", ""}},
+		{"empty", []string{"-u", "nobody:adm"}}, {"empty", []string{"-u", ":1:2"}}, {"empty", []string{"-U", ":1:2"}},
+		{"passwd", []string{"-u", "nobody"}}, {"passwd", []string{"-u", "nobody:adm"}}, {"passwd", []string{"-u", "nobody:"}},
+		{"passwd", []string{"-u", "nosuchuser"}}, {"passwd", []string{"-u", ""}}, {"passwd", []string{"-U", "nobody:adm"}},
+		{"both", []string{"-u", "nobody:adm"}}, {"both", []string{"-u", "nobody:nosuchgroup"}},
+	} {
+		args := append([]string{"-/", filepath.Join(base, c.root)}, append(c.args, "/probe")...)
+		cr, or := chpstExec(t, cdir, "chpst", base, args), chpstExec(t, odir, "chpst", base, args)
+		if cr != or {
+			t.Errorf("chpst %q in the %s root:\n C:    %+v\n ours: %+v", c.args, c.root, cr, or)
+		}
+	}
+	r := chpstExec(t, odir, "chpst", base, []string{"-u", "nobody", "-/", filepath.Join(base, "empty"), "/probe"})
+	if r.stderr != "chpst: fatal: unable to get password/group file entry: file does not exist\n" || r.status != "exit 111" {
+		t.Errorf("chpst -u nobody -/ ROOT without /etc/passwd: %+v, want C's message", r)
+	}
+	for _, root := range []string{"empty", "passwd"} {
+		for _, p := range []string{"setuidgid", "envuidgid"} {
+			for _, user := range []string{"nobody", "", "nosuchuser"} {
+				run := func(who string) result {
+					cmd := exec.Command("/"+who+"/"+p, user, "/probe")
+					cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: filepath.Join(base, root)}
+					cmd.Dir = "/"
+					var o, e bytes.Buffer
+					cmd.Stdout, cmd.Stderr = &o, &e
+					err := cmd.Run()
+					var ee *exec.ExitError
+					if err != nil && !errors.As(err, &ee) {
+						t.Fatalf("%s/%s in the %s root: %v", who, p, root, err)
+					}
+					return result{o.String(), e.String(), cmd.ProcessState.ExitCode()}
+				}
+				if cr, or := run("c"), run("o"); cr != or {
+					t.Errorf("%s %q in the %s root:\n C:    %+v\n ours: %+v", p, user, root, cr, or)
+				}
+			}
+		}
+	}
+}
+
+// chrootCopy copies the dynamically linked program bin into root at the same path, with
+// the libraries ldd names, so that it runs inside root.
+func chrootCopy(t *testing.T, bin, root string) {
+	t.Helper()
+	out, err := exec.Command("ldd", bin).Output()
+	if err != nil {
+		t.Fatalf("ldd %s: %v", bin, err)
+	}
+	files := []string{bin}
+	for _, w := range strings.Fields(string(out)) {
+		if strings.HasPrefix(w, "/") {
+			files = append(files, w)
+		}
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(root, f), string(b), 0o755)
+	}
+}
+
 // seqIDs is "1:2:...:n", a list of n numeric groups.
 func seqIDs(n int) string {
 	ids := make([]string, n)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -21,6 +22,21 @@ func accountName(name string) bool {
 		}
 	}
 	return true
+}
+
+// AccountFileErr returns why /etc/passwd (group: /etc/group) cannot be opened, or nil.
+// After a lookup that found nothing it tells a missing entry from a missing database (a
+// chroot without account files), which C's getpwnam and getgrnam report through errno.
+func AccountFileErr(group bool) error {
+	path := passwdFile
+	if group {
+		path = groupFile
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // parseID parses a uid or gid field: 32 bits, like uid_t and gid_t. A negative value (macOS

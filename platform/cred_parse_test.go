@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"errors"
+	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
@@ -71,5 +73,19 @@ func TestDsclValues(t *testing.T) {
 	}
 	if got := dsclValues([]byte("UniqueID: -2\n")); got["UniqueID"] != "-2" {
 		t.Errorf("dsclValues = %q", got)
+	}
+}
+
+// TestAccountFileErr: an account file that opens is no error; a missing one is the error
+// opening it, which chpst prints as C's getpwnam errno.
+func TestAccountFileErr(t *testing.T) {
+	defer func(p, g string) { passwdFile, groupFile = p, g }(passwdFile, groupFile)
+	passwdFile = t.TempDir() + "/passwd"
+	groupFile = t.TempDir()
+	if err := AccountFileErr(false); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("AccountFileErr(false) with no %s = %v, want not-exist", passwdFile, err)
+	}
+	if err := AccountFileErr(true); err != nil {
+		t.Errorf("AccountFileErr(true) with %s = %v, want nil", groupFile, err)
 	}
 }

@@ -13,11 +13,32 @@ import (
 	"github.com/runit-go/runit/platform"
 )
 
-// platformDB is the system's account database, through platform.
+// platformDB is the system's account database, through platform. A name not found is
+// ErrNoEntry unless the account file could not be opened (a chroot without /etc/passwd):
+// then that error, as C's getpwnam and getgrnam leave it in errno.
 type platformDB struct{}
 
-func (platformDB) User(name string) (int, int, bool) { return platform.LookupUser(name) }
-func (platformDB) Group(name string) (int, bool)     { return platform.LookupGroup(name) }
+func (platformDB) User(name string) (int, int, error) {
+	if uid, gid, ok := platform.LookupUser(name); ok {
+		return uid, gid, nil
+	}
+	return 0, 0, noEntry(platform.AccountFileErr(false))
+}
+
+func (platformDB) Group(name string) (int, error) {
+	if gid, ok := platform.LookupGroup(name); ok {
+		return gid, nil
+	}
+	return 0, noEntry(platform.AccountFileErr(true))
+}
+
+// noEntry is a failed lookup's error: why the file could not be opened, else ErrNoEntry.
+func noEntry(fileErr error) error {
+	if fileErr != nil {
+		return fileErr
+	}
+	return ErrNoEntry
+}
 
 // rlimitSys is how chpst sets limits and names them: platform's, which knows the limits of
 // the system it was built for; tests put in one lacking some limits, to see chpst's
@@ -108,18 +129,18 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 		}
 	}
 	if p.EnvUser != nil {
-		ids, msg := resolveIDs(db, *p.EnvUser, p.UserExt)
+		ids, msg, err := resolveIDs(db, *p.EnvUser, p.UserExt)
 		if msg != "" {
-			return fatal(msg, nil)
+			return fatal(msg, err)
 		}
 		// GID first: C chpst adds them in this order, which shows in the environment.
 		env = append(env, EnvMod{Name: "GID", Value: strconv.Itoa(ids.GIDs[0])},
 			EnvMod{Name: "UID", Value: strconv.Itoa(ids.UID)})
 	}
 	if p.SetUser != nil {
-		ids, msg := resolveIDs(db, *p.SetUser, p.UserExt)
+		ids, msg, err := resolveIDs(db, *p.SetUser, p.UserExt)
 		if msg != "" {
-			return fatal(msg, nil)
+			return fatal(msg, err)
 		}
 		// Order matters: groups and gid while we still have the privilege, uid last.
 		if err := platform.Setgroups(ids.GIDs); err != nil {

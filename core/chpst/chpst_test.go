@@ -16,24 +16,28 @@ import (
 
 type fakeDB struct{}
 
-func (fakeDB) User(name string) (int, int, bool) {
+func (fakeDB) User(name string) (int, int, error) {
 	switch name {
 	case "nobody":
-		return 65534, 65534, true
+		return 65534, 65534, nil
 	case "root":
-		return 0, 0, true
+		return 0, 0, nil
+	case "unreadable":
+		return 0, 0, unix.EIO
 	}
-	return 0, 0, false
+	return 0, 0, ErrNoEntry
 }
 
-func (fakeDB) Group(name string) (int, bool) {
+func (fakeDB) Group(name string) (int, error) {
 	switch name {
 	case "adm":
-		return 4, true
+		return 4, nil
 	case "daemon":
-		return 1, true
+		return 1, nil
+	case "unreadable":
+		return 0, unix.ENOENT
 	}
-	return 0, false
+	return 0, ErrNoEntry
 }
 
 func TestResolveIDs(t *testing.T) {
@@ -71,10 +75,22 @@ func TestResolveIDs(t *testing.T) {
 		{"nobody", false, IDs{65534, []int{65534}}, ""},
 		{"nobody:adm", false, IDs{}, "unknown account: nobody:adm"},
 		{":1:2", false, IDs{}, "unknown account: :1:2"},
+		// empty and blank names are looked up, and found by no database
+		{"", true, IDs{}, "unknown user/group: "},
+		{"", false, IDs{}, "unknown account: "},
+		{" nobody", true, IDs{}, "unknown user/group:  nobody"},
+		{":adm", true, IDs{}, "invalid uid/gids: adm"},
+		// a database that cannot be read is C's errno message, not "unknown"
+		{"unreadable", true, IDs{}, "unable to get password/group file entry"},
+		{"unreadable", false, IDs{}, "unable to get password file entry"},
+		{"nobody:unreadable", true, IDs{}, "unable to get password/group file entry"},
 	} {
-		got, msg := resolveIDs(fakeDB{}, c.in, c.ext)
+		got, msg, err := resolveIDs(fakeDB{}, c.in, c.ext)
 		if msg != c.msg || (msg == "" && !reflect.DeepEqual(got, c.want)) {
 			t.Errorf("resolveIDs(%q, %v) = %v %q, want %v %q", c.in, c.ext, got, msg, c.want, c.msg)
+		}
+		if (err != nil) != strings.Contains(c.in, "unreadable") {
+			t.Errorf("resolveIDs(%q, %v): error %v", c.in, c.ext, err)
 		}
 	}
 }
@@ -290,7 +306,7 @@ func FuzzIDs(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ids, msg := resolveIDs(fakeDB{}, s, true)
+		ids, msg, _ := resolveIDs(fakeDB{}, s, true)
 		if msg == "" && (len(ids.GIDs) == 0 || len(ids.GIDs) > maxGroups || ids.UID < 0) {
 			t.Fatalf("resolveIDs(%q) = %v", s, ids)
 		}

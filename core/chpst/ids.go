@@ -1,15 +1,22 @@
 package chpst
 
-import "strings"
+import (
+	"errors"
+	"strings"
+)
 
 // UserDB is the account database chpst resolves names in. The real one is platform's
 // /etc/passwd and /etc/group reader; tests and fuzzing pass a fake.
 type UserDB interface {
-	// User returns the uid and primary gid of the named account.
-	User(name string) (uid, gid int, ok bool)
-	// Group returns the gid of the named group.
-	Group(name string) (gid int, ok bool)
+	// User returns the uid and primary gid of the named account; ErrNoEntry when there is
+	// none, another error when the database could not be read.
+	User(name string) (uid, gid int, err error)
+	// Group returns the gid of the named group, with User's errors.
+	Group(name string) (gid int, err error)
 }
+
+// ErrNoEntry is a UserDB's answer for a name it does not have.
+var ErrNoEntry = errors.New("no such entry")
 
 // IDs is a resolved user: its uid and the group list, the first being the primary group.
 type IDs struct {
@@ -22,25 +29,30 @@ const maxGroups = 60
 
 // resolveIDs turns a -u/-U operand into IDs. ext allows the chpst forms
 // `user:group[:group...]` and `:uid:gid[:gid...]`; without it (setuidgid, envuidgid)
-// the operand is an account name only. The returned string is the message for failure.
-func resolveIDs(db UserDB, s string, ext bool) (IDs, string) {
+// the operand is an account name only. On failure it returns C chpst's message, and the
+// error when the account database could not be read (C's errno after getpwnam).
+func resolveIDs(db UserDB, s string, ext bool) (IDs, string, error) {
 	if !ext {
-		uid, gid, ok := db.User(s)
-		if !ok {
-			return IDs{}, "unknown account: " + s
+		uid, gid, err := db.User(s)
+		if err != nil {
+			return lookupFail(err, "unable to get password file entry", "unknown account: "+s)
 		}
-		return IDs{uid, []int{gid}}, ""
+		return IDs{uid, []int{gid}}, "", nil
 	}
 	if strings.HasPrefix(s, ":") {
-		return numericIDs(s[1:])
+		ids, msg := numericIDs(s[1:])
+		return ids, msg, nil
+	}
+	fail := func(err error) (IDs, string, error) {
+		return lookupFail(err, "unable to get password/group file entry", "unknown user/group: "+s)
 	}
 	user, groups, hasGroups := strings.Cut(s, ":")
-	uid, gid, ok := db.User(user)
-	if !ok {
-		return IDs{}, "unknown user/group: " + s
+	uid, gid, err := db.User(user)
+	if err != nil {
+		return fail(err)
 	}
 	if !hasGroups {
-		return IDs{uid, []int{gid}}, ""
+		return IDs{uid, []int{gid}}, "", nil
 	}
 	var gids []int
 	for _, g := range strings.Split(groups, ":") {
@@ -48,13 +60,22 @@ func resolveIDs(db UserDB, s string, ext bool) (IDs, string) {
 		if len(gids) == maxGroups {
 			break
 		}
-		id, ok := db.Group(g)
-		if !ok {
-			return IDs{}, "unknown user/group: " + s
+		id, err := db.Group(g)
+		if err != nil {
+			return fail(err)
 		}
 		gids = append(gids, id)
 	}
-	return IDs{uid, gids}, ""
+	return IDs{uid, gids}, "", nil
+}
+
+// lookupFail is resolveIDs' answer to a failed lookup: the unknown message for a name
+// the database lacks, the unreadable one and the error when it could not be read.
+func lookupFail(err error, unreadable, unknown string) (IDs, string, error) {
+	if errors.Is(err, ErrNoEntry) {
+		return IDs{}, unknown, nil
+	}
+	return IDs{}, unreadable, err
 }
 
 // maxID is the largest id the numeric form accepts: uid_t and gid_t are 32 bits. C runit
