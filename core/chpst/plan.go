@@ -68,8 +68,8 @@ type Outcome struct {
 }
 
 const (
-	// Debian's 2.1.2 text, with runit 2.2's "[-C pwd]" where 2.2 puts it.
-	usageChpst     = " [-vVP012] [-u user[:group]] [-U user[:group]] [-b argv0] [-e dir] [-/ root] [-C pwd] [-n nice] [-l|-L lock] [-m n] [-d n] [-o n] [-p n] [-f n] [-c n] [-t n] prog"
+	// Debian's 2.1.2 text, like the version -V prints: -C (runit 2.2) works, unlisted.
+	usageChpst     = " [-vVP012] [-u user[:group]] [-U user[:group]] [-b argv0] [-e dir] [-/ root] [-n nice] [-l|-L lock] [-m n] [-d n] [-o n] [-p n] [-f n] [-c n] [-t n] prog"
 	usageSoftlimit = " [-a allbytes] [-c corebytes] [-d databytes] [-f filebytes] [-l lockbytes] [-m membytes] [-o openfiles] [-p processes] [-r residentbytes] [-s stackbytes] [-t cpusecs] child"
 	versionID      = "$Id: f279d44141c981dd7535a12260efcf1ef7beed26 $"
 	exitUsage      = 100
