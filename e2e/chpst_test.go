@@ -129,6 +129,8 @@ func TestChpstDifferential(t *testing.T) {
 		{"setlock", "", "true"}, {"setlock", "-x", "", "true"},
 		// the version and the usage are Debian's 2.1.2
 		{"chpst", "-V", "true"}, {"chpst", "-vV", "true"}, {"chpst", "-PV"},
+		// the failed exec names argv[0], which -b replaced
+		{"chpst", "-b", "other", "nonexistent-program-xyz"}, {"chpst", "-b", "", "nonexistent-program-xyz"},
 	}
 	for _, c := range cases {
 		name := strings.Join(c, " ")

@@ -187,7 +187,7 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 	}
 	execs, err := prepareExecPath(prog, argv, environ)
 	if err != nil {
-		return fatal("unable to run: "+prog, err)
+		return fatal("unable to run: "+argv[0], err)
 	}
 	if p.Limits[LimNofile] == limUnset {
 		// The Go runtime raised the soft open-files limit for itself; the program gets the
@@ -201,7 +201,8 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 	if p.LockQuiet {
 		return 0
 	}
-	return fatal("unable to run: "+prog, err)
+	// C names argv[0] here, which -b may have replaced, not the program it looked for
+	return fatal("unable to run: "+argv[0], err)
 }
 
 // setLimits applies the limits in chpst's order. A limit the system lacks is an error
