@@ -1,6 +1,7 @@
 package chpst
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -177,6 +178,26 @@ func TestParse(t *testing.T) {
 		}
 		if c.check == nil || !c.check(p) {
 			t.Errorf("Parse(%q) = %+v: not what was wanted", c.argv, p)
+		}
+	}
+}
+
+// TestParseLimit: digits or nothing; a number beyond 63 bits is the hard limit (C reads
+// 2^64-1 as that, and wraps or ignores the others: README).
+func TestParseLimit(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"", 0, true}, {"0", 0, true}, {"100", 100, true}, {"9223372036854775807", math.MaxInt64, true},
+		{"9223372036854775808", limHard, true}, {"18446744073709551615", limHard, true},
+		{"18446744073709551616", limHard, true}, {"99999999999999999999", limHard, true},
+		{strings.Repeat("9", 5000), limHard, true}, {"12x", 0, false}, {"-1", 0, false}, {" 1", 0, false},
+	} {
+		got, ok := parseLimit(c.in)
+		if ok != c.ok || (ok && got != c.want) {
+			t.Errorf("parseLimit(%.30q) = %d %v, want %d %v", c.in, got, ok, c.want, c.ok)
 		}
 	}
 }
