@@ -40,6 +40,11 @@ if [ -n "${SV:-}" ]; then
 	install -m 755 "$SV" "$main/usr/bin/sv"
 fi
 
+# Debian's zsh looks for packaged completions in vendor-completions, not site-functions.
+mkdir -p "$main/usr/share/zsh/vendor-completions"
+mv "$main/usr/share/zsh/site-functions/_sv" "$main/usr/share/zsh/vendor-completions/_sv"
+rmdir "$main/usr/share/zsh/site-functions"
+
 # The SysV-style commands and their pages go to runit-go-init.
 for f in halt reboot poweroff shutdown; do
 	mv "$main/usr/sbin/$f" "$init/usr/sbin/$f"

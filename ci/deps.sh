@@ -7,8 +7,10 @@ set -euo pipefail
 # The daemons of Debian's runit-services that install cheaply (e2e/distro_test.go runs
 # them under both runits): dbus, cron, rsyslog, chrony, haveged, at, anacron, acpi-fakekey;
 # psmisc gives fuser, which default-syslog's check uses; iproute2 brings loopback up.
+# zsh, fish, bash-completion: the shells the completion test drives (e2e/completion_test.go).
 pkgs="runit man-db mandoc qemu-system-x86 cpio libxml2-utils shellcheck util-linux
-  dbus cron rsyslog chrony haveged at anacron acpi-fakekey psmisc iproute2"
+  dbus cron rsyslog chrony haveged at anacron acpi-fakekey psmisc iproute2
+  zsh fish bash-completion"
 [ "$(id -u)" = 0 ] || { echo "deps: not root; skipping package installs (tests that need them will skip)"; exit 0; }
 command -v apt-get >/dev/null || { echo "deps: no apt-get; skipping"; exit 0; }
 missing=""

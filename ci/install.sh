@@ -6,6 +6,9 @@
 #         reboot/poweroff -> halt and envdir envuidgid pgrphack setuidgid softlimit
 #         setlock -> chpst are relative symlinks (the tools pick their role by name).
 # Man:    PREFIX/share/man/man8 (every page of docs/man).
+# Shell completion for sv, where each shell looks under PREFIX/share: bash-completion's
+#         bash-completion/completions/sv, zsh's zsh/site-functions/_sv, fish's
+#         fish/vendor_completions.d/sv.fish.
 # etc:    DESTDIR$SYSCONFDIR (default /etc) gets the /etc/runit + /etc/sv skeleton of
 #         etc/. A file that already exists there is never overwritten (so a
 #         `make install` on a running system keeps its stage scripts); set
@@ -52,6 +55,15 @@ for page in "$repo"/docs/man/*.8; do
 	cp "$page" "$man8/" && chmod 644 "$man8/${page##*/}"
 done
 for l in $halt_links; do link "$l.8" halt.8 "$man8"; done
+
+share=$root/share
+for c in sv.bash:bash-completion/completions/sv _sv:zsh/site-functions/_sv \
+	sv.fish:fish/vendor_completions.d/sv.fish; do
+	dst=$share/${c#*:}
+	mkdir -p "${dst%/*}"
+	rm -f "$dst"
+	cp "$repo/completions/${c%%:*}" "$dst" && chmod 644 "$dst"
+done
 
 # The skeleton: walk etc/ and recreate directories, files (with their modes) and
 # symlinks (with their targets as written), leaving existing files alone.
