@@ -57,6 +57,7 @@ type client struct {
 	stat  bool   // the status command
 
 	start, now time.Time
+	wake       time.Time // when a pending check may pass without a change (zero: none)
 	svc        []*service
 	raw        [status.Size]byte // the last status read, as C sv's single buffer
 }

@@ -12,15 +12,37 @@ import (
 	"github.com/runit-go/runit/platform"
 )
 
+const (
+	// cPoll is C sv's pause between checks. The wait ends where C's would: at the first
+	// check past it, so -w 0 still looks once more after 420 ms, as C sv does.
+	cPoll = 420 * time.Millisecond
+	// settle is how long a process must have run to count as up (or as restarted by
+	// term/kill). C sv looks only every 420 ms and so never sees a ./run that exits at
+	// once; this sees every change as it happens and would report such a
+	// crash-looping service as up.
+	settle = 100 * time.Millisecond
+)
+
 // waitLoop checks every live service until each reached its state or timed out. Where
 // C sv sleeps 420 ms between checks, this waits for the supervise directories to change
 // (runsv renames status.new over status), re-checking soon after every change (runsv
 // may exit or start a process a moment after writing) and at least every recheck.
 func (c *client) waitLoop() {
+	// Every check finds the service again, as C sv's does, but only by the leading '/'
+	// or '.' test: a name that ends in '/' ("x/"), taken from the current directory for
+	// the command, is looked up in $SVDIR now.
+	inSvDir := func(s *service) bool { return s.name[0] != '/' && s.name[0] != '.' }
 	var dirs []string
 	for _, s := range c.svc {
-		if s.live {
-			dirs = append(dirs, join(s.dir, "supervise"), join(s.dir, "log/supervise"))
+		if !s.live {
+			continue
+		}
+		d := s.name
+		if inSvDir(s) {
+			d = join(c.svdir, s.name)
+		}
+		if isDir(d) == nil {
+			dirs = append(dirs, join(d, "supervise"), join(d, "log/supervise"))
 		}
 	}
 	w, err := platform.WatchDirs(dirs...)
@@ -29,19 +51,25 @@ func (c *client) waitLoop() {
 	} else {
 		defer w.Close()
 	}
+	deadline := (c.wait/cPoll + 1) * cPoll
 	step := recheck
 	elapsed := time.Duration(0) // the first check counts as instantaneous, as in C sv
 	for {
 		pending := false
+		c.wake = time.Time{}
 		for _, s := range c.svc {
 			if !s.live {
+				continue
+			}
+			if !c.resolve(s, inSvDir(s)) {
+				s.live = false
 				continue
 			}
 			if c.check(s, c.acts) != 0 {
 				s.live = false
 				continue
 			}
-			if elapsed > c.wait {
+			if elapsed >= deadline {
 				c.timeout(s)
 				s.live = false
 				continue
@@ -53,9 +81,15 @@ func (c *client) waitLoop() {
 			return
 		}
 		d := step
-		// Wake just after the deadline so that the timeout is reported on time.
-		if rem := c.wait - time.Since(c.start) + time.Millisecond; rem < d {
+		// Wake at the deadline so that the timeout is reported on time, and when a
+		// process has run long enough to count as started.
+		if rem := deadline - time.Since(c.start); rem < d {
 			d = rem
+		}
+		if !c.wake.IsZero() {
+			if rem := time.Until(c.wake); rem < d {
+				d = rem
+			}
 		}
 		if d > 0 {
 			changed := false
@@ -102,6 +136,16 @@ func (c *client) check(s *service, acts string) int {
 	}
 	// The status time compared with the start of sv, to the microsecond runsv stores.
 	changed := !st.Since.Before(c.start.Truncate(time.Microsecond))
+	// A process that has not run for settle yet.
+	young := false
+	if st.Pid != 0 {
+		if until := st.Since.Add(settle); c.now.Before(until) {
+			young = true
+			if c.wake.IsZero() || until.Before(c.wake) {
+				c.wake = until
+			}
+		}
+	}
 	for i := 0; i < len(acts); i++ {
 		a := acts[i]
 		if r == 0 {
@@ -122,7 +166,7 @@ func (c *client) check(s *service, acts string) int {
 			return 0
 		case 'u':
 			// A service that declares readiness (notification-fd) is up when it says so.
-			if st.Pid == 0 || st.State != status.Run || (st.ReadyDeclared && !st.Ready) || !c.checkScript(s) {
+			if st.Pid == 0 || st.State != status.Run || young || (st.ReadyDeclared && !st.Ready) || !c.checkScript(s) {
 				return 0
 			}
 		case 'd':
@@ -145,7 +189,7 @@ func (c *client) check(s *service, acts string) int {
 			if st.Pid == 0 && st.Want == 'd' {
 				break
 			}
-			if !changed || st.Pid == 0 || st.Term || !c.checkScript(s) {
+			if !changed || st.Pid == 0 || st.Term || young || !c.checkScript(s) {
 				return 0
 			}
 		}
