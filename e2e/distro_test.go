@@ -238,6 +238,18 @@ func (n *nsTree) sh(script string) result {
 		"nsenter", "-t", strconv.Itoa(n.init), "-m", "-p", "-n", "-u", "-i", "--", "sh", "-c", script)
 }
 
+// leftOver waits up to 10 s for the namespaces to hold nothing but process 1 and its
+// sleep (`sv exit` does not wait for the supervisors to go), and returns what is left.
+func (n *nsTree) leftOver() string {
+	var left string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		r := n.sh(`ps -e -o pid=,ppid=,args= | awk -v me=$$ '$1 != 1 && $1 != me && $2 != me && !($2 == 1 && $3 == "sleep")'`)
+		if left = strings.TrimSpace(r.stdout); left == "" || time.Now().After(deadline) {
+			return left
+		}
+	}
+}
+
 // stage2 returns the host pid of the namespaces' stage 2 (Debian's /etc/runit/2 execs
 // runsvdir), which nsScript numbers inside in /run/stage2.pid.
 func (n *nsTree) stage2() int {
@@ -636,13 +648,190 @@ func TestDistroDebianServices(t *testing.T) {
 	}
 	differ(t, "stage 3 output", out[0], out[1])
 	for _, d := range trees {
-		// Only process 1 and its sleep may be left (and this shell and its ps and awk).
-		r := d.sh(`ps -e -o pid=,ppid=,args= | awk -v me=$$ '$1 != 1 && $1 != me && $2 != me && !($2 == 1 && $3 == "sleep")'`)
-		if strings.TrimSpace(r.stdout) != "" {
-			t.Errorf("%s: left running after stage 3:\n%s", d.name, r.stdout)
+		if left := d.leftOver(); left != "" {
+			t.Errorf("%s: left running 10 s after stage 3:\n%s", d.name, left)
 		}
 	}
 	if t.Failed() {
 		t.Logf("C console:\n%s\nours console:\n%s", c.out, o.out)
 	}
+}
+
+// distroLog is the log argument of Debian's, Void's and runit-for-lfs's stage 2 (and
+// upstream runit's): "log: " and 395 dots.
+var distroLog = "'log: " + strings.Repeat(".", 395) + "'"
+
+// distroStages are the stage 2 and stage 3 command lines of three distributions as their
+// stage scripts write them: the runsvdir line with the lines that set up for it, and
+// the sv lines that stop the services. Debian's are checked against its /etc/runit/2 and
+// /etc/runit/3 (the runit package); Void's are void-runit's 2 and
+// shutdown.d/10-sv-stop.sh, runit-for-lfs's its 2 and 3 (neither can be installed here,
+// so they are written out).
+var distroStages = []struct {
+	distro   string
+	runlevel string // the runlevel directory the services are in
+	current  bool   // Debian's package makes runsvdir/current at install; the others' stage 2 does
+	// varService is where /var/service points ("" when the distribution has none).
+	varService     string
+	stage2, stage3 string
+	scan           string // the directory runsvdir is given
+}{
+	{distro: "Debian", runlevel: "default", current: true, scan: "${SVDIR}",
+		stage2: "PATH=/usr/local/sbin:/usr/local/bin:/sbin:/usr/sbin:/bin:/usr/bin\n" +
+			"SVDIR=/etc/service\n" +
+			"exec env - PATH=$PATH \\\n" +
+			"runsvdir -P \"${SVDIR}\" " + distroLog,
+		stage3: "PATH=/sbin:/usr/sbin:/bin:/usr/bin\n" +
+			"sv force-stop /etc/service/*\n" +
+			"sv exit /etc/service/*"},
+	{distro: "Void", runlevel: "default", varService: "/run/runit/runsvdir/current", scan: "/run/runit/runsvdir/current",
+		stage2: "PATH=/usr/bin:/usr/sbin\n" +
+			"runlevel=default\n" +
+			"    mkdir -p /run/runit/runsvdir\n" +
+			"    ln -s /etc/runit/runsvdir/${runlevel} /run/runit/runsvdir/current\n" +
+			"exec env - PATH=$PATH \\\n" +
+			"    runsvdir -P /run/runit/runsvdir/current " + distroLog,
+		stage3: "PATH=/usr/bin:/usr/sbin\n" +
+			"sv force-stop /var/service/*\n" +
+			"sv exit /var/service/*"},
+	{distro: "runit-for-lfs", runlevel: "multi", varService: "/etc/runit/runsvdir/current", scan: "/etc/runit/runsvdir/current",
+		stage2: "PATH=/bin:/sbin:/usr/bin:/usr/sbin\n" +
+			"runlevel=multi\n" +
+			"    ln -s /etc/runit/runsvdir/${runlevel} /etc/runit/runsvdir/current\n" +
+			"exec env - PATH=$PATH \\\n" +
+			"    runsvdir -P /etc/runit/runsvdir/current " + distroLog,
+		stage3: "PATH=/bin:/sbin:/usr/bin:/usr/sbin\n" +
+			"sv -w10 force-stop /var/service/*\n" +
+			"sv exit /var/service/*"},
+}
+
+// distroStageServices are the services the stage lines run: one that writes to stderr
+// all the time (into runsvdir's log argument), one that ignores TERM (force-stop must
+// kill it), one with a log service, one that is removed while stage 2 runs.
+var distroStageServices = map[string]string{
+	// Ignoring PIPE: once stage 2 has exited, nothing reads its stderr; it must not die
+	// of that into the restart pause that stage 3's first look may or may not catch.
+	"noisy/run":      "#!/bin/sh\ntrap '' PIPE\nwhile :; do echo noise-from-service >&2; sleep 0.1; done\n",
+	"deaf/run":       "#!/bin/sh\ntrap '' TERM\nexec sleep 1000\n",
+	"logged/run":     "#!/bin/sh\necho hello from logged\nexec sleep 1000\n",
+	"logged/log/run": "#!/bin/sh\nexec svlogd -tt main\n",
+	"plain/run":      "#!/bin/sh\nexec sleep 1000\n",
+}
+
+// TestDistroStageLines runs the stage 2 and stage 3 command lines of Debian, Void and
+// runit-for-lfs with our tools and with C runit's, each in namespaces of its own where
+// the paths they name exist. Stage 2: a service's stderr must scroll into the log
+// argument and leave the directory argument alone, a service added later must be
+// started and one removed must have its supervisor stopped. Stage 3 (after the TERM
+// runit sends stage 2): the sv lines must say the same as C's and leave nothing running.
+func TestDistroStageLines(t *testing.T) {
+	distroNeeds(t)
+	files := distroFiles(t)
+	for _, st := range distroStages {
+		t.Run(st.distro, func(t *testing.T) {
+			t.Parallel()
+			if st.distro == "Debian" {
+				for stage, lines := range map[string]string{"2": st.stage2, "3": st.stage3} {
+					script := "\n" + readFile(filepath.Join(files, "runit/etc/runit", stage)) + "\n"
+					for _, l := range strings.Split(lines, "\n") {
+						if !strings.Contains(script, "\n"+l+"\n") {
+							t.Errorf("Debian's /etc/runit/%s has no line %q", stage, l)
+						}
+					}
+				}
+			}
+			type outcome struct{ stage2, stage3 string }
+			var got [2]outcome
+			var wg sync.WaitGroup
+			for i, ours := range []bool{false, true} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					got[i].stage2, got[i].stage3 = runStageLines(t, st.distro, st.runlevel, st.varService, st.stage2, st.stage3, st.scan, st.current, ours)
+				}()
+			}
+			wg.Wait()
+			if t.Failed() {
+				return
+			}
+			differ(t, st.distro+" stage 2", got[0].stage2, got[1].stage2)
+			differ(t, st.distro+" stage 3", got[0].stage3, got[1].stage3)
+		})
+	}
+}
+
+// runStageLines runs one distribution's stage lines with one implementation's tools and
+// returns what can be compared: the stage 2 checks' outcome and stage 3's output.
+func runStageLines(t *testing.T, distro, runlevel, varService, stage2, stage3, scan string, current, ours bool) (string, string) {
+	name := distro + " C"
+	if ours {
+		name = distro + " ours"
+	}
+	T := t.TempDir()
+	level := filepath.Join(T, "etc-runit/runsvdir", runlevel)
+	for f, content := range distroStageServices {
+		writeFile(t, filepath.Join(level, f), content, 0o755)
+	}
+	if err := os.Mkdir(filepath.Join(level, "logged/log/main"), 0o755); err != nil {
+		t.Error(err)
+		return "", ""
+	}
+	if current {
+		if err := os.Symlink("/etc/runit/runsvdir/"+runlevel, filepath.Join(T, "etc-runit/runsvdir/current")); err != nil {
+			t.Error(err)
+			return "", ""
+		}
+	}
+	var env []string
+	if varService != "" {
+		env = append(env, "NS_VAR="+varService)
+	}
+	binds := append(distroBinds(t, ours), filepath.Join(T, "etc-runit")+":/etc/runit")
+	n := startNS(t, name, T, env, binds, []string{"sh", "-c", stage2})
+	pid := n.stage2()
+
+	var res []string
+	check := func(what string, timeout time.Duration, cond func() bool) {
+		deadline := time.Now().Add(timeout)
+		for !cond() && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		ok := cond()
+		if !ok {
+			t.Errorf("%s: %s: not within %v\n%s", name, what, timeout, n.out)
+		}
+		res = append(res, fmt.Sprintf("%s: %v", what, ok))
+	}
+	// The directory argument as stage 2 wrote it: Debian's names it through $SVDIR.
+	dir := strings.ReplaceAll(scan, "${SVDIR}", "/etc/service")
+	args := func() []string { return strings.Split(readFile(fmt.Sprintf("/proc/%d/cmdline", pid)), "\x00") }
+	check("runsvdir runs with -P", 10*time.Second, func() bool {
+		a := args()
+		return len(a) == 5 && a[0] == "runsvdir" && a[1] == "-P" && a[2] == dir
+	})
+	check("the noise in the log argument, the directory argument intact", 15*time.Second, func() bool {
+		a := args()
+		return len(a) == 5 && strings.Contains(a[3], "noise-from-service") && a[2] == dir
+	})
+	writeFile(t, filepath.Join(level, "late/run"), "#!/bin/sh\nexec sleep 1000\n", 0o755)
+	check("a service added later supervised", 15*time.Second, func() bool { return okAlive(filepath.Join(level, "late")) })
+	gone := filepath.Join(T, "plain-gone")
+	if err := os.Rename(filepath.Join(level, "plain"), gone); err != nil {
+		t.Error(err)
+	}
+	check("a removed service's supervisor gone", 15*time.Second, func() bool { return !okAlive(gone) })
+	check("logged's log service writing", 15*time.Second, func() bool {
+		return strings.Contains(readFile(filepath.Join(level, "logged/log/main/current")), "hello from logged")
+	})
+	check("stage 2 still running", 0, func() bool { return alive(pid) })
+
+	// runit ends stage 2 with a TERM, then runs stage 3.
+	syscall.Kill(pid, syscall.SIGTERM)
+	check("stage 2 gone on TERM", 10*time.Second, func() bool { return !alive(pid) })
+	r := n.sh(stage3)
+	out := fmt.Sprintf("exit %d: %s", r.code, distinctLines(svNorm(r.stdout+r.stderr)))
+	if left := n.leftOver(); left != "" {
+		t.Errorf("%s: left running 10 s after stage 3:\n%s", name, left)
+	}
+	return strings.Join(res, "; "), out
 }
