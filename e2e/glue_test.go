@@ -625,6 +625,7 @@ func freebsdPortReplay(t *testing.T, mk string, plist []string) {
 	stage, work := filepath.Join(tmp, "stage"), filepath.Join(tmp, "work")
 	m.vars["PREFIX"], m.vars["STAGEDIR"], m.vars["WRKDIR"], m.vars["WRKSRC"] = "/usr/local", stage, work, repoRoot
 	m.vars["INSTALL_PROGRAM"], m.vars["INSTALL_MAN"] = "install -m 555", "install -m 444"
+	m.vars["INSTALL_DATA"] = "install -m 444"
 	m.vars["RLN"], m.vars["MKDIR"] = "ln -sf", "mkdir -p"
 	targets := strings.Fields(m.expand("${GO_TARGET}", nil))
 	if len(targets) == 0 {
