@@ -543,9 +543,11 @@ func mxShort(s, probe string) string {
 }
 
 // TestChpstMatrix runs every case of the matrix under C chpst and ours, several at a
-// time (each is two short processes), each in a fixture of its own.
+// time (each is two short processes), each in a fixture of its own; the whole runs beside
+// the other parallel tests, which mostly wait.
 func TestChpstMatrix(t *testing.T) {
 	needRoot(t) // -u, -/, -n below 0 and the limits above the soft ones need it
+	t.Parallel()
 	cLinks := chpstLinks(t, cBin(t, "chpst"))
 	oLinks := chpstLinks(t, ourBin(t, "chpst"))
 	probe := mxProbe(t)
