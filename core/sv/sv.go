@@ -17,8 +17,8 @@ import (
 // UpstreamSvDir is upstream runit's default service directory.
 const UpstreamSvDir = "/service/"
 
-// DefaultSvDir is where service names are looked up without $SVDIR. It is a build
-// setting, as it is for C sv (Debian builds it with /etc/service/, Void with
+// DefaultSvDir is where service names are looked up without $SVDIR. It is set when
+// building, as distributions patch C sv's (Debian's is /etc/service/, Void's
 // /var/service/): the Makefile's SVDIR_DEFAULT, passed as
 // -ldflags "-X github.com/runit-go/runit/core/sv.DefaultSvDir=DIR".
 var DefaultSvDir = UpstreamSvDir
