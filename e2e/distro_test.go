@@ -258,10 +258,12 @@ func (n *nsTree) stage2() int {
 		return n.stage2pid
 	}
 	var inner string
-	waitFor(n.t, 10*time.Second, n.name+": stage 2 started", func() bool {
+	for deadline := time.Now().Add(10 * time.Second); inner == ""; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			n.t.Fatalf("%s: stage 2 not started within 10 s:\n%s", n.name, n.out)
+		}
 		inner = strings.TrimSpace(readFile(n.path("/run/stage2.pid")))
-		return inner != ""
-	})
+	}
 	// NSpid: the pid in each namespace, outermost first.
 	for _, f := range strings.Fields(readFile(fmt.Sprintf("/proc/%d/task/%d/children", n.init, n.init))) {
 		for _, l := range strings.Split(readFile("/proc/"+f+"/status"), "\n") {
@@ -509,6 +511,7 @@ func diagnose(t *testing.T, trees []*debianTree, name string) {
 // state, crash-loop or not alike, log alike, answer `sv stop` and `sv start` alike, and be
 // stopped alike by Debian's own /etc/runit/3.
 func TestDistroDebianServices(t *testing.T) {
+	t.Parallel()
 	distroNeeds(t)
 	files := distroFiles(t)
 	var absent []string
@@ -725,6 +728,7 @@ var distroStageServices = map[string]string{
 // started and one removed must have its supervisor stopped. Stage 3 (after the TERM
 // runit sends stage 2): the sv lines must say the same as C's and leave nothing running.
 func TestDistroStageLines(t *testing.T) {
+	t.Parallel()
 	distroNeeds(t)
 	files := distroFiles(t)
 	for _, st := range distroStages {
