@@ -372,6 +372,33 @@ func TestContainerPodman(t *testing.T) {
 			c.expectCleanStop(code, took, 5)
 			measure("stop, a TERM-deaf service: %.2fs exit %d (SVWAIT=2, podman stop -t 5)", took.Seconds(), code)
 		}},
+		// An init shim as process 1, runit its child: /etc/runit/subreaper (which the
+		// example ships) lets runit run there; the shim passes SIGTERM on.
+		{"tini-in-front", []string{"--entrypoint", `["/sbin/tini", "--", "/sbin/runit"]`}, nil, func(t *testing.T, c *ctr) {
+			c.svPid("hello")
+			if out := c.sh("cat /proc/1/comm"); out != "tini\n" {
+				t.Errorf("process 1 is %q, want tini", out)
+			}
+			code, took := c.stop(10)
+			c.expectCleanStop(code, took, 10)
+			measure("tini, runit-go its child: podman stop -t 10 %.2fs, exit %d", took.Seconds(), code)
+		}},
+		{"catatonit-in-front", []string{"--entrypoint", `["/sbin/catatonit", "--", "/sbin/runit"]`}, nil, func(t *testing.T, c *ctr) {
+			c.svPid("hello")
+			if out := c.sh("cat /proc/1/comm"); out != "catatonit\n" {
+				t.Errorf("process 1 is %q, want catatonit", out)
+			}
+			code, took := c.stop(10)
+			c.expectCleanStop(code, took, 10)
+		}},
+		{"not-pid1-refused", []string{"--entrypoint", `["/sbin/tini", "--", "/bin/sh", "-c", "rm /etc/runit/subreaper && exec /sbin/runit"]`}, nil, func(t *testing.T, c *ctr) {
+			if code := c.waitExit(); code != 111 {
+				t.Errorf("exit code %d, want 111", code)
+			}
+			if l := c.logs(); !strings.Contains(l, "runit: fatal: must be run as process no 1.") {
+				t.Errorf("output:\n%s", l)
+			}
+		}},
 		{"read-only", []string{"--read-only", "--tmpfs", "/run"}, nil, func(t *testing.T, c *ctr) {
 			c.svPid("hello")
 			if r := c.exec("touch", "/etc/x"); r.code == 0 {
