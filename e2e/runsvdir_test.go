@@ -300,8 +300,9 @@ func fileExists(path string) bool {
 }
 
 func TestRunsvdirUsage(t *testing.T) {
-	r := run(t, t.TempDir(), nil, ourBin(t, "runsvdir"))
-	if r.code != 1 || r.stderr != "usage: runsvdir [-P] dir\n\n" {
+	bin := ourBin(t, "runsvdir")
+	r := run(t, t.TempDir(), nil, bin)
+	if r.code != 1 || r.stderr != "usage: "+bin+" [-P] dir\n\n" { // argv[0], as C says it
 		t.Errorf("got %d %q", r.code, r.stderr)
 	}
 }
