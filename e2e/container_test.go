@@ -399,6 +399,31 @@ func TestContainerPodman(t *testing.T) {
 				t.Errorf("output:\n%s", l)
 			}
 		}},
+		// A main service: its finish is /etc/runit/main-finish, so its end stops the
+		// container with its exit code.
+		{"main-service-exit-code", nil, nil, func(t *testing.T, c *ctr) {
+			c.svPid("hello")
+			c.sh("sv up app")
+			if code := c.waitExit(); code != 3 {
+				t.Errorf("exit code %d, want 3 (the main service's)", code)
+			}
+			if l := c.logs(); !strings.Contains(l, "main-finish: app exited 3") || !strings.Contains(l, "leave stage: /etc/runit/3") {
+				t.Errorf("main-finish or stage 3 did not run:\n%s", l)
+			}
+		}},
+		// The container's environment reaches the services only with /etc/runit/keep-env.
+		{"keep-env", []string{"-e", "GREETING=hi"}, nil, func(t *testing.T, c *ctr) {
+			c.svPid("hello")
+			c.sh("sv up envdump")
+			c.waitLog("envdump: GREETING=unset")
+			c.sh("touch /etc/runit/keep-env")
+			if r := c.e.podman(t, "restart", "-t", "10", c.name); r.code != 0 {
+				t.Fatalf("podman restart: exit %d: %s", r.code, r.stderr)
+			}
+			c.svPid("hello")
+			c.sh("sv up envdump")
+			c.waitLog("envdump: GREETING=hi")
+		}},
 		{"read-only", []string{"--read-only", "--tmpfs", "/run"}, nil, func(t *testing.T, c *ctr) {
 			c.svPid("hello")
 			if r := c.exec("touch", "/etc/x"); r.code == 0 {
