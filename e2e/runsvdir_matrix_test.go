@@ -445,6 +445,7 @@ func rmParallel(n, workers int, f func(i int)) {
 // TestRunsvdirMatrix runs every case under C runsvdir and ours, many at a time (a case is
 // mostly waiting for scans), each pair in trees of its own.
 func TestRunsvdirMatrix(t *testing.T) {
+	t.Parallel() // mostly waiting: overlap the other tests
 	cPath := cBin(t, "runsvdir")
 	cBin(t, "runsv")
 	bin := binDir(t, "runsvdir", "runsv")
