@@ -475,12 +475,6 @@ func (n *nsTree) running(comm string) bool {
 // are understood, keyed "SERVICE ASPECT"; each says why it is kept. Any other difference
 // fails the test.
 var distroExplained = map[string]string{
-	// Not a decision: a bug in core/sv (not this test's to fix), kept here so that the
-	// rest of the comparison runs; remove the entry when fixed. C sv runs a check script
-	// with execve("check", {"./check"}), ours with execve("./check", ...): the shell
-	// names the script by the path it was run by, so the check's complaints read
-	// "./check: 3: socklog-check: not found" where C's read "check: 3: ...".
-	"default-syslog sv start": "sv runs ./check by the path ./check, C sv by check",
 	// anacron's ./run sends `sv once anacron` itself, a moment after it starts: whether
 	// sv start's status line already says "want down" depends on whether sv looks before
 	// or after that (C sv looks 420 ms after sending, ours once the run has lasted 100 ms).
