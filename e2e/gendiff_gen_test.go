@@ -11,6 +11,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -203,7 +204,8 @@ type gdStep struct {
 	args    []string
 	targets []gdTarget
 	cmd     gdCommand
-	waited  bool // sv waits for a state (-v, -w, or a command that always waits)
+	waited  bool   // sv waits for a state (-v, -w, or a command that always waits)
+	instead string // what the step replaces (see gdKnown)
 }
 
 // gdCommand is an sv command and what runsv is sent for it.
@@ -235,7 +237,7 @@ var gdCommands = []gdCommand{
 func (st gdStep) describe() string {
 	switch st.op {
 	case gdSv:
-		return "sv " + strings.Join(st.args, " ")
+		return "sv " + strings.Join(st.args, " ") + st.instead
 	case gdAdd:
 		return fmt.Sprintf("add service scan/%s (%s)", st.name, st.spec.describe())
 	case gdRemove:
@@ -582,11 +584,8 @@ func gdGenerate(seed int64) *gdScenario {
 	m := newGdModel(sc)
 	for i, n := 0, 10+r.Intn(16); i < n; i++ {
 		st := gdGenStep(r, sc, m)
-		for _, k := range gdKnown {
-			if k.avoid(m, st) {
-				st = gdInstead(m, st) // a known difference (see gdKnown)
-				break
-			}
+		if k := gdAvoid(m, st); k >= 0 {
+			st = gdInstead(m, st, k)
 		}
 		m.apply(st)
 		sc.steps = append(sc.steps, st)
@@ -595,23 +594,33 @@ func gdGenerate(seed int64) *gdScenario {
 	// without -P: C runsvdir exits at once, and if a paused process is still stopped
 	// then, the kernel sends SIGHUP to runsvdir's whole orphaned process group, which ends
 	// C runsv (it does not catch SIGHUP) before or after it stopped its service: timing.
-	if r.Intn(3) == 0 && (sc.pflag || !m.paused) {
-		st := gdStep{op: gdHup}
-		for _, k := range gdKnown {
-			if k.avoid(m, st) {
-				st.op = -1
-			}
-		}
-		if st.op == gdHup {
-			sc.steps = append(sc.steps, st)
-		}
+	if r.Intn(3) == 0 && (sc.pflag || !m.paused) && gdAvoid(m, gdStep{op: gdHup}) < 0 {
+		sc.steps = append(sc.steps, gdStep{op: gdHup})
 	}
 	return sc
 }
 
-// gdInstead is the step run in place of one that would show a known difference: sv status
+// gdAvoid returns the index in gdKnown of the first known difference the step would show,
+// or -1. RUNIT_GENDIFF_KNOWN=show lets every step run, to see which differences are still
+// there; show=2,5 only those of entries 2 and 5.
+func gdAvoid(m *gdModel, st gdStep) int {
+	show := os.Getenv("RUNIT_GENDIFF_KNOWN")
+	for i, k := range gdKnown {
+		if !k.avoid(m, st) {
+			continue
+		}
+		if show == "show" || slices.Contains(strings.Split(strings.TrimPrefix(show, "show="), ","), fmt.Sprint(i+1)) {
+			return -1
+		}
+		return i
+	}
+	return -1
+}
+
+// gdInstead is the step run in place of one that would show known difference k: sv status
 // of the same services.
-func gdInstead(m *gdModel, st gdStep) gdStep {
+func gdInstead(m *gdModel, st gdStep, k int) gdStep {
+	was := fmt.Sprintf(" (instead of %q: known difference %d)", st.describe(), k+1)
 	if st.op != gdSv {
 		st.targets = nil
 		if v := m.svc(st.id); v != nil && v.inScan {
@@ -619,7 +628,7 @@ func gdInstead(m *gdModel, st gdStep) gdStep {
 		}
 	}
 	return gdStep{op: gdSv, cmd: gdCommand{word: "status"}, targets: st.targets,
-		args: append([]string{"status"}, gdTargetArgs(st.targets)...)}
+		args: append([]string{"status"}, gdTargetArgs(st.targets)...), instead: was}
 }
 
 func gdTargetArgs(ts []gdTarget) []string {

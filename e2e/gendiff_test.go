@@ -32,10 +32,11 @@ import (
 const gdSvwait = "2"
 
 // gdKnown lists the differences between C runit and ours that TestGenDiff found and that
-// are not fixed yet. The generator replaces an sv step that one of them matches with
-// `sv status` of the same services, so that the rest of the run still compares. When a
-// difference is fixed, remove its entry: the seeds in testdata/gendiff/seeds that found
-// it (named in a comment there) then run the step again.
+// are not fixed yet. The generator replaces a step that one of them matches with `sv
+// status` of the same services (the step list says "instead of ...: known difference N"),
+// so that the rest of the run still compares. When a difference is fixed, remove its
+// entry; testdata/gendiff/seeds names a seed that shows it. RUNIT_GENDIFF_KNOWN=show runs
+// the steps anyway, to see which are still there.
 var gdKnown = []struct {
 	what  string // the difference, as it would be reported
 	avoid func(m *gdModel, st gdStep) bool
