@@ -305,7 +305,7 @@ func TestOptionsMatrix(t *testing.T) {
 	start := time.Now()
 	var mu sync.Mutex
 	failed := 0
-	rmParallel(len(cases), 8, func(i int) {
+	rmParallel(len(cases), 16, func(i int) {
 		c := cases[i]
 		var res [2]omResult
 		for side, args := range [][]string{c.c, c.ours} {
