@@ -186,7 +186,7 @@ func (c *ctr) stop(grace int) (int, time.Duration) {
 // under `podman stop` means it ended before the engine's SIGKILL (that gives 137).
 func (c *ctr) expectCleanStop(code int, took time.Duration, grace int) {
 	c.t.Helper()
-	c.t.Logf("%s: podman stop -t %d took %.2fs, exit %d", c.name, grace, took.Seconds(), code)
+	c.t.Logf("%s: stopped in %.2fs (grace period %d s), exit %d", c.name, took.Seconds(), grace, code)
 	if code != 0 {
 		c.t.Errorf("exit code %d, want 0 (stage 3's status; 137 is the engine's SIGKILL)", code)
 	}
@@ -443,6 +443,33 @@ func TestContainerPodman(t *testing.T) {
 			c.expectCleanStop(code, took, 10)
 		}},
 	}
+	// examples/kubernetes/pod.yaml through `podman play kube`, the test image in place of
+	// the example's: read-only root, user 65534, /run an emptyDir.
+	t.Run("kubernetes-pod", func(t *testing.T) {
+		pod := fmt.Sprintf("runit-go-e2e-%d-pod", os.Getpid())
+		y := readFile(filepath.Join(repoRoot, "examples/kubernetes/pod.yaml"))
+		y = strings.Replace(y, "image: localhost/runit-go-example:latest", "image: "+e.image, 1)
+		y = strings.Replace(y, "name: runit-go-demo\n", "name: "+pod+"\n", 1)
+		file := filepath.Join(t.TempDir(), "pod.yaml")
+		writeFile(t, file, y, 0o644)
+		t.Cleanup(func() { e.podman(t, "pod", "rm", "-f", pod) })
+		if r := e.podman(t, "play", "kube", file); r.code != 0 {
+			t.Fatalf("podman play kube: exit %d: %s", r.code, r.stderr)
+		}
+		c := &ctr{e: e, t: t, name: pod + "-demo"}
+		c.svPid("hello")
+		if out := c.sh("grep ^Uid: /proc/1/status"); !strings.Contains(out, "\t65534\t") {
+			t.Errorf("process 1 is not 65534: %s", out)
+		}
+		if r := c.exec("touch", "/etc/x"); r.code == 0 {
+			t.Error("the root file system is writable")
+		}
+		start := time.Now()
+		if r := e.podman(t, "pod", "stop", pod); r.code != 0 {
+			t.Fatalf("podman pod stop: exit %d: %s", r.code, r.stderr)
+		}
+		c.expectCleanStop(c.waitExit(), time.Since(start), 10)
+	})
 	t.Run("case", func(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
