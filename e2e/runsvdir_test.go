@@ -379,6 +379,9 @@ func TestForceShutdownSkipsFinish(t *testing.T) {
 				startRunsvdir(t, scan, c.svdir...)
 				gone = func() bool { return !okAlive(a) }
 			}
+			// Should the test fail midway, the deaf ./run is killed before the supervisor's
+			// cleanup (which only sends TERM) runs.
+			t.Cleanup(func() { sendCtl(a, "k") })
 			waitFor(t, 10*time.Second, "run started", func() bool { return readFile(trace) == "started\n" })
 			sendCtl(a, "x")
 			waitFor(t, 10*time.Second, "TERM sent", func() bool {
