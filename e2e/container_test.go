@@ -385,6 +385,15 @@ func TestContainerPodman(t *testing.T) {
 			code, took := c.stop(10)
 			c.expectCleanStop(code, took, 10)
 		}},
+		// podman's own --init (docker run --init): catatonit, bind-mounted, as process 1.
+		{"podman-init", []string{"--init"}, nil, func(t *testing.T, c *ctr) {
+			c.svPid("hello")
+			if out := c.sh("cat /proc/1/comm"); out != "catatonit\n" && out != "podman-init\n" {
+				t.Errorf("process 1 is %q, want podman's init shim", out)
+			}
+			code, took := c.stop(10)
+			c.expectCleanStop(code, took, 10)
+		}},
 		{"not-pid1-refused", []string{"--entrypoint", `["/sbin/tini", "--", "/bin/sh", "-c", "rm /etc/runit/subreaper && exec /sbin/runit"]`}, nil, func(t *testing.T, c *ctr) {
 			if code := c.waitExit(); code != 111 {
 				t.Errorf("exit code %d, want 111", code)

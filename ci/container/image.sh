@@ -64,8 +64,10 @@ fi
 
 tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$root.tar" .
 trap 'rm -rf "$root" "$root.tar"' EXIT
+# The entry point is runit itself, not runit-init: the same as process 1, and under an
+# init shim (--init) runit-init would act as telinit ("usage: runit-init 0|6").
 "$engine" import -q \
-	--change 'ENTRYPOINT ["/sbin/runit-init"]' \
+	--change 'ENTRYPOINT ["/sbin/runit"]' \
 	--change 'ENV PATH=/usr/bin:/bin:/usr/sbin:/sbin' \
 	--change 'ENV SVDIR=/etc/service' \
 	--change 'STOPSIGNAL SIGTERM' \
