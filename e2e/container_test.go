@@ -443,6 +443,16 @@ func TestContainerPodman(t *testing.T) {
 			code, took := c.stop(10)
 			c.expectCleanStop(code, took, 10)
 		}},
+		// Without that volume the services cannot run (supervise/ is unwritable), but
+		// the container still starts and stops cleanly: stage 3 runs to its end.
+		{"read-only-user-no-run", []string{"--read-only", "--user", "65534:65534"}, nil, func(t *testing.T, c *ctr) {
+			c.waitLog("enter stage: /etc/runit/2")
+			code, took := c.stop(10)
+			c.expectCleanStop(code, took, 10)
+			if l := c.logs(); strings.Contains(l, "child failed") {
+				t.Errorf("a stage failed:\n%s", l)
+			}
+		}},
 		{"user-nobody", []string{"--user", "65534:65534"}, nil, func(t *testing.T, c *ctr) {
 			c.svPid("hello")
 			if out := c.sh("grep ^Uid: /proc/1/status"); !strings.Contains(out, "\t65534\t") {
