@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -940,5 +941,33 @@ func TestSvCrashLoopNeverUp(t *testing.T) {
 			}
 			t.Skip("every attempt met a run slowed past 100 ms by the machine's load")
 		})
+	}
+}
+
+// TestSvStatusFIFOsNeverHang: sv (root's, say, on a user's service) reads the supervise/
+// extension files without blocking: a FIFO put in place of backoff, ready or
+// notify-status, or of status itself, gives an answer, never a hang.
+func TestSvStatusFIFOsNeverHang(t *testing.T) {
+	sv := ourBin(t, "sv")
+	dir := newService(t, t.TempDir(), "svc", "#!/bin/sh\nexec sleep 1000\n")
+	writeFile(t, filepath.Join(dir, "notification-fd"), "3\n", 0o644)
+	writeFile(t, filepath.Join(dir, "notify-socket"), "", 0o644)
+	startRunsv(t, ourBin(t, "runsv"), dir)
+	waitFor(t, 10*time.Second, "svc running", func() bool { return running(t, dir) })
+	for _, f := range []string{"backoff", "ready", "notify-status", "status"} {
+		p := filepath.Join(dir, "supervise", f)
+		os.Remove(p)
+		if err := unix.Mkfifo(p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		out, _ := exec.CommandContext(ctx, sv, "status", dir).CombinedOutput()
+		if ctx.Err() != nil {
+			t.Errorf("sv status hung on a FIFO as supervise/%s", f)
+		}
+		cancel()
+		if f != "status" && !strings.HasPrefix(string(out), "run: "+dir) {
+			t.Errorf("with a FIFO as supervise/%s: %q", f, out)
+		}
 	}
 }
