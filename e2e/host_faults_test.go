@@ -311,3 +311,28 @@ func TestForkFailureRecovered(t *testing.T) {
 		t.Errorf("b was restarted (pid %d, was %d) though its host lived", p, bpid)
 	}
 }
+
+// TestSuperviseNewFilesNotFollowed: a supervise/*.new file that is a symlink (the service
+// directory's owner can make one) is not written through: the supervisor would truncate
+// whatever it points to. C runsv follows it; ours warns and goes on.
+func TestSuperviseNewFilesNotFollowed(t *testing.T) {
+	root := t.TempDir()
+	victim := filepath.Join(root, "victim")
+	writeFile(t, victim, "precious\n", 0o644)
+	dir := newService(t, root, "svc", "#!/bin/sh\nexec sleep 1000\n")
+	for _, f := range []string{"status.new", "stat.new", "pid.new"} {
+		writeFile(t, filepath.Join(dir, "supervise", "x"), "", 0o644)
+		os.Remove(filepath.Join(dir, "supervise", "x"))
+		if err := os.Symlink(victim, filepath.Join(dir, "supervise", f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := startRunsv(t, ourBin(t, "runsv"), dir)
+	waitFor(t, 10*time.Second, "the refusal to write through the link", func() bool {
+		return strings.Contains(p.stderr.String(), "unable to open supervise/status.new")
+	})
+	sendCtl(dir, "d")
+	if got := readFile(victim); got != "precious\n" {
+		t.Errorf("the file behind supervise/status.new was written: %q", got)
+	}
+}
