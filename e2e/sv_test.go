@@ -971,3 +971,25 @@ func TestSvStatusFIFOsNeverHang(t *testing.T) {
 		}
 	}
 }
+
+// TestSvEnableDisable: sv enable links a service from the source directory into the
+// service directory, and runsvdir starts it; sv disable removes the link, and runsvdir
+// stops it.
+func TestSvEnableDisable(t *testing.T) {
+	root := t.TempDir()
+	src, scan := filepath.Join(root, "sv"), filepath.Join(root, "service")
+	os.Mkdir(scan, 0o755)
+	dir := newService(t, src, "web", "#!/bin/sh\nexec sleep 1000\n")
+	p := startRunsvdir(t, scan)
+	env := []string{"SVDIR=" + scan, "SVSOURCE=" + src}
+	if r := run(t, root, env, ourBin(t, "sv"), "enable", "web"); r.code != 0 || r.stdout != "ok: web: enabled\n" {
+		t.Fatalf("sv enable web: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	p.cmd.Process.Signal(syscall.SIGALRM) // where no directory watch exists
+	waitFor(t, 15*time.Second, "web running once enabled", func() bool { return running(t, dir) })
+	if r := run(t, root, env, ourBin(t, "sv"), "disable", "web"); r.code != 0 || r.stdout != "ok: web: disabled\n" {
+		t.Fatalf("sv disable web: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	p.cmd.Process.Signal(syscall.SIGALRM)
+	waitFor(t, 15*time.Second, "web's supervisor gone once disabled", func() bool { return !okAlive(dir) })
+}
