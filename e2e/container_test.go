@@ -313,6 +313,27 @@ func TestContainerPodman(t *testing.T) {
 				}
 				return n == 2
 			})
+			// Orphans from outside the supervision tree (podman exec) go to process 1
+			// itself, runit, which must reap them too.
+			c.sh(`i=0; while [ $i -lt 300 ]; do (sleep 5 &); i=$((i+1)); done`)
+			held := 0
+			for _, p := range c.procs() {
+				if p.comm == "sleep" && p.ppid == 1 {
+					held++
+				}
+			}
+			t.Logf("%d orphans of podman exec were process 1's just after", held)
+			if held == 0 {
+				t.Fatal("no orphan of podman exec reached process 1")
+			}
+			waitFor(t, 20*time.Second, "process 1 to reap the orphans of podman exec", func() bool {
+				for _, p := range c.procs() {
+					if p.state == "Z" || (p.comm == "sleep" && p.ppid == 1) {
+						return false
+					}
+				}
+				return true
+			})
 		}},
 		{"restart", nil, nil, func(t *testing.T, c *ctr) {
 			c.svPid("hello")
