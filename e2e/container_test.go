@@ -510,6 +510,40 @@ func TestContainerPodman(t *testing.T) {
 		}
 		c.expectCleanStop(c.waitExit(), time.Since(start), 10)
 	})
+	// examples/compose/compose.yaml through podman-compose, the test image in place of the
+	// example's: read-only root, user 65534, podman's --init in front.
+	t.Run("compose", func(t *testing.T) {
+		if _, err := exec.LookPath("podman-compose"); err != nil {
+			if strictTests() {
+				t.Fatal("podman-compose is not installed; .ci/run must install it (ci/deps.sh)")
+			}
+			t.Skip("podman-compose is not installed (apt-get install podman-compose)")
+		}
+		project := fmt.Sprintf("runit-go-e2e-%d", os.Getpid())
+		y := readFile(filepath.Join(repoRoot, "examples/compose/compose.yaml"))
+		y = strings.Replace(y, "image: localhost/runit-go-example:latest", "image: "+e.image, 1)
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "compose.yaml"), y, 0o644)
+		// podman-compose runs podman from PATH: the settings come through CONTAINERS_CONF.
+		env := []string{"CONTAINERS_CONF=" + filepath.Join(repoRoot, "ci/container/containers.conf")}
+		compose := func(args ...string) result {
+			return run(t, dir, env, "podman-compose", append([]string{"-p", project, "-f", "compose.yaml"}, args...)...)
+		}
+		t.Cleanup(func() { compose("down", "-v") })
+		if r := compose("up", "-d"); r.code != 0 {
+			t.Fatalf("podman-compose up: exit %d: %s%s", r.code, r.stdout, r.stderr)
+		}
+		c := &ctr{e: e, t: t, name: project + "_demo_1"}
+		c.svPid("hello")
+		if out := c.sh("cat /proc/1/comm"); out == "runit\n" {
+			t.Errorf("process 1 is runit, want podman's init shim (init: true)")
+		}
+		start := time.Now()
+		if r := compose("stop"); r.code != 0 {
+			t.Fatalf("podman-compose stop: exit %d: %s", r.code, r.stderr)
+		}
+		c.expectCleanStop(c.waitExit(), time.Since(start), 10)
+	})
 	t.Run("case", func(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
