@@ -294,6 +294,10 @@ func TestForkFailureRecovered(t *testing.T) {
 		c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 		return c
 	}
+	orig, err := asNobody("--pid", strconv.Itoa(host), "--nproc", "--output=SOFT", "--noheadings").Output()
+	if err != nil {
+		t.Fatalf("prlimit: %v", err)
+	}
 	if out, err := asNobody("--pid", strconv.Itoa(host), "--nproc=1:").CombinedOutput(); err != nil {
 		t.Fatalf("prlimit: %v %s", err, out)
 	}
@@ -302,8 +306,16 @@ func TestForkFailureRecovered(t *testing.T) {
 		return strings.Contains(readFile(errFile), "unable to start ./run") || hostPid(cmd.Process.Pid) != host
 	})
 	if hostPid(cmd.Process.Pid) == host {
-		asNobody("--pid", strconv.Itoa(host), "--nproc=unlimited:").Run()
+		// Back to what it was (the hard limit may not be unlimited).
+		if out, err := asNobody("--pid", strconv.Itoa(host), "--nproc="+strings.TrimSpace(string(orig))+":").CombinedOutput(); err != nil && hostPid(cmd.Process.Pid) == host {
+			t.Fatalf("prlimit back: %v %s", err, out)
+		}
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("runsvdir's stderr:\n%s", readFile(errFile))
+		}
+	})
 	waitFor(t, 30*time.Second, "a running again, b once", func() bool {
 		return running(t, a) && running(t, b) && len(procsIn(a)) == 1 && len(procsIn(b)) == 1
 	})
