@@ -174,20 +174,25 @@ func (p *rmProc) norm(s string) string {
 // scrolling part of any argument it rewrote (its log argument).
 func (p *rmProc) warnings() []string {
 	var lines []string
-	add := func(text string) {
+	add := func(text string, whole bool) {
 		parts := strings.Split(text, "\n")
 		for _, l := range parts[:len(parts)-1] { // after the last newline: not (yet) a line
+			if !whole && !strings.HasPrefix(l, "runsvdir ") {
+				// In the log argument, a line longer than the argument keeps only its
+				// tail, glued to what C's non-blocking pipe lets through: not a line.
+				continue
+			}
 			if l = p.norm(l); !slices.Contains(lines, l) {
 				lines = append(lines, l)
 			}
 		}
 	}
-	add(readFile(p.errFile))
+	add(readFile(p.errFile), true)
 	if !p.exited() {
 		args := strings.Split(readFile("/proc/"+strconv.Itoa(p.cmd.Process.Pid)+"/cmdline"), "\x00")
 		for i, a := range args {
 			if i > 0 && i <= len(p.args) && a != p.args[i-1] && len(a) > 5 {
-				add(scrolled(p.args[i-1][5:], a[5:], p.bin == p.cBin))
+				add(scrolled(p.args[i-1][5:], a[5:], p.bin == p.cBin), false)
 			}
 		}
 	}
