@@ -1,0 +1,321 @@
+package svlog
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/runit-go/runit/platform"
+)
+
+// The logger pool. Under our supervisor, svlogd does not stay a process of its own (a Go
+// process costs most of a megabyte): it hands its work to a pool process that has exactly
+// its credentials, and the pool runs it as goroutines beside the other loggers of the same
+// user. The hand-over, all on Linux abstract sockets (see platform):
+//
+//  1. svlogd, its arguments parsed, connects to the pool named after its credentials
+//     (starting one if there is none), checks that the pool has its credentials, and sends
+//     its arguments, environment, working directory (as a descriptor), stdin and stderr.
+//     The pool answers "id N" and waits: nothing is read from stdin yet.
+//  2. svlogd connects to its supervisor's socket (HandoffEnv) and passes the pool
+//     connection with "pooled POOLPID N". The supervisor accepts only its log unit's
+//     current pid, sends "g" (go) on the pool connection and answers "ok"; from then on it
+//     sends the log unit's signals as bytes on that connection (see Instance.Ctl), and the
+//     pool answers "exit STATUS" when the logger ends.
+//  3. svlogd exits 0. If any step fails, it runs as a process of its own instead: its
+//     input is untouched.
+
+// HandoffEnv names the supervisor's hand-over socket ("@" + abstract name) in log/run's
+// environment; our supervisor sets it, and only for log/run.
+const HandoffEnv = "RUNIT_SVLOGD_HANDOFF"
+
+// PoolName is the argv[0] that makes the svlogd binary a pool.
+const PoolName = "svlogd-pool"
+
+// poolIdle is how long a pool without loggers waits for a new one before it exits.
+var poolIdle = 3 * time.Second
+
+// poolName is the abstract socket name of the pool for this process's credentials. Besides
+// uid, gid and groups it covers the umask (the pool's is its loggers') and the executable
+// (a new svlogd does not join an old binary's pool).
+func poolName(c platform.Cred) string {
+	old := unix.Umask(0o22)
+	unix.Umask(old)
+	exe, _ := os.Executable()
+	h := sha256.New()
+	for _, g := range c.Groups {
+		h.Write([]byte(strconv.Itoa(g) + ","))
+	}
+	h.Write([]byte("\x00" + strconv.Itoa(old) + "\x00" + exe))
+	return "runit-svlogd-pool/" + strconv.Itoa(c.Uid) + "/" + strconv.Itoa(c.Gid) + "/" +
+		hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// handOver gives this svlogd's work to a pool, as described above, and reports whether
+// it did: then the process only has to exit.
+func handOver(argv []string, sup string) bool {
+	if !strings.HasPrefix(sup, "@") {
+		return false
+	}
+	self, err := platform.SelfCred()
+	if err != nil {
+		return false
+	}
+	cwd, err := unix.Open(".", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(cwd)
+	msg := []byte(strconv.Itoa(len(argv)))
+	for _, s := range append(argv, os.Environ()...) {
+		msg = append(append(msg, 0), s...)
+	}
+	name := poolName(self)
+	// A pool that is just exiting (idle) refuses or drops the connection: start another.
+	for try := 0; try < 3; try++ {
+		conn, pid, id := poolConnect(name, self, msg, cwd)
+		if conn < 0 {
+			continue
+		}
+		if supervisorAccepts(sup[1:], conn, pid, id) {
+			unix.Close(conn)
+			return true
+		}
+		unix.Close(conn) // the pool drops the logger it was holding
+		return false
+	}
+	return false
+}
+
+// poolConnect sends the logger to the pool and returns the connection, the pool's pid
+// and the logger's id, or -1.
+func poolConnect(name string, self platform.Cred, msg []byte, cwd int) (conn, pid int, id string) {
+	fd, err := platform.DialAbstract(name)
+	if err != nil {
+		if !startPool() {
+			return -1, 0, ""
+		}
+		for deadline := time.Now().Add(3 * time.Second); ; {
+			if fd, err = platform.DialAbstract(name); err == nil || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if err != nil {
+			return -1, 0, ""
+		}
+	}
+	peer, err := platform.PeerCred(fd)
+	// A process of another identity holding the name is no pool of ours.
+	if err != nil || !peer.Same(self) {
+		unix.Close(fd)
+		return -1, 0, ""
+	}
+	setTimeout(fd)
+	var buf [64]byte
+	if platform.SendFds(fd, msg, cwd, 0, 2) == nil {
+		if n, fds, err := platform.RecvFds(fd, buf[:]); err == nil && len(fds) == 0 {
+			if id, ok := strings.CutPrefix(string(buf[:n]), "id "); ok {
+				return fd, peer.Pid, id
+			}
+		}
+	}
+	unix.Close(fd)
+	return -1, 0, ""
+}
+
+// supervisorAccepts passes the pool connection to the supervisor and reports its answer.
+func supervisorAccepts(name string, conn, pid int, id string) bool {
+	fd, err := platform.DialAbstract(name)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	setTimeout(fd)
+	if platform.SendFds(fd, []byte("pooled "+strconv.Itoa(pid)+" "+id), conn) != nil {
+		return false
+	}
+	var buf [16]byte
+	n, _, err := platform.RecvFds(fd, buf[:])
+	return err == nil && string(buf[:n]) == "ok"
+}
+
+// setTimeout bounds each step of a hand-over: a peer that does not answer is given up.
+func setTimeout(fd int) {
+	tv := unix.Timeval{Sec: 5}
+	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
+	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv)
+}
+
+// startPool starts a pool process with this process's credentials, in a session of its
+// own, and reports whether it started. The pool itself binds the name; a second pool
+// started at the same time finds it taken and exits.
+func startPool() bool {
+	exe, err := os.Executable()
+	if err != nil {
+		return false
+	}
+	null, err := os.OpenFile("/dev/null", os.O_RDWR, 0)
+	if err != nil {
+		return false
+	}
+	defer null.Close()
+	p, err := os.StartProcess(exe, []string{PoolName}, &os.ProcAttr{Dir: "/",
+		Files: []*os.File{null, null, null}, Sys: &syscall.SysProcAttr{Setsid: true}})
+	if err != nil {
+		return false
+	}
+	go p.Wait() // reaped if this svlogd outlives it (when the hand-over fails)
+	return true
+}
+
+// pool is the state of a pool process.
+type pool struct {
+	self   platform.Cred
+	lfd    int
+	mu     sync.Mutex
+	active int // connections being handed over and loggers running
+	nextID int
+	idle   *time.Timer
+}
+
+// Pool runs the logger pool until it has had no logger for poolIdle. Its credentials are
+// those of the svlogd that started it, and it takes loggers only from processes with the
+// same credentials.
+func Pool() int {
+	debug.SetGCPercent(40) // many small loggers: keep the heap tight
+	self, err := platform.SelfCred()
+	if err != nil {
+		return 111
+	}
+	lfd, err := platform.ListenAbstract(poolName(self))
+	if err != nil {
+		return 0 // another pool has the name
+	}
+	p := &pool{self: self, lfd: lfd}
+	p.idle = time.AfterFunc(poolIdle, p.exitIfIdle)
+	for {
+		fd, err := platform.Accept(lfd)
+		if err != nil {
+			if err == unix.EMFILE || err == unix.ENFILE || err == unix.ENOBUFS || err == unix.ENOMEM {
+				time.Sleep(100 * time.Millisecond)
+			}
+			continue
+		}
+		p.hold(1)
+		go p.serve(fd)
+	}
+}
+
+func (p *pool) hold(n int) {
+	p.mu.Lock()
+	p.active += n
+	if p.active == 0 {
+		p.idle.Reset(poolIdle)
+	} else {
+		p.idle.Stop()
+	}
+	p.mu.Unlock()
+}
+
+// exitIfIdle ends the pool if it still has nothing to do. Closing the listener first frees
+// the name: an svlogd that connects now fails and starts a new pool.
+func (p *pool) exitIfIdle() {
+	p.mu.Lock()
+	if p.active == 0 {
+		unix.Close(p.lfd)
+		os.Exit(0)
+	}
+	p.mu.Unlock()
+}
+
+// serve takes one logger from an svlogd and runs it once its supervisor says go.
+func (p *pool) serve(fd int) {
+	defer p.hold(-1)
+	peer, err := platform.PeerCred(fd)
+	if err != nil || !peer.Same(p.self) {
+		unix.Close(fd)
+		return
+	}
+	setTimeout(fd)
+	buf := make([]byte, 64<<10)
+	n, fds, err := platform.RecvFds(fd, buf)
+	closeAll := func() {
+		for _, f := range fds {
+			unix.Close(f)
+		}
+		unix.Close(fd)
+	}
+	if err != nil || len(fds) != 3 {
+		closeAll()
+		return
+	}
+	f := strings.Split(string(buf[:n]), "\x00")
+	nargs, err := strconv.Atoi(f[0])
+	if err != nil || nargs < 1 || nargs >= len(f) {
+		closeAll()
+		return
+	}
+	argv, env := f[1:1+nargs], f[1+nargs:]
+	opt, err := ParseArgs(argv[1:])
+	base := platform.ProcFdDir(fds[0])
+	if err != nil || base == "" {
+		closeAll()
+		return
+	}
+	p.mu.Lock()
+	p.nextID++
+	id := p.nextID
+	p.mu.Unlock()
+	if platform.SendFds(fd, []byte("id "+strconv.Itoa(id))) != nil {
+		closeAll()
+		return
+	}
+	// From here the connection is the supervisor's: poll it instead of holding a thread.
+	unix.SetNonblock(fd, true)
+	conn := os.NewFile(uintptr(fd), "logger "+strconv.Itoa(id))
+	var b [16]byte
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if n, err := conn.Read(b[:]); err != nil || n != 1 || b[0] != 'g' {
+		conn.Close()
+		for _, f := range fds {
+			unix.Close(f)
+		}
+		return
+	}
+	conn.SetReadDeadline(time.Time{})
+	ctl, done := make(chan byte, 16), make(chan struct{})
+	defer close(done)
+	go func() {
+		// The supervisor's control bytes; at its end (its process died) the logger goes
+		// on until end of input, as an svlogd whose runsv died does.
+		var b [16]byte
+		for {
+			n, err := conn.Read(b[:])
+			for _, c := range b[:n] {
+				select {
+				case ctl <- c:
+				case <-done:
+					return
+				}
+			}
+			if err != nil || n == 0 {
+				return
+			}
+		}
+	}()
+	stderr := os.NewFile(uintptr(fds[2]), "stderr")
+	ws := RunLogger(opt, Instance{In: fds[1], CloseIn: true, Stderr: stderr, Base: base, Env: env, Ctl: ctl})
+	stderr.Close()
+	unix.Close(fds[0])
+	conn.Write([]byte("exit " + strconv.Itoa(int(ws))))
+	conn.Close()
+}
