@@ -191,3 +191,8 @@ func ProcFdDir(fd int) string {
 	}
 	return p
 }
+
+// OpenPath opens dir as a handle that only names it (O_PATH): no read permission needed.
+func OpenPath(dir string) (int, error) {
+	return unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+}

@@ -21,3 +21,4 @@ func PeerCred(fd int) (Cred, error)                  { return Cred{}, ErrUnsuppo
 func SendFds(fd int, msg []byte, fds ...int) error   { return ErrUnsupported }
 func RecvFds(fd int, buf []byte) (int, []int, error) { return 0, nil, ErrUnsupported }
 func ProcFdDir(fd int) string                        { return "" }
+func OpenPath(dir string) (int, error)               { return -1, ErrUnsupported }

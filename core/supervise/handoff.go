@@ -167,11 +167,6 @@ func (s *Service) takeHandoff(r handoffReq) {
 	}
 	unix.SetNonblock(r.conn, true)
 	conn := os.NewFile(uintptr(r.conn), "pooled logger")
-	if _, err := conn.Write([]byte("g")); err != nil {
-		conn.Close()
-		r.reply <- false
-		return
-	}
 	forgetHandoff(u.pid)
 	child.Forget(u.pid) // svlogd exits once it has our answer; that is not the log's end
 	done := make(chan child.Exit, 1)

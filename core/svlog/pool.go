@@ -27,11 +27,14 @@ import (
 //     The pool answers "id N" and waits: nothing is read from stdin yet.
 //  2. svlogd connects to its supervisor's socket (HandoffEnv) and passes the pool
 //     connection with "pooled POOLPID N". The supervisor accepts only its log unit's
-//     current pid, sends "g" (go) on the pool connection and answers "ok"; from then on it
-//     sends the log unit's signals as bytes on that connection (see Instance.Ctl), and the
-//     pool answers "exit STATUS" when the logger ends.
-//  3. svlogd exits 0. If any step fails, it runs as a process of its own instead: its
-//     input is untouched.
+//     current pid and answers "ok"; from then on it sends the log unit's signals as bytes
+//     on that connection (see Instance.Ctl), and the pool answers "exit STATUS" when the
+//     logger ends.
+//  3. svlogd, told "ok", sends "g" (go) to the pool and exits 0. Only svlogd starts the
+//     logger, and only once its supervisor took it: there is never a pooled logger and a
+//     standalone one for the same log. If any step fails, svlogd runs as a process of its
+//     own instead: its input is untouched. (If it dies between "ok" and "g", the pool gives
+//     up waiting and closes the connection, which the supervisor takes as the log's end.)
 
 // HandoffEnv names the supervisor's hand-over socket ("@" + abstract name) in log/run's
 // environment; our supervisor sets it, and only for log/run.
@@ -69,7 +72,7 @@ func handOver(argv []string, sup string) bool {
 	if err != nil {
 		return false
 	}
-	cwd, err := unix.Open(".", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	cwd, err := platform.OpenPath(".")
 	if err != nil {
 		return false
 	}
@@ -86,6 +89,7 @@ func handOver(argv []string, sup string) bool {
 			continue
 		}
 		if supervisorAccepts(sup[1:], conn, pid, id) {
+			unix.Write(conn, []byte("g"))
 			unix.Close(conn)
 			return true
 		}
@@ -139,7 +143,11 @@ func supervisorAccepts(name string, conn, pid int, id string) bool {
 		return false
 	}
 	defer unix.Close(fd)
-	setTimeout(fd)
+	// No timeout on the answer: once the supervisor may have taken the logger, running
+	// standalone could make two. It answers as soon as its service loop has decided, and
+	// if it dies the connection ends.
+	tv := unix.Timeval{Sec: 5}
+	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv)
 	if platform.SendFds(fd, []byte("pooled "+strconv.Itoa(pid)+" "+id), conn) != nil {
 		return false
 	}
@@ -246,7 +254,7 @@ func (p *pool) serve(fd int) {
 		return
 	}
 	setTimeout(fd)
-	buf := make([]byte, 64<<10)
+	buf := make([]byte, 16<<10) // arguments and environment; a larger one is refused
 	n, fds, err := platform.RecvFds(fd, buf)
 	closeAll := func() {
 		for _, f := range fds {
@@ -254,7 +262,7 @@ func (p *pool) serve(fd int) {
 		}
 		unix.Close(fd)
 	}
-	if err != nil || len(fds) != 3 {
+	if err != nil || len(fds) != 3 || n == len(buf) {
 		closeAll()
 		return
 	}
@@ -282,9 +290,12 @@ func (p *pool) serve(fd int) {
 	// From here the connection is the supervisor's: poll it instead of holding a thread.
 	unix.SetNonblock(fd, true)
 	conn := os.NewFile(uintptr(fd), "logger "+strconv.Itoa(id))
-	var b [16]byte
+	// Wait for svlogd's "g". The supervisor may send control bytes before it: they wait
+	// in ctl for the logger.
+	ctl, done := make(chan byte, 64), make(chan struct{})
+	defer close(done)
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if n, err := conn.Read(b[:]); err != nil || n != 1 || b[0] != 'g' {
+	if !readControl(conn, ctl, done, true) {
 		conn.Close()
 		for _, f := range fds {
 			unix.Close(f)
@@ -292,30 +303,35 @@ func (p *pool) serve(fd int) {
 		return
 	}
 	conn.SetReadDeadline(time.Time{})
-	ctl, done := make(chan byte, 16), make(chan struct{})
-	defer close(done)
-	go func() {
-		// The supervisor's control bytes; at its end (its process died) the logger goes
-		// on until end of input, as an svlogd whose runsv died does.
-		var b [16]byte
-		for {
-			n, err := conn.Read(b[:])
-			for _, c := range b[:n] {
-				select {
-				case ctl <- c:
-				case <-done:
-					return
-				}
-			}
-			if err != nil || n == 0 {
-				return
-			}
-		}
-	}()
+	// The supervisor's control bytes; at their end (its process died) the logger goes on
+	// until end of input, as an svlogd whose runsv died does.
+	go readControl(conn, ctl, done, false)
 	stderr := os.NewFile(uintptr(fds[2]), "stderr")
 	ws := RunLogger(opt, Instance{In: fds[1], CloseIn: true, Stderr: stderr, Base: base, Env: env, Ctl: ctl})
 	stderr.Close()
 	unix.Close(fds[0])
 	conn.Write([]byte("exit " + strconv.Itoa(int(ws))))
 	conn.Close()
+}
+
+// readControl passes the bytes read from conn to ctl. With untilGo it returns at the
+// first "g", reporting whether there was one; otherwise it returns at the connection's
+// end or the logger's.
+func readControl(conn *os.File, ctl chan<- byte, done <-chan struct{}, untilGo bool) bool {
+	var b [1]byte
+	for {
+		// One byte at a time: "g" must not take the bytes behind it from the logger.
+		n, err := conn.Read(b[:])
+		if err != nil || n == 0 {
+			return false
+		}
+		if untilGo && b[0] == 'g' {
+			return true
+		}
+		select {
+		case ctl <- b[0]:
+		case <-done:
+			return false
+		}
+	}
 }
