@@ -193,6 +193,8 @@ type pool struct {
 	active int // connections being handed over and loggers running
 	nextID int
 	idle   *time.Timer
+	freeT  *time.Timer
+	envs   map[string][]string // see intern
 }
 
 // Pool runs the logger pool until it has had no logger for poolIdle. Its credentials are
@@ -291,11 +293,10 @@ func (p *pool) serve(fd int) {
 	unix.SetNonblock(fd, true)
 	conn := os.NewFile(uintptr(fd), "logger "+strconv.Itoa(id))
 	// Wait for svlogd's "g". The supervisor may send control bytes before it: they wait
-	// in ctl for the logger.
-	ctl, done := make(chan byte, 64), make(chan struct{})
-	defer close(done)
+	// for the logger.
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if !readControl(conn, ctl, done, true) {
+	early, ok := readUntilGo(conn)
+	if !ok {
 		conn.Close()
 		for _, f := range fds {
 			unix.Close(f)
@@ -303,35 +304,72 @@ func (p *pool) serve(fd int) {
 		return
 	}
 	conn.SetReadDeadline(time.Time{})
-	// The supervisor's control bytes; at their end (its process died) the logger goes on
-	// until end of input, as an svlogd whose runsv died does.
-	go readControl(conn, ctl, done, false)
+	started := func(signal func(byte)) {
+		// The supervisor's control bytes; at their end (its process died) the logger goes
+		// on until end of input, as an svlogd whose runsv died does.
+		go func() {
+			for _, c := range early {
+				signal(c)
+			}
+			var b [1]byte
+			for {
+				if n, err := conn.Read(b[:]); err != nil || n == 0 {
+					return
+				}
+				signal(b[0])
+			}
+		}()
+	}
 	stderr := os.NewFile(uintptr(fds[2]), "stderr")
-	ws := RunLogger(opt, Instance{In: fds[1], CloseIn: true, Stderr: stderr, Base: base, Env: env, Ctl: ctl})
+	p.settle()
+	ws := RunLogger(opt, Instance{In: fds[1], CloseIn: true, Stderr: stderr, Base: base, Env: p.intern(env), Started: started})
 	stderr.Close()
 	unix.Close(fds[0])
 	conn.Write([]byte("exit " + strconv.Itoa(int(ws))))
 	conn.Close()
 }
 
-// readControl passes the bytes read from conn to ctl. With untilGo it returns at the
-// first "g", reporting whether there was one; otherwise it returns at the connection's
-// end or the logger's.
-func readControl(conn *os.File, ctl chan<- byte, done <-chan struct{}, untilGo bool) bool {
+// readUntilGo reads conn up to svlogd's "g" and returns the control bytes before it, and
+// whether "g" came. Every message is one byte.
+func readUntilGo(conn *os.File) ([]byte, bool) {
+	var early []byte
 	var b [1]byte
 	for {
-		// One byte at a time: "g" must not take the bytes behind it from the logger.
 		n, err := conn.Read(b[:])
 		if err != nil || n == 0 {
-			return false
+			return nil, false
 		}
-		if untilGo && b[0] == 'g' {
-			return true
+		if b[0] == 'g' {
+			return early, true
 		}
-		select {
-		case ctl <- b[0]:
-		case <-done:
-			return false
-		}
+		early = append(early, b[0])
 	}
+}
+
+// settle returns the hand-overs' garbage to the system once a burst of them is over
+// (many loggers start together at boot): the pool lives long, and stays small.
+func (p *pool) settle() {
+	p.mu.Lock()
+	if p.freeT == nil {
+		p.freeT = time.AfterFunc(time.Second, debug.FreeOSMemory)
+	} else {
+		p.freeT.Reset(time.Second)
+	}
+	p.mu.Unlock()
+}
+
+// intern shares one copy of an environment between the loggers that have the same (all
+// of them, usually).
+func (p *pool) intern(env []string) []string {
+	k := strings.Join(env, "\x00")
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if e, ok := p.envs[k]; ok {
+		return e
+	}
+	if p.envs == nil {
+		p.envs = map[string][]string{}
+	}
+	p.envs[k] = env
+	return env
 }

@@ -83,15 +83,16 @@ func Main(argv []string) int {
 // Run runs svlogd with parsed options until end of input or SIGTERM, as a process of its
 // own: on its standard input and error, signals and working directory.
 func Run(opt *Options) int {
-	ctl := make(chan byte, 8)
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGALRM, syscall.SIGTERM)
-	go func() {
-		for s := range sigs {
-			ctl <- sigByte[s.(syscall.Signal)]
-		}
-	}()
-	ws := RunLogger(opt, Instance{In: 0, Stderr: os.Stderr, Ctl: ctl})
+	started := func(signal func(byte)) {
+		go func() {
+			for s := range sigs {
+				signal(sigByte[s.(syscall.Signal)])
+			}
+		}()
+	}
+	ws := RunLogger(opt, Instance{In: 0, Stderr: os.Stderr, Started: started})
 	return ws.ExitStatus()
 }
 
@@ -107,10 +108,12 @@ type Instance struct {
 	Stderr  *os.File // messages, the 'e' copies and the processors' stderr
 	Base    string   // what relative directory names are under; "" for the working directory
 	Env     []string // the processors' environment; nil for the process's
-	// Ctl carries what signals do to svlogd: 'h' HUP, 'a' ALRM, 't' TERM, 'p' STOP and
-	// 'c' CONT, and the signals that kill it as 'k' KILL, 'i' INT, 'q' QUIT, '1' USR1 and
-	// '2' USR2 (the logger stops at once, writing nothing more).
-	Ctl <-chan byte
+	// Started, if set, is given the function that signals the logger, once it exists. The
+	// signals are bytes: 'h' HUP, 'a' ALRM, 't' TERM, 'p' STOP and 'c' CONT, and those that
+	// kill svlogd as 'k' KILL, 'i' INT, 'q' QUIT, '1' USR1 and '2' USR2 (the logger stops
+	// at once, writing nothing more). It may be called from any goroutine, even after the
+	// logger ended.
+	Started func(signal func(c byte))
 }
 
 // killSig are the control bytes that end a logger at once, as their signals end svlogd.
@@ -140,10 +143,8 @@ func RunLogger(opt *Options, in Instance) (ws syscall.WaitStatus) {
 			l.repl[opt.Extra[i]] = true
 		}
 	}
-	done := make(chan struct{})
-	defer close(done)
-	if in.Ctl != nil {
-		go l.control(in.Ctl, done)
+	if in.Started != nil {
+		in.Started(l.signal)
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -165,36 +166,28 @@ func RunLogger(opt *Options, in Instance) (ws syscall.WaitStatus) {
 	return syscall.WaitStatus(l.run() << 8)
 }
 
-// control turns control bytes into the logger's events until the logger ends.
-func (l *Logger) control(ctl <-chan byte, done <-chan struct{}) {
-	for {
-		var c byte
+// signal does to the logger what a signal does to svlogd (see Instance.Started).
+func (l *Logger) signal(c byte) {
+	switch c {
+	case 'h':
+		l.wake(evHUP)
+	case 'a':
+		l.wake(evALRM)
+	case 't':
+		l.wake(evTERM)
+	case 'p':
+		l.stopped.Store(true)
+		l.wake(0)
+	case 'c':
+		l.stopped.Store(false)
 		select {
-		case c = <-ctl:
-		case <-done:
-			return
-		}
-		switch c {
-		case 'h':
-			l.wake(evHUP)
-		case 'a':
-			l.wake(evALRM)
-		case 't':
-			l.wake(evTERM)
-		case 'p':
-			l.stopped.Store(true)
-			l.wake(0)
-		case 'c':
-			l.stopped.Store(false)
-			select {
-			case l.resume <- struct{}{}:
-			default:
-			}
+		case l.resume <- struct{}{}:
 		default:
-			if sig, ok := killSig[c]; ok && l.killed.CompareAndSwap(0, uint32(sig)) {
-				close(l.kill)
-				l.wake(0)
-			}
+		}
+	default:
+		if sig, ok := killSig[c]; ok && l.killed.CompareAndSwap(0, uint32(sig)) {
+			close(l.kill)
+			l.wake(0)
 		}
 	}
 }
