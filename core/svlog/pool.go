@@ -47,7 +47,8 @@ const PoolName = "svlogd-pool"
 var poolIdle = 3 * time.Second
 
 // poolName is the abstract socket name of the pool for this process's credentials. Besides
-// uid, gid and groups it covers the umask (the pool's is its loggers') and the executable
+// uid, gid and groups it covers what else of the process its loggers share: the umask, the
+// nice value and the resource limits (chpst -n, -m, -o ... in log/run), and the executable
 // (a new svlogd does not join an old binary's pool).
 func poolName(c platform.Cred) string {
 	old := unix.Umask(0o22)
@@ -58,6 +59,15 @@ func poolName(c platform.Cred) string {
 		h.Write([]byte(strconv.Itoa(g) + ","))
 	}
 	h.Write([]byte("\x00" + strconv.Itoa(old) + "\x00" + exe))
+	if prio, err := unix.Getpriority(unix.PRIO_PROCESS, 0); err == nil {
+		h.Write([]byte("\x00" + strconv.Itoa(prio)))
+	}
+	for r := 0; r < 16; r++ { // Linux's RLIM_NLIMITS
+		var lim unix.Rlimit
+		if unix.Getrlimit(r, &lim) == nil {
+			h.Write([]byte("\x00" + strconv.FormatUint(uint64(lim.Cur), 10) + "/" + strconv.FormatUint(uint64(lim.Max), 10)))
+		}
+	}
 	return "runit-svlogd-pool/" + strconv.Itoa(c.Uid) + "/" + strconv.Itoa(c.Gid) + "/" +
 		hex.EncodeToString(h.Sum(nil)[:8])
 }
