@@ -290,6 +290,24 @@ func TestLogPoolKilled(t *testing.T) {
 			t.Errorf("%s/log/main/lock is held by %d descriptors: want one logger", svc, n)
 		}
 	}
+	// TERM (what runsvdir gives a dead host's leftovers) ends each logger as TERM ends
+	// svlogd: its lines written, exit 0; the supervisor starts it again, in a new pool.
+	if err := syscall.Kill(pb, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	p.write(t, "b", 201, 300)
+	waitFor(t, 15*time.Second, "b's log restarted in a new pool", func() bool {
+		r := readStatus(t, p.logDir("b"))
+		return r.Pid != 0 && r.Pid != pb && r.State == status.Run && argv0(r.Pid) == "svlogd-pool"
+	})
+	p.waitLine(t, "b", 300)
+	got = p.logged("b")
+	for i := 1; i <= 300; i++ {
+		if c := strings.Count(got, fmt.Sprintf("b line %d\n", i)); c != 1 {
+			t.Errorf("b line %d logged %d times", i, c)
+		}
+	}
+	waitFor(t, 10*time.Second, "the TERMed pool gone", func() bool { return syscall.Kill(pb, 0) != nil || argv0(pb) != "svlogd-pool" })
 	fi, err := os.Stat(filepath.Join(p.logDir("b"), "main", "current"))
 	if err != nil || fi.Sys().(*syscall.Stat_t).Uid != nobodyUID {
 		t.Errorf("b/log/main/current is not nobody's: %v", err)

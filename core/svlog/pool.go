@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -204,7 +205,10 @@ type pool struct {
 	nextID int
 	idle   *time.Timer
 	freeT  *time.Timer
-	envs   map[string][]string // see intern
+	// loggers signal the running loggers, by id; closing: SIGTERM came (see terminate)
+	loggers map[int]func(byte)
+	closing bool
+	envs    map[string][]string // see intern
 }
 
 // Pool runs the logger pool until it has had no logger for poolIdle. Its credentials are
@@ -220,11 +224,23 @@ func Pool() int {
 	if err != nil {
 		return 0 // another pool has the name
 	}
-	p := &pool{self: self, lfd: lfd}
+	p := &pool{self: self, lfd: lfd, loggers: map[int]func(byte){}}
 	p.idle = time.AfterFunc(poolIdle, p.exitIfIdle)
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGTERM)
+	go func() {
+		<-term
+		p.terminate()
+	}()
 	for {
 		fd, err := platform.Accept(lfd)
 		if err != nil {
+			p.mu.Lock()
+			closing := p.closing
+			p.mu.Unlock()
+			if closing {
+				select {} // terminate exits the process
+			}
 			if err == unix.EMFILE || err == unix.ENFILE || err == unix.ENOBUFS || err == unix.ENOMEM {
 				time.Sleep(100 * time.Millisecond)
 			}
@@ -238,12 +254,32 @@ func Pool() int {
 func (p *pool) hold(n int) {
 	p.mu.Lock()
 	p.active += n
+	if p.active == 0 && p.closing {
+		os.Exit(0)
+	}
 	if p.active == 0 {
 		p.idle.Reset(poolIdle)
 	} else {
 		p.idle.Stop()
 	}
 	p.mu.Unlock()
+}
+
+// terminate is the pool's SIGTERM (a supervisor host that died has its leftovers stopped
+// so): every logger gets TERM, as each svlogd would, and the pool exits once they have
+// finished. It takes no new logger: a new svlogd starts a new pool.
+func (p *pool) terminate() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closing = true
+	unix.Shutdown(p.lfd, unix.SHUT_RDWR) // wakes the accept
+	unix.Close(p.lfd)
+	for _, signal := range p.loggers {
+		signal('t')
+	}
+	if p.active == 0 {
+		os.Exit(0)
+	}
 }
 
 // exitIfIdle ends the pool if it still has nothing to do. Closing the listener first frees
@@ -315,6 +351,12 @@ func (p *pool) serve(fd int) {
 	}
 	conn.SetReadDeadline(time.Time{})
 	started := func(signal func(byte)) {
+		p.mu.Lock()
+		p.loggers[id] = signal
+		if p.closing {
+			signal('t')
+		}
+		p.mu.Unlock()
 		// The supervisor's control bytes; at their end (its process died) the logger goes
 		// on until end of input, as an svlogd whose runsv died does.
 		go func() {
@@ -333,6 +375,9 @@ func (p *pool) serve(fd int) {
 	stderr := os.NewFile(uintptr(fds[2]), "stderr")
 	p.settle()
 	ws := RunLogger(opt, Instance{In: fds[1], CloseIn: true, Stderr: stderr, Base: base, Env: p.intern(env), Started: started})
+	p.mu.Lock()
+	delete(p.loggers, id)
+	p.mu.Unlock()
 	stderr.Close()
 	unix.Close(fds[0])
 	conn.Write([]byte("exit " + strconv.Itoa(int(ws))))
