@@ -73,6 +73,10 @@ func newPoolTree(t *testing.T, name string) *poolTree {
 		writeFile(t, filepath.Join(dir, "run"), "#!/bin/sh\nexec cat "+fifo+"\n", 0o755)
 		writeFile(t, filepath.Join(dir, "log", "run"), svc.logRun, 0o755)
 		os.MkdirAll(filepath.Join(dir, "log", "main"), 0o755)
+		if svc.name == "a" {
+			// Size rotation and a processor: the pool runs it in the log directory.
+			writeFile(t, filepath.Join(dir, "log", "main", "config"), "s1500\nn100\n!tr l L\n", 0o644)
+		}
 		if svc.name == "b" {
 			os.Chown(filepath.Join(dir, "log", "main"), nobodyUID, nobodyUID)
 		}
@@ -234,6 +238,9 @@ func TestLogPoolLikeC(t *testing.T) {
 		if cf, of := c.files(t, svc), ours.files(t, svc); cf != of {
 			t.Errorf("%s: log files differ:\nC:\n%s\nours:\n%s", svc, cf, of)
 		}
+	}
+	if !strings.Contains(ours.logged("a"), "a Line 1\n") {
+		t.Errorf("a's processor did not run under the pool:\n%s", ours.files(t, "a"))
 	}
 	// Ours ran the loggers in pools: one per identity, never as root for nobody.
 	pa, pb := readStatus(t, ours.logDir("a")).Pid, readStatus(t, ours.logDir("b")).Pid
