@@ -197,6 +197,14 @@ func TestLogPoolLikeC(t *testing.T) {
 		{"2", "run\n", true, true},
 	}
 	for _, st := range steps {
+		// A step that ends the logger while its processor runs leaves the .u unprocessed,
+		// in C as in ours: start each step with no processor running, in both trees.
+		for _, p := range trees {
+			waitFor(t, 15*time.Second, p.name+" a's processor done", func() bool {
+				_, err := os.Stat(filepath.Join(p.logDir("a"), "main", "newstate"))
+				return err != nil
+			})
+		}
 		before := map[string]time.Time{}
 		for _, p := range trees {
 			for _, svc := range []string{"a", "b"} {
