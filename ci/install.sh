@@ -14,7 +14,8 @@
 #         `make install` on a running system keeps its stage scripts); set
 #         INSTALL_ETC=no to skip the skeleton entirely.
 # Every tool of the list must be in BINDIR: a missing one is an error (reported after
-# installing the rest).
+# installing the rest). It installs the tools as built: sv's default service directory
+# is chosen when building (make install SVDIR_DEFAULT=/var/service/).
 set -eu
 
 [ $# -eq 3 ] || { echo "usage: ci/install.sh DESTDIR PREFIX BINDIR" >&2; exit 2; }

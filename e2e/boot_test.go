@@ -285,10 +285,20 @@ func (v *vm) bootUp(ours bool) {
 	}
 	v.expect(30*time.Second, "- runit: leave stage: /etc/runit/1")
 	v.expect(30*time.Second, "- runit: enter stage: /etc/runit/2")
-	v.expect(30*time.Second, "BOOT: stage2")
+	line = v.expect(30*time.Second, "BOOT: stage2")
 	v.expect(60*time.Second, "BOOT: all-up")
 	v.expect(30*time.Second, "BOOT: log ok")
 	v.expect(30*time.Second, "BOOT: a came back")
+	// Stage 2 is a distribution's runsvdir line (bootdistro=): its directory argument
+	// must be intact with service a's stderr in the log argument.
+	_, distro, _ := strings.Cut(line, " distro=")
+	distro, _, _ = strings.Cut(distro, " ")
+	dir := map[string]string{"debian": "/etc/service", "void": "/run/runit/runsvdir/current",
+		"lfs": "/etc/runit/runsvdir/current"}[distro]
+	line = v.expect(30*time.Second, "BOOT: runsvdir")
+	if got, want := line[strings.Index(line, "BOOT: runsvdir"):], "BOOT: runsvdir dir="+dir+" stderr-in-log=yes"; got != want {
+		v.t.Errorf("%s's stage 2: %q, want %q", distro, got, want)
+	}
 	v.expect(30*time.Second, "BOOT: action")
 	// The one-shot service (kept up by our pause) printed before the driver saw it up;
 	// its line may come anywhere before this point.
@@ -336,13 +346,15 @@ func TestBootOurRunit(t *testing.T) {
 		v.expect(30*time.Second, "BOOT: ctrlaltdel")
 		v.shutdownSeen("- runit: power off...", "reboot: Power down")
 	})
+	// Stages 2 and 3 end in Debian's command lines by default; these two boots take
+	// Void's and runit-for-lfs's.
 	t.Run("runit-init 0", func(t *testing.T) {
-		v := bootVM(t, kernel, initrd, "init0")
+		v := bootVM(t, kernel, initrd, "init0", "bootdistro=void")
 		v.bootUp(true)
 		v.shutdownSeen("- runit: power off...", "reboot: Power down")
 	})
 	t.Run("runit-init 6", func(t *testing.T) {
-		v := bootVM(t, kernel, initrd, "init6")
+		v := bootVM(t, kernel, initrd, "init6", "bootdistro=lfs")
 		v.bootUp(true)
 		v.shutdownSeen("- runit: system reboot.", "reboot: Restarting system")
 	})
@@ -365,7 +377,7 @@ func TestBootCRunit(t *testing.T) {
 	dir := t.TempDir()
 	initrd := filepath.Join(dir, "c.img")
 	bootInitramfs(t, append([]string{initrd}, bootBinaries(t, dir, false)...)...)
-	v := bootVM(t, kernel, initrd, "init0")
+	v := bootVM(t, kernel, initrd, "init0", "bootdistro=void")
 	v.bootUp(false)
 	v.shutdownSeen("- runit: power off...", "reboot: Power down")
 }

@@ -73,7 +73,7 @@ func distroNeeds(t *testing.T) {
 	}
 }
 
-// distroTool is one program a distribution's scripts find by PATH, and where.
+// distroTools are the programs a distribution's scripts find by PATH, and where.
 var distroTools = []struct{ name, dir string }{
 	{"runsvdir", "/usr/bin"}, {"runsv", "/usr/bin"}, {"sv", "/usr/bin"},
 	{"chpst", "/usr/bin"}, {"svlogd", "/usr/bin"}, {"runsvchdir", "/usr/sbin"},
@@ -166,10 +166,6 @@ mkdir -m 1777 /run/lock
 mkdir -p /run/runit
 # Debian's stage 1 leaves this behind; its stage 2 takes it to mean runit is process 1.
 : >/run/runit.stopit
-if [ -n "$NS_RUNLINK" ]; then
-	mkdir -p /run/runit/runsvdir
-	ln -s "$NS_RUNLINK" /run/runit/runsvdir/current
-fi
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 ip link set lo up 2>/dev/null || true
 "$@" &
@@ -183,14 +179,15 @@ type nsTree struct {
 	name string
 	cmd  *exec.Cmd
 	init int // process 1 of the namespaces, as the machine numbers it
-	// stage2pid is the first child of process 1, found by stage2.
+	// stage2pid is stage 2's pid as the machine numbers it, found by stage2.
 	stage2pid int
 	out       *fileBuf
 	done      chan struct{}
 }
 
-// startNS starts nsScript with T, binds and the stage command; env adds NS_VAR,
-// NS_RUNLINK. The namespaces are killed (all their processes with process 1) at cleanup.
+// startNS starts nsScript with T, binds and the stage command; env may set NS_VAR (a
+// tmpfs on /var with /var/service pointing there). The namespaces are killed (all their
+// processes with process 1) at cleanup.
 func startNS(t *testing.T, name, T string, env, binds, stage []string) *nsTree {
 	t.Helper()
 	outFile, err := os.CreateTemp("", "ns-out-")
@@ -231,11 +228,19 @@ func startNS(t *testing.T, name, T string, env, binds, stage []string) *nsTree {
 func (n *nsTree) path(p string) string { return fmt.Sprintf("/proc/%d/root%s", n.init, p) }
 
 // sh runs a shell script inside the namespaces, with an administrator's PATH and nothing
-// else in the environment.
+// else in the environment. It may run from any goroutine: a failure to start nsenter is
+// reported as exit code -1.
 func (n *nsTree) sh(script string) result {
-	n.t.Helper()
-	return run(n.t, "/", nil, "env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"nsenter", "-t", strconv.Itoa(n.init), "-m", "-p", "-n", "-u", "-i", "--", "sh", "-c", script)
+	cmd := exec.Command("nsenter", "-t", strconv.Itoa(n.init), "-m", "-p", "-n", "-u", "-i", "--", "sh", "-c", script)
+	cmd.Env = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+	var o, e strings.Builder
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code := cmd.ProcessState.ExitCode()
+	if err != nil && code <= 0 {
+		return result{o.String(), e.String() + err.Error(), -1}
+	}
+	return result{o.String(), e.String(), code}
 }
 
 // leftOver waits up to 10 s for the namespaces to hold nothing but process 1 and its
@@ -258,10 +263,12 @@ func (n *nsTree) stage2() int {
 		return n.stage2pid
 	}
 	var inner string
-	waitFor(n.t, 10*time.Second, n.name+": stage 2 started", func() bool {
+	for deadline := time.Now().Add(10 * time.Second); inner == ""; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			n.t.Fatalf("%s: stage 2 not started within 10 s:\n%s", n.name, n.out)
+		}
 		inner = strings.TrimSpace(readFile(n.path("/run/stage2.pid")))
-		return inner != ""
-	})
+	}
 	// NSpid: the pid in each namespace, outermost first.
 	for _, f := range strings.Fields(readFile(fmt.Sprintf("/proc/%d/task/%d/children", n.init, n.init))) {
 		for _, l := range strings.Split(readFile("/proc/"+f+"/status"), "\n") {
@@ -468,12 +475,6 @@ func (n *nsTree) running(comm string) bool {
 // are understood, keyed "SERVICE ASPECT"; each says why it is kept. Any other difference
 // fails the test.
 var distroExplained = map[string]string{
-	// Not a decision: a bug in core/sv (not this test's to fix), kept here so that the
-	// rest of the comparison runs; remove the entry when fixed. C sv runs a check script
-	// with execve("check", {"./check"}), ours with execve("./check", ...): the shell
-	// names the script by the path it was run by, so the check's complaints read
-	// "./check: 3: socklog-check: not found" where C's read "check: 3: ...".
-	"default-syslog sv start": "sv runs ./check by the path ./check, C sv by check",
 	// anacron's ./run sends `sv once anacron` itself, a moment after it starts: whether
 	// sv start's status line already says "want down" depends on whether sv looks before
 	// or after that (C sv looks 420 ms after sending, ours once the run has lasted 100 ms).
@@ -509,6 +510,7 @@ func diagnose(t *testing.T, trees []*debianTree, name string) {
 // state, crash-loop or not alike, log alike, answer `sv stop` and `sv start` alike, and be
 // stopped alike by Debian's own /etc/runit/3.
 func TestDistroDebianServices(t *testing.T) {
+	t.Parallel()
 	distroNeeds(t)
 	files := distroFiles(t)
 	var absent []string
@@ -661,22 +663,25 @@ func TestDistroDebianServices(t *testing.T) {
 // upstream runit's): "log: " and 395 dots.
 var distroLog = "'log: " + strings.Repeat(".", 395) + "'"
 
-// distroStages are the stage 2 and stage 3 command lines of three distributions as their
-// stage scripts write them: the runsvdir line with the lines that set up for it, and
-// the sv lines that stop the services. Debian's are checked against its /etc/runit/2 and
-// /etc/runit/3 (the runit package); Void's are void-runit's 2 and
-// shutdown.d/10-sv-stop.sh, runit-for-lfs's its 2 and 3 (neither can be installed here,
-// so they are written out).
-var distroStages = []struct {
+// distroStage is one distribution's stage 2 and stage 3 command lines.
+type distroStage struct {
 	distro   string
 	runlevel string // the runlevel directory the services are in
 	current  bool   // Debian's package makes runsvdir/current at install; the others' stage 2 does
 	// varService is where /var/service points ("" when the distribution has none).
 	varService     string
 	stage2, stage3 string
-	scan           string // the directory runsvdir is given
-}{
-	{distro: "Debian", runlevel: "default", current: true, scan: "${SVDIR}",
+	scan           string // the directory runsvdir is given, as it reaches runsvdir
+}
+
+// distroStages are the stage 2 and stage 3 command lines of three distributions as their
+// stage scripts write them: the runsvdir line with the lines that set up for it, and
+// the sv lines that stop the services. Debian's are checked against its /etc/runit/2 and
+// /etc/runit/3 (the runit package); Void's are void-runit's 2 and
+// shutdown.d/10-sv-stop.sh, runit-for-lfs's its 2 and 3 (neither can be installed here,
+// so they are written out).
+var distroStages = []distroStage{
+	{distro: "Debian", runlevel: "default", current: true, scan: "/etc/service",
 		stage2: "PATH=/usr/local/sbin:/usr/local/bin:/sbin:/usr/sbin:/bin:/usr/bin\n" +
 			"SVDIR=/etc/service\n" +
 			"exec env - PATH=$PATH \\\n" +
@@ -725,6 +730,7 @@ var distroStageServices = map[string]string{
 // started and one removed must have its supervisor stopped. Stage 3 (after the TERM
 // runit sends stage 2): the sv lines must say the same as C's and leave nothing running.
 func TestDistroStageLines(t *testing.T) {
+	t.Parallel()
 	distroNeeds(t)
 	files := distroFiles(t)
 	for _, st := range distroStages {
@@ -740,14 +746,15 @@ func TestDistroStageLines(t *testing.T) {
 					}
 				}
 			}
-			type outcome struct{ stage2, stage3 string }
-			var got [2]outcome
+			// C runit's and ours side by side: the checks wait, mostly.
+			runs := [2]*stageRun{startStageLines(t, st, false), startStageLines(t, st, true)}
+			var got [2]stageOutcome
 			var wg sync.WaitGroup
-			for i, ours := range []bool{false, true} {
+			for i, r := range runs {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					got[i].stage2, got[i].stage3 = runStageLines(t, st.distro, st.runlevel, st.varService, st.stage2, st.stage3, st.scan, st.current, ours)
+					got[i] = r.exercise(t, st)
 				}()
 			}
 			wg.Wait()
@@ -760,36 +767,51 @@ func TestDistroStageLines(t *testing.T) {
 	}
 }
 
-// runStageLines runs one distribution's stage lines with one implementation's tools and
-// returns what can be compared: the stage 2 checks' outcome and stage 3's output.
-func runStageLines(t *testing.T, distro, runlevel, varService, stage2, stage3, scan string, current, ours bool) (string, string) {
-	name := distro + " C"
+// stageOutcome is what one run of a distribution's stage lines gives to compare: the
+// stage 2 checks' results and stage 3's output.
+type stageOutcome struct{ stage2, stage3 string }
+
+// stageRun is one distribution's stage 2 running with one implementation's tools.
+type stageRun struct {
+	name, T, level string
+	n              *nsTree
+	pid            int // stage 2
+}
+
+// startStageLines lays out the services in the distribution's runlevel and starts its
+// stage 2 lines with one implementation's tools.
+func startStageLines(t *testing.T, st distroStage, ours bool) *stageRun {
+	t.Helper()
+	r := &stageRun{name: st.distro + " C", T: t.TempDir()}
 	if ours {
-		name = distro + " ours"
+		r.name = st.distro + " ours"
 	}
-	T := t.TempDir()
-	level := filepath.Join(T, "etc-runit/runsvdir", runlevel)
+	r.level = filepath.Join(r.T, "etc-runit/runsvdir", st.runlevel)
 	for f, content := range distroStageServices {
-		writeFile(t, filepath.Join(level, f), content, 0o755)
+		writeFile(t, filepath.Join(r.level, f), content, 0o755)
 	}
-	if err := os.Mkdir(filepath.Join(level, "logged/log/main"), 0o755); err != nil {
-		t.Error(err)
-		return "", ""
+	if err := os.Mkdir(filepath.Join(r.level, "logged/log/main"), 0o755); err != nil {
+		t.Fatal(err)
 	}
-	if current {
-		if err := os.Symlink("/etc/runit/runsvdir/"+runlevel, filepath.Join(T, "etc-runit/runsvdir/current")); err != nil {
-			t.Error(err)
-			return "", ""
+	if st.current {
+		if err := os.Symlink("/etc/runit/runsvdir/"+st.runlevel, filepath.Join(r.T, "etc-runit/runsvdir/current")); err != nil {
+			t.Fatal(err)
 		}
 	}
 	var env []string
-	if varService != "" {
-		env = append(env, "NS_VAR="+varService)
+	if st.varService != "" {
+		env = append(env, "NS_VAR="+st.varService)
 	}
-	binds := append(distroBinds(t, ours), filepath.Join(T, "etc-runit")+":/etc/runit")
-	n := startNS(t, name, T, env, binds, []string{"sh", "-c", stage2})
-	pid := n.stage2()
+	binds := append(distroBinds(t, ours), filepath.Join(r.T, "etc-runit")+":/etc/runit")
+	r.n = startNS(t, r.name, r.T, env, binds, []string{"sh", "-c", st.stage2})
+	r.pid = r.n.stage2()
+	return r
+}
 
+// exercise checks stage 2, ends it as runit does and runs stage 3. It reports through
+// t.Errorf only, so it may run beside another.
+func (r *stageRun) exercise(t *testing.T, st distroStage) stageOutcome {
+	name, level, n, pid := r.name, r.level, r.n, r.pid
 	var res []string
 	check := func(what string, timeout time.Duration, cond func() bool) {
 		deadline := time.Now().Add(timeout)
@@ -802,20 +824,27 @@ func runStageLines(t *testing.T, distro, runlevel, varService, stage2, stage3, s
 		}
 		res = append(res, fmt.Sprintf("%s: %v", what, ok))
 	}
-	// The directory argument as stage 2 wrote it: Debian's names it through $SVDIR.
-	dir := strings.ReplaceAll(scan, "${SVDIR}", "/etc/service")
 	args := func() []string { return strings.Split(readFile(fmt.Sprintf("/proc/%d/cmdline", pid)), "\x00") }
 	check("runsvdir runs with -P", 10*time.Second, func() bool {
 		a := args()
-		return len(a) == 5 && a[0] == "runsvdir" && a[1] == "-P" && a[2] == dir
+		return len(a) == 5 && a[0] == "runsvdir" && a[1] == "-P" && a[2] == st.scan
 	})
 	check("the noise in the log argument, the directory argument intact", 15*time.Second, func() bool {
 		a := args()
-		return len(a) == 5 && strings.Contains(a[3], "noise-from-service") && a[2] == dir
+		return len(a) == 5 && strings.Contains(a[3], "noise-from-service") && a[2] == st.scan
 	})
-	writeFile(t, filepath.Join(level, "late/run"), "#!/bin/sh\nexec sleep 1000\n", 0o755)
+	// Made aside and renamed in, so that no scan sees it half made.
+	if err := os.Mkdir(filepath.Join(r.T, "late"), 0o755); err != nil {
+		t.Error(err)
+	}
+	if err := os.WriteFile(filepath.Join(r.T, "late/run"), []byte("#!/bin/sh\nexec sleep 1000\n"), 0o755); err != nil {
+		t.Error(err)
+	}
+	if err := os.Rename(filepath.Join(r.T, "late"), filepath.Join(level, "late")); err != nil {
+		t.Error(err)
+	}
 	check("a service added later supervised", 15*time.Second, func() bool { return okAlive(filepath.Join(level, "late")) })
-	gone := filepath.Join(T, "plain-gone")
+	gone := filepath.Join(r.T, "plain-gone")
 	if err := os.Rename(filepath.Join(level, "plain"), gone); err != nil {
 		t.Error(err)
 	}
@@ -828,10 +857,10 @@ func runStageLines(t *testing.T, distro, runlevel, varService, stage2, stage3, s
 	// runit ends stage 2 with a TERM, then runs stage 3.
 	syscall.Kill(pid, syscall.SIGTERM)
 	check("stage 2 gone on TERM", 10*time.Second, func() bool { return !alive(pid) })
-	r := n.sh(stage3)
-	out := fmt.Sprintf("exit %d: %s", r.code, distinctLines(svNorm(r.stdout+r.stderr)))
+	res3 := n.sh(st.stage3)
+	out := fmt.Sprintf("exit %d: %s", res3.code, distinctLines(svNorm(res3.stdout+res3.stderr)))
 	if left := n.leftOver(); left != "" {
 		t.Errorf("%s: left running 10 s after stage 3:\n%s", name, left)
 	}
-	return strings.Join(res, "; "), out
+	return stageOutcome{strings.Join(res, "; "), out}
 }

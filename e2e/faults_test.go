@@ -7,7 +7,9 @@ package e2e
 import (
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -154,6 +156,128 @@ func TestOptionFilesNeverHang(t *testing.T) {
 					}
 				}
 				return host == 0 || gone(host)
+			})
+		})
+	}
+}
+
+// notifier builds the sdnotify test helper into a directory any user may read, so that
+// it can run as nobody too.
+func notifier(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "runit-sdnotify-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755)
+	bin := filepath.Join(dir, "sdnotify")
+	build := exec.Command("go", "build", "-o", bin, "./e2e/testdata/sdnotify")
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the notifier: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// notifyEnv returns the NOTIFY_SOCKET a running process was given.
+func notifyEnv(t *testing.T, pid int) string {
+	t.Helper()
+	for _, kv := range strings.Split(readFile("/proc/"+strconv.Itoa(pid)+"/environ"), "\x00") {
+		if v, ok := strings.CutPrefix(kv, "NOTIFY_SOCKET="); ok {
+			return v
+		}
+	}
+	t.Fatalf("process %d has no NOTIFY_SOCKET", pid)
+	return ""
+}
+
+// cpuTicks is a process's user and system time in clock ticks.
+func cpuTicks(t *testing.T, pid int) int {
+	t.Helper()
+	stat := readFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	f := strings.Fields(stat[strings.LastIndexByte(stat, ')')+1:])
+	u, _ := strconv.Atoi(f[11])
+	s, _ := strconv.Atoi(f[12])
+	return u + s
+}
+
+// TestNotifySocketOnlyFromService: a service's notify socket takes messages from the
+// service's own processes only. As nobody, a spoofed READY=1 and STATUS= to a root
+// service are ignored (with a warning); a name bound first by someone else does not stop
+// readiness; a flood from outside costs the supervisor little CPU. The abstract socket
+// used to take anyone's messages at a name anyone could bind first, and a flood of
+// STATUS= cost the host 80 % of a core.
+func TestNotifySocketOnlyFromService(t *testing.T) {
+	needRoot(t)
+	if _, err := os.Stat("/proc/self/environ"); err != nil {
+		t.Skip("needs /proc to find the service's NOTIFY_SOCKET")
+	}
+	sdnotify := notifier(t)
+	for _, tr := range trees[:2] {
+		t.Run(tr.name, func(t *testing.T) {
+			t.Parallel()
+			scan := t.TempDir()
+			victim := newService(t, scan, "victim", "#!/bin/sh\nwhile [ ! -e go ]; do sleep 0.02; done\n"+
+				sdnotify+" READY=1 STATUS=real\nexec sleep 1000\n")
+			writeFile(t, filepath.Join(victim, "notify-socket"), "", 0o644)
+			// The name the socket used to have, bound first by another process.
+			pre := newService(t, scan, "prebound", "#!/bin/sh\n"+sdnotify+" READY=1\nexec sleep 1000\n")
+			writeFile(t, filepath.Join(pre, "notify-socket"), "", 0o644)
+			squat, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: "@runit-go/notify" + pre, Net: "unixgram"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer squat.Close()
+			p := startTree(t, tr, scan)
+			waitFor(t, 15*time.Second, "victim running", func() bool { return running(t, victim) })
+			pid := readStatus(t, victim).Pid
+			addr := notifyEnv(t, pid)
+
+			spoof := exec.Command(sdnotify, "READY=1", "STATUS=spoofed")
+			spoof.Env = append(os.Environ(), "NOTIFY_SOCKET="+addr)
+			spoof.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+			if out, err := spoof.CombinedOutput(); err != nil {
+				t.Fatalf("spoofing as nobody: %v %s", err, out)
+			}
+			waitFor(t, 15*time.Second, "the spoofed message ignored with a warning", func() bool {
+				return strings.Contains(p.stderr.String(), "runsv victim: warning: notify-socket: ignored")
+			})
+			if r, s := readFile(filepath.Join(victim, "supervise", "ready")), readFile(filepath.Join(victim, "supervise", "notify-status")); r != "" || s != "" {
+				t.Errorf("spoofed as nobody: ready %q, notify-status %q", r, s)
+			}
+
+			// A flood from outside the service, as fast as the socket takes it.
+			sup := ppid(t, pid)
+			before := cpuTicks(t, sup)
+			c, err := net.DialUnix("unixgram", nil, &net.UnixAddr{Name: addr, Net: "unixgram"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			c.SetWriteDeadline(start.Add(2 * time.Second))
+			sent := 0
+			for {
+				if _, err := c.Write([]byte("STATUS=flood " + strconv.Itoa(sent))); err != nil {
+					break
+				}
+				sent++
+			}
+			c.Close()
+			used := time.Duration(cpuTicks(t, sup)-before) * time.Second / 100 // USER_HZ
+			t.Logf("flood: %d datagrams in %v cost the supervisor %v of CPU", sent, time.Since(start), used)
+			if used > time.Since(start)/4 {
+				t.Errorf("a flood of %d datagrams cost the supervisor %v of CPU in %v", sent, used, time.Since(start))
+			}
+
+			writeFile(t, filepath.Join(victim, "go"), "", 0o644)
+			waitFor(t, 20*time.Second, "the service's own READY=1 and STATUS=", func() bool {
+				return readFile(filepath.Join(victim, "supervise", "ready")) == strconv.Itoa(pid)+"\n" &&
+					readFile(filepath.Join(victim, "supervise", "notify-status")) == "real\n"
+			})
+			waitFor(t, 15*time.Second, "prebound ready though its old name was taken", func() bool {
+				r := readFile(filepath.Join(pre, "supervise", "ready"))
+				return r != "" && r == strconv.Itoa(readStatus(t, pre).Pid)+"\n"
 			})
 		})
 	}

@@ -442,7 +442,9 @@ func TestSvDiffCheck(t *testing.T) {
 		p.service("bad", svRunSleep, map[string]string{"down": "", "check": "#!/bin/sh\nexit 1\n"})
 		p.service("good", svRunSleep, map[string]string{"check": "#!/bin/sh\necho to-closed-stdout 2>/dev/null; exit 0\n"})
 		p.service("noexec", svRunSleep, map[string]string{"check": "not a script"})
-		for _, s := range []string{"bad", "good", "noexec"} {
+		// Its name as the check sees it ($0, what its error messages start with).
+		p.service("named", svRunSleep, map[string]string{"check": "#!/bin/sh\necho \"check's name: $0\" >&2\n"})
+		for _, s := range []string{"bad", "good", "noexec", "named"} {
 			p.start(s)
 		}
 		p.waitUp("good")
@@ -451,6 +453,8 @@ func TestSvDiffCheck(t *testing.T) {
 		p.same(nil, "-w", "1", "start", "bad")
 		p.same(nil, "-w", "1", "check", "bad")
 		p.same(nil, "check", "good")
+		p.waitUp("named")
+		p.same(nil, "check", "named")
 		p.same(nil, "start", "good")
 		p.same(nil, "restart", "good")
 		p.settle("good")

@@ -18,7 +18,8 @@
 # busybox.sh; BUSYBOX overrides, static only) as applet links. The stage scripts and
 # services print lines starting "BOOT:" on the console for the host to read. The
 # driver's action comes from the kernel command line,
-# bootmode=cad|init0|init6|shutdown-r|none.
+# bootmode=cad|init0|init6|shutdown-r|none; the first form's stages 2 and 3 end in the
+# command lines of bootdistro=debian (the default)|void|lfs (runit-for-lfs).
 # Needs root (device nodes), cpio and gzip.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -85,18 +86,48 @@ mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /var/log/b
 echo "BOOT: stage1 uptime=$(cut -d' ' -f1 /proc/uptime) ctty=$(cut -d' ' -f7 /proc/$$/stat) stdin=$(readlink /proc/$$/fd/0)"
 S
+# Stages 2 and 3 end in a distribution's own command lines, chosen by bootdistro= on the
+# kernel command line: Debian's /etc/runit/2 and 3 (the default), Void's (void-runit's
+# 2 and shutdown.d/10-sv-stop.sh) or runit-for-lfs's, with the links each makes for them
+# (the services stay in /etc/service). The log argument is theirs: "log: " and 395 dots.
 script /etc/runit/2 <<'S'
 #!/bin/sh
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
-echo "BOOT: stage2 uptime=$(cut -d' ' -f1 /proc/uptime)"
-exec env - PATH=$PATH runsvdir -P /etc/service 'log: ..................................................'
+distro=$(sed -n 's/.*bootdistro=\([a-z]*\).*/\1/p' /proc/cmdline)
+echo "BOOT: stage2 uptime=$(cut -d' ' -f1 /proc/uptime) distro=${distro:-debian}"
+log='log: ...........................................................................................................................................................................................................................................................................................................................................................................................................'
+case $distro in
+void)
+  mkdir -p /run/runit/runsvdir
+  ln -s /etc/service /run/runit/runsvdir/current
+  exec env - PATH=$PATH runsvdir -P /run/runit/runsvdir/current "$log" ;;
+lfs)
+  mkdir -p /etc/runit/runsvdir
+  ln -s /etc/service /etc/runit/runsvdir/current
+  exec env - PATH=$PATH runsvdir -P /etc/runit/runsvdir/current "$log" ;;
+*)
+  SVDIR=/etc/service
+  exec env - PATH=$PATH runsvdir -P "${SVDIR}" "$log" ;;
+esac
 S
 script /etc/runit/3 <<'S'
 #!/bin/sh
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
+distro=$(sed -n 's/.*bootdistro=\([a-z]*\).*/\1/p' /proc/cmdline)
 echo "BOOT: stage3 start uptime=$(cut -d' ' -f1 /proc/uptime)"
-sv -w 10 force-stop /etc/service/* >/dev/null 2>&1
-sv exit /etc/service/* >/dev/null 2>&1
+case $distro in
+void)
+  mkdir -p /var && ln -s /run/runit/runsvdir/current /var/service
+  sv force-stop /var/service/*
+  sv exit /var/service/* ;;
+lfs)
+  mkdir -p /var && ln -s /etc/runit/runsvdir/current /var/service
+  sv -w10 force-stop /var/service/*
+  sv exit /var/service/* ;;
+*)
+  sv force-stop /etc/service/*
+  sv exit /etc/service/* ;;
+esac
 echo "BOOT: stage3 done uptime=$(cut -d' ' -f1 /proc/uptime)"
 S
 script /etc/runit/ctrlaltdel <<'S'
@@ -123,6 +154,8 @@ fi
 script /etc/service/a/run <<'S'
 #!/bin/sh
 echo "BOOT: svc-a started pid=$$"
+# Into runsvdir's log argument (the driver looks for it there).
+echo "svc-a to stderr" >&2
 exec sleep 100000
 S
 script /etc/service/b/run <<'S'
@@ -170,6 +203,14 @@ while :; do
   sleep 0.05
 done
 [ $n -le 200 ] && echo "BOOT: a came back old=$old new=$new"
+# runsvdir's arguments as stage 2 gave them: the directory must be intact, a's stderr
+# in the log argument.
+p=/nonexistent
+for c in /proc/[0-9]*/cmdline; do [ "$(tr '\0' '\n' <"$c" 2>/dev/null | head -n1)" = runsvdir ] && p=${c%/cmdline}; done
+dir=$(tr '\0' '\n' <"$p/cmdline" | sed -n 3p)
+stderr=no
+tr '\0' '\n' <"$p/cmdline" | sed -n 4p | grep -q 'svc-a to stderr' && stderr=yes
+echo "BOOT: runsvdir dir=$dir stderr-in-log=$stderr"
 echo "BOOT: action $mode uptime=$(cut -d' ' -f1 /proc/uptime)"
 case $mode in
   init0) /sbin/init 0 ;;

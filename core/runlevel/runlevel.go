@@ -16,17 +16,19 @@ import (
 // (runit 2.3 honours $RUNSVDIR; 2.1.2 did not).
 const DefaultBase = "/etc/runit/runsvdir"
 
-// Runsvchdir is the runsvchdir program; it returns the exit code.
+// Runsvchdir is the runsvchdir program; it returns the exit code. Its messages are C
+// runsvchdir's byte for byte, its missing separator in `NAMEnot a directory.` included,
+// since scripts compare them.
 func Runsvchdir(args []string, env func(string) string, stdout, stderr io.Writer) int {
 	prog := "runsvchdir"
 	if len(args) > 0 {
 		prog = args[0]
 	}
-	if len(args) != 2 || args[1] == "" {
+	if len(args) < 2 {
 		fmt.Fprintf(stderr, "usage: %s dir\n\n", prog)
 		return 1
 	}
-	dir := args[1]
+	dir := args[1] // further arguments are ignored, as by C runsvchdir
 	fatal := func(msg string, err error) int {
 		if err != nil {
 			msg += ": " + errstr.Text(err)
@@ -45,14 +47,19 @@ func Runsvchdir(args []string, env func(string) string, stdout, stderr io.Writer
 		return fatal("unable to chdir: "+base, err)
 	}
 	var st, cur unix.Stat_t
-	if err := unix.Stat(dir, &st); err != nil {
+	if err := unix.Stat(dir, &st); err == unix.ENOENT {
 		return fatal(dir, err)
+	} else if err != nil {
+		return fatal("unable to stat: "+dir, err)
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
-		return fatal(dir+": not a directory.", nil)
+		return fatal(dir+"not a directory.", nil)
 	}
-	if unix.Stat("current", &cur) == nil && cur.Dev == st.Dev && cur.Ino == st.Ino {
-		fmt.Fprintf(stdout, "%s: %s: current.\n", prog, dir)
+	if err := unix.Stat("current", &cur); err != nil {
+		return fatal("unable to stat: current", err)
+	}
+	if cur.Dev == st.Dev && cur.Ino == st.Ino {
+		fmt.Fprintf(stdout, "runsvchdir: %s: current.\n", dir)
 		return 0
 	}
 	if err := unix.Unlink("current.new"); err != nil && err != unix.ENOENT {
@@ -64,14 +71,16 @@ func Runsvchdir(args []string, env func(string) string, stdout, stderr io.Writer
 	if err := unix.Unlink("previous"); err != nil && err != unix.ENOENT {
 		return fatal("unable to unlink: previous", err)
 	}
-	if err := unix.Rename("current", "previous"); err != nil && err != unix.ENOENT {
+	if err := unix.Rename("current", "previous"); err != nil {
 		return fatal("unable to copy: current to previous", err)
 	}
 	if err := unix.Rename("current.new", "current"); err != nil {
-		fmt.Fprintf(stderr, "%s: warning: unable to move: current.new to current: %s\n", prog, errstr.Text(err))
-		unix.Rename("previous", "current")
+		fmt.Fprintf(stderr, "%s: fatal: unable to move: current.new to current: %s\n", prog, errstr.Text(err))
+		if err := unix.Rename("previous", "current"); err != nil {
+			return fatal("unable to move previous back to current", err)
+		}
 		return 111
 	}
-	fmt.Fprintf(stdout, "%s: %s: now current.\n", prog, dir)
+	fmt.Fprintf(stdout, "runsvchdir: %s: now current.\n", dir)
 	return 0
 }

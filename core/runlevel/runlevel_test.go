@@ -33,7 +33,7 @@ func TestRunsvchdir(t *testing.T) {
 		{"default", "runsvchdir: default: now current.\n", "", 0, "default"},
 		{".hidden", "", "runsvchdir: fatal: .hidden: must not start with a dot.\n", 111, "default"},
 		{"nosuch", "", "runsvchdir: fatal: nosuch: file does not exist\n", 111, "default"},
-		{"afile", "", "runsvchdir: fatal: afile: not a directory.\n", 111, "default"},
+		{"afile", "", "runsvchdir: fatal: afilenot a directory.\n", 111, "default"},
 	}
 	wd, _ := os.Getwd()
 	defer os.Chdir(wd)

@@ -26,7 +26,7 @@ const (
 	maxServices = 1000
 	idleScan    = 5 * time.Second // rescan at least this often
 	checkScan   = time.Second     // minimum time between scans
-	usage       = "usage: runsvdir [-P] dir\n\n"
+	usage       = " [-P] dir\n\n" // after "usage: " and argv[0], as C prints it
 )
 
 // launcher starts and stops the supervisor of one service. Deaths are reported on the
@@ -64,26 +64,13 @@ type scanner struct {
 
 // Runsvdir is the runsvdir program. args is os.Args.
 func Runsvdir(args []string) int {
-	pgrp, classic, stopOnTerm := false, false, false
-	args = args[1:]
-	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
-		if args[0][1] == '-' {
-			args = args[1:]
-			continue
-		}
-		// Our options: -P (a session per supervisor), -C (one runsv process per service),
-		// -s (TERM stops the services and waits for them), combinable as in -Ps. Anything
-		// else starting with '-' is taken as the directory name, as C runsvdir does.
-		if strings.Trim(args[0][1:], "PCs") != "" {
-			break
-		}
-		pgrp = pgrp || strings.Contains(args[0], "P")
-		classic = classic || strings.Contains(args[0], "C")
-		stopOnTerm = stopOnTerm || strings.Contains(args[0], "s")
-		args = args[1:]
+	prog := "runsvdir"
+	if len(args) > 0 {
+		prog, args = args[0], args[1:]
 	}
+	pgrp, classic, stopOnTerm := parseOptions(&args)
 	if len(args) == 0 {
-		fmt.Fprint(os.Stderr, usage)
+		fmt.Fprintf(os.Stderr, "usage: %s%s", prog, usage)
 		return 1
 	}
 	// A copy: the directory is scanned for the life of the process and must never share
@@ -112,6 +99,39 @@ func Runsvdir(args []string) int {
 		l = newClassic(dir, pgrp, deaths)
 	}
 	return newScanner(dir, l, warnf, stopOnTerm).loop(deaths)
+}
+
+// parseOptions takes the options off the front of args. C runsvdir takes at most one
+// option argument: one starting with -P (pgrp mode, whatever follows the P) or with --;
+// the next argument is the directory even if it starts with '-'. Ours adds -C (one runsv
+// process per service) and -s (TERM stops the services and waits for them), alone or
+// combined with P (-PC, -Cs ...), before or after C's option argument: take them away and
+// the command line means what it means to C runsvdir.
+func parseOptions(args *[]string) (pgrp, classic, stopOnTerm bool) {
+	cOption := false // C's one option argument has been taken
+	for ; len(*args) > 0; *args = (*args)[1:] {
+		a := (*args)[0]
+		if len(a) < 2 || a[0] != '-' {
+			return
+		}
+		ours := strings.Trim(a[1:], "PCs") == "" // made of our option letters only
+		switch {
+		case !cOption && a[1] == '-':
+			*args = (*args)[1:]
+			return // the end of the options, as for C
+		case !cOption && a[1] == 'P':
+			cOption, pgrp = true, true
+		case ours && strings.ContainsAny(a, "Cs"):
+		default:
+			return // the directory
+		}
+		if ours {
+			pgrp = pgrp || strings.Contains(a, "P")
+			classic = classic || strings.Contains(a, "C")
+			stopOnTerm = stopOnTerm || strings.Contains(a, "s")
+		}
+	}
+	return
 }
 
 func newScanner(dir string, l launcher, warnf func(string, ...any), stopOnTerm bool) *scanner {
@@ -206,6 +226,19 @@ func (s *scanner) died(id int) {
 // scan reads the directory once: starts supervisors for new or dead services and stops
 // those whose directory is gone. It reports whether the directory could be read.
 func (s *scanner) scan() bool {
+	// C runsvdir changes into the directory to read it; what would stop that (not a
+	// directory, no search permission) is reported as such, every second.
+	var st unix.Stat_t
+	err := unix.Stat(s.dir, &st)
+	if err == nil && st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		err = unix.ENOTDIR
+	} else if err == nil {
+		err = unix.Access(s.dir, unix.X_OK)
+	}
+	if err != nil {
+		s.warnf("unable to change directory to %s: %s", s.dir, errstr.Text(err))
+		return false
+	}
 	d, err := os.Open(s.dir)
 	if err != nil {
 		s.warnf("unable to open directory %s: %s", s.dir, errstr.Text(err))

@@ -332,7 +332,7 @@ func TestScanUnreadableDirStopsNothing(t *testing.T) {
 	if got := f.take(); len(got) > 0 {
 		t.Errorf("scan of a missing directory made launcher calls %q", got)
 	}
-	checkWarn(t, 1, w.take(), "unable to open directory")
+	checkWarn(t, 1, w.take(), "unable to change directory to "+dir+": file does not exist") // C's chdir failing
 	must(t, os.Rename(dir+".away", dir))
 	scanExpect(t, s, f) // back unchanged: nothing to do
 }

@@ -32,6 +32,9 @@ type Paths struct {
 	PwrFail    string    // u+x: run on power failure (SIGPWR), then shut down
 	NoSync     string    // exists: do not sync(2) before the end
 	Console    string    // /dev/console
+	// Subreaper, when it exists, lets runit run as the child of a container's init shim
+	// (tini, catatonit, docker run --init) instead of refusing; see Main.
+	Subreaper string
 }
 
 // DefaultPaths are upstream runit 2.3's paths. Debian moves stopit and reboot to
@@ -45,6 +48,7 @@ func DefaultPaths() Paths {
 		PwrFail:    "/etc/runit/pwrfail",
 		NoSync:     "/etc/runit/nosync",
 		Console:    "/dev/console",
+		Subreaper:  "/etc/runit/subreaper",
 	}
 }
 
@@ -144,8 +148,14 @@ func Main() int {
 	r := New()
 	r.Notify()
 	if os.Getpid() != 1 {
-		r.fatal("must be run as process no 1.")
-		return 111
+		if _, err := os.Stat(r.Paths.Subreaper); err != nil {
+			r.fatal("must be run as process no 1.")
+			return 111
+		}
+		if err := r.asSubreaper(); err != nil {
+			r.fatal("unable to become a subreaper: " + errstr.Text(err))
+			return 111
+		}
 	}
 	_, _ = unix.Setsid()
 	if err := platform.ConsoleStdio(r.Paths.Console); err != nil {
@@ -155,6 +165,50 @@ func Main() int {
 	_ = platform.DisableCAD()
 	return r.Run()
 }
+
+// asSubreaper sets runit up to run under a container's init shim, which is process 1 and
+// hands it the engine's signals: runit takes the orphans of its descendants
+// (PR_SET_CHILD_SUBREAPER), at the end kills its descendants only, not every process,
+// and never halts or reboots, which is the shim's and the engine's business, but exits
+// with stage 3's status. Only where Paths.Subreaper exists: on a machine, runit refuses
+// to run as anything but process 1, as C runit does.
+func (r *Runit) asSubreaper() error {
+	if err := platform.BecomeSubreaper(); err != nil {
+		return err
+	}
+	r.KillAll = killDescendants
+	r.Halter = notInit{}
+	return nil
+}
+
+// killDescendants sends SIGKILL to every child until none is left alive: as the
+// subreaper, runit gets the children of each one killed, so the whole tree goes. Ten
+// seconds at most, for a process that SIGKILL cannot end at once (in uninterruptible
+// sleep); the reaping is Run's.
+func killDescendants() error {
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); {
+		kids, err := platform.Children()
+		if err != nil {
+			return err
+		}
+		if len(kids) == 0 {
+			return nil
+		}
+		for _, pid := range kids {
+			_ = unix.Kill(pid, unix.SIGKILL)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return nil
+}
+
+// notInit is the Halter of a runit that is not process 1: halting and rebooting are not
+// its to do, so Run ends with stage 3's status.
+type notInit struct{}
+
+func (notInit) Shutdown(platform.Shutdown) error { return errNotInit }
+
+var errNotInit = errors.New("not process 1")
 
 func (r *Runit) say(prefix, msg string) { fmt.Fprintf(r.Out, "- runit: %s%s\n", prefix, msg) }
 func (r *Runit) info(msg string)        { r.say("", msg) }

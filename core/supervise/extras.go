@@ -1,13 +1,15 @@
 package supervise
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/runit-go/runit/core/status"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
@@ -111,46 +113,109 @@ func (s *Service) openNotify(u *unit) {
 	go s.readNotifySocket(f)
 }
 
+// notifyRate is how many datagrams a second a notify socket is read at most, after a
+// burst of as many: beyond it a flood waits in the kernel's queue, its senders blocked,
+// and costs the supervisor nothing.
+const notifyRate = 64
+
+// notifyMsg is what one notify datagram says, and who sent it.
+type notifyMsg struct {
+	from      platform.NotifySender
+	child     int  // our child (./run, if the sender is the service's) the sender descends from; 0 for none
+	gone      bool // the sender exited before its parents could be followed
+	ready     bool
+	status    string
+	hasStatus bool
+}
+
 // readNotifySocket takes systemd's sd_notify messages: newline-separated VAR=value
 // assignments, one message a datagram. READY=1 marks the running ./run ready; STATUS=
 // goes to supervise/notify-status. Others (STOPPING=1, RELOADING=1, MAINPID=) are ignored.
+// Who sent a message is found out here, at once (the sender may exit soon after); the
+// loop decides whether it is the service (notified).
 func (s *Service) readNotifySocket(f *os.File) {
 	buf := make([]byte, 4096)
+	tokens, last := float64(notifyRate), time.Now()
 	for {
-		n, err := f.Read(buf)
+		now := time.Now()
+		tokens = min(notifyRate, tokens+now.Sub(last).Seconds()*notifyRate)
+		last = now
+		if tokens < 1 {
+			t := time.NewTimer(time.Duration((1 - tokens) / notifyRate * float64(time.Second)))
+			select {
+			case <-t.C:
+			case <-s.quit:
+				t.Stop()
+				return
+			}
+			continue
+		}
+		tokens--
+		n, from, err := platform.NotifyRead(f, buf)
 		if err != nil {
 			return
 		}
-		for _, line := range strings.Split(string(buf[:n]), "\n") {
-			var sent bool
-			if line == "READY=1" {
-				sent = s.send(s.readyCh, -1)
-			} else if text, ok := strings.CutPrefix(line, "STATUS="); ok {
-				sent = s.sendStatus(text)
-			} else {
-				continue
-			}
-			if !sent {
-				return
+		m := notifyMsg{from: from}
+		for line := range bytes.SplitSeq(buf[:n], []byte("\n")) {
+			if string(line) == "READY=1" {
+				m.ready = true
+			} else if text, ok := bytes.CutPrefix(line, []byte("STATUS=")); ok {
+				m.status, m.hasStatus = string(text), true
 			}
 		}
+		if !m.ready && !m.hasStatus {
+			continue
+		}
+		if from.Known {
+			m.child, err = platform.ChildAncestor(from.Pid)
+			m.gone = errors.Is(err, platform.ErrGone)
+		}
+		select {
+		case s.statusCh <- m:
+		case <-s.quit:
+			return
+		}
 	}
+}
+
+// notified applies a notify message if the service sent it: ./run or a process descending
+// from it, or, when the sender exited before it could be traced, a process of ./run's user
+// (which could signal or trace ./run anyway). Where the system does not say who sent a
+// message, every message counts.
+func (s *Service) notified(m notifyMsg) {
+	if !s.fromService(m) {
+		s.warnOnce("notify-from", fmt.Sprintf("notify-socket: ignored a message from pid %d (uid %d), not a process of the service",
+			m.from.Pid, m.from.Uid))
+		return
+	}
+	if m.hasStatus {
+		s.replace(filepath.Join(s.main.dir, "supervise"), s.main.rel, "notify-status", []byte(m.status+"\n"))
+	}
+	if m.ready && s.main.state == status.Run && !s.main.ready {
+		s.main.ready = true
+		s.writeReady(&s.main)
+	}
+}
+
+func (s *Service) fromService(m notifyMsg) bool {
+	switch {
+	case !m.from.Known:
+		return true
+	case s.main.pid == 0:
+		return false
+	case m.child == s.main.pid:
+		return true
+	case m.gone:
+		uid, err := platform.ProcessUid(s.main.pid)
+		return err == nil && uid == m.from.Uid
+	}
+	return false
 }
 
 // send hands v to the loop, or reports false when the service is gone.
 func (s *Service) send(ch chan<- int, v int) bool {
 	select {
 	case ch <- v:
-		return true
-	case <-s.quit:
-		return false
-	}
-}
-
-// sendStatus hands a STATUS= text to the loop, or reports false when the service is gone.
-func (s *Service) sendStatus(text string) bool {
-	select {
-	case s.statusCh <- text:
 		return true
 	case <-s.quit:
 		return false

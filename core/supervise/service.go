@@ -78,8 +78,8 @@ type Service struct {
 	ctl        chan ctlByte
 	exitReq    chan struct{}
 	quit       chan struct{}
-	readyCh    chan int // pids that reported readiness (-1: whatever ./run is current)
-	statusCh   chan string
+	readyCh    chan int       // pids that reported readiness (-1: whatever ./run is current)
+	statusCh   chan notifyMsg // notify-socket messages
 	handoff    chan handoffReq
 	notify     *os.File // NOTIFY_SOCKET, opened on the first start that asks for it
 	notifyEnv  string
@@ -95,7 +95,7 @@ func errText(err error) string { return errstr.Text(err) }
 // log/supervise/), and writes the first status. Errors are runsv's fatal messages.
 func Open(cfg Config) (*Service, error) {
 	s := &Service{cfg: cfg, logR: -1, logW: -1, ctl: make(chan ctlByte, 16),
-		exitReq: make(chan struct{}, 1), quit: make(chan struct{}), readyCh: make(chan int, 1), statusCh: make(chan string, 1),
+		exitReq: make(chan struct{}, 1), quit: make(chan struct{}), readyCh: make(chan int, 1), statusCh: make(chan notifyMsg, 1),
 		handoff: make(chan handoffReq)}
 	var st unix.Stat_t
 	if err := unix.Stat(cfg.Dir, &st); err != nil {
@@ -272,8 +272,8 @@ func (s *Service) Run() {
 			}
 		case <-s.exitReq:
 			s.control(&s.main, 'x')
-		case text := <-s.statusCh:
-			s.replace(filepath.Join(s.main.dir, "supervise"), s.main.rel, "notify-status", []byte(text+"\n"))
+		case m := <-s.statusCh:
+			s.notified(m)
 		case pid := <-s.readyCh:
 			if pid == -1 {
 				pid = s.main.pid

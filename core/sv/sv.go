@@ -17,8 +17,8 @@ import (
 // UpstreamSvDir is upstream runit's default service directory.
 const UpstreamSvDir = "/service/"
 
-// DefaultSvDir is where service names are looked up without $SVDIR. It is a build
-// setting, as it is for C sv (Debian builds it with /etc/service/, Void with
+// DefaultSvDir is where service names are looked up without $SVDIR. It is set when
+// building, as distributions patch C sv's (Debian's is /etc/service/, Void's
 // /var/service/): the Makefile's SVDIR_DEFAULT, passed as
 // -ldflags "-X github.com/runit-go/runit/core/sv.DefaultSvDir=DIR".
 var DefaultSvDir = UpstreamSvDir
@@ -160,14 +160,15 @@ func Main(args []string, lookupEnv func(string) (string, bool), stdout, stderr i
 	return c.rc
 }
 
-// seconds parses leading decimal digits like scan_ulong: garbage is 0.
+// seconds parses leading decimal digits like scan_ulong: garbage is 0, and the number
+// wraps around at 2^64 as C's unsigned long does (18446744073709551617 is one second).
 func seconds(s string) time.Duration {
 	var n uint64
 	for i := 0; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
 		n = n*10 + uint64(s[i]-'0')
-		if n > 1<<32 {
-			n = 1 << 32 // more than a century: effectively forever, and no overflow
-		}
+	}
+	if n > 1<<32 {
+		n = 1 << 32 // more than a century: effectively forever, and no overflow
 	}
 	return time.Duration(n) * time.Second
 }

@@ -35,6 +35,7 @@ func TestLine(t *testing.T) {
 func TestSeconds(t *testing.T) {
 	for in, want := range map[string]time.Duration{
 		"": 0, "5": 5 * time.Second, "12abc": 12 * time.Second, "x1": 0, "99999999999999999999": (1 << 32) * time.Second,
+		"18446744073709551616": 0, "18446744073709551617": time.Second, "4294967297": (1 << 32) * time.Second,
 	} {
 		if got := seconds(in); got != want {
 			t.Errorf("seconds(%q) = %v, want %v", in, got, want)

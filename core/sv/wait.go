@@ -215,7 +215,9 @@ func (c *client) checkScript(s *service) bool {
 	if dir == "" {
 		dir = "."
 	}
-	p, err := os.StartProcess("./check", []string{"./check"}, &os.ProcAttr{
+	// execve("check") with argv[0] "./check", as C sv: a script's $0, and so its error
+	// messages, read "check".
+	p, err := os.StartProcess("check", []string{"./check"}, &os.ProcAttr{
 		Dir:   dir,
 		Files: []*os.File{os.Stdin, nil, os.Stderr}, // nil: fd 1 closed in the child
 	})
