@@ -206,7 +206,13 @@ func bringup(sc scanner, n int) error {
 	up := time.Since(t0)
 	var pss int
 	if err == nil {
-		time.Sleep(500 * time.Millisecond) // let the supervisors settle before measuring memory
+		settle := 500 * time.Millisecond // let the supervisors settle before measuring memory
+		if sc.withLog {
+			// Steady state: a logger pool returns the garbage of a burst of hand-overs a
+			// second after the last.
+			settle = 2500 * time.Millisecond
+		}
+		time.Sleep(settle)
 		pss = supervisorPSS(cmd.Process.Pid, sc.names...)
 		if sc.withLog {
 			pss += poolPSS(cmd.Process.Pid)

@@ -125,9 +125,10 @@ func handoffServe(fd int) {
 	}
 	ok := false
 	f := strings.Fields(string(buf[:n]))
-	// The service records log/run's pid just after starting it: an svlogd may be faster.
+	// The service records log/run's pid just after starting it: an svlogd may be faster,
+	// and a loaded host (hundreds of services starting) much slower.
 	var s *Service
-	for i := 0; s == nil && i < 50; i++ {
+	for i := 0; s == nil && i < 500; i++ {
 		if i > 0 {
 			time.Sleep(10 * time.Millisecond)
 		}
