@@ -75,7 +75,7 @@ func poolName(c platform.Cred) string {
 
 // handOver gives this svlogd's work to a pool, as described above, and reports whether
 // it did: then the process only has to exit.
-func handOver(argv []string, sup string) bool {
+func handOver(argv []string, sup string, sigs <-chan os.Signal) bool {
 	if !strings.HasPrefix(sup, "@") {
 		return false
 	}
@@ -100,6 +100,21 @@ func handOver(argv []string, sup string) bool {
 			continue
 		}
 		if supervisorAccepts(sup[1:], conn, pid, id) {
+			// The signals sent to this process before the supervisor took the pool's
+			// connection go first: the pool queues them for the logger.
+			for {
+				select {
+				case s := <-sigs:
+					b, ok := sigByte[s.(syscall.Signal)]
+					if !ok {
+						b = killByte[s.(syscall.Signal)]
+					}
+					unix.Write(conn, []byte{b})
+					continue
+				default:
+				}
+				break
+			}
 			unix.Write(conn, []byte("g"))
 			unix.Close(conn)
 			return true
@@ -340,7 +355,9 @@ func (p *pool) serve(fd int) {
 	conn := os.NewFile(uintptr(fd), "logger "+strconv.Itoa(id))
 	// Wait for svlogd's "g". The supervisor may send control bytes before it: they wait
 	// for the logger.
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	// svlogd sends it as soon as its supervisor took the connection; if it died before,
+	// the supervisor learns of the logger's end here.
+	conn.SetReadDeadline(time.Now().Add(3 * time.Second))
 	early, ok := readUntilGo(conn)
 	if !ok {
 		conn.Close()

@@ -73,22 +73,47 @@ func Main(argv []string) int {
 	if sup, ok := os.LookupEnv(HandoffEnv); ok {
 		// Only for this svlogd: not for its processors, nor anything they start.
 		os.Unsetenv(HandoffEnv)
-		if handOver(append([]string{argv0}, argv...), sup) {
+		// A signal the supervisor sends during the hand-over is the logger's: it is
+		// held, then passed on to the pool, or acted on here if svlogd runs standalone.
+		sigs := make(chan os.Signal, 16)
+		for _, sg := range handOverSigs {
+			if !signal.Ignored(sg) { // an ignored one stays so, as in C svlogd
+				signal.Notify(sigs, sg)
+			}
+		}
+		if handOver(append([]string{argv0}, argv...), sup, sigs) {
 			return 0
 		}
+		return run(opt, sigs)
 	}
 	return Run(opt)
 }
+
+// handOverSigs are the signals svlogd holds during a hand-over: those it handles, and
+// those that would kill it (its supervisor's kill must reach the logger, wherever it runs).
+var handOverSigs = []os.Signal{syscall.SIGHUP, syscall.SIGALRM, syscall.SIGTERM, syscall.SIGINT,
+	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
 
 // Run runs svlogd with parsed options until end of input or SIGTERM, as a process of its
 // own: on its standard input and error, signals and working directory.
 func Run(opt *Options) int {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGALRM, syscall.SIGTERM)
+	return run(opt, sigs)
+}
+
+func run(opt *Options, sigs chan os.Signal) int {
 	started := func(signal func(byte)) {
 		go func() {
 			for s := range sigs {
-				signal(sigByte[s.(syscall.Signal)])
+				b, ok := sigByte[s.(syscall.Signal)]
+				if !ok {
+					// Held during a failed hand-over: it kills svlogd, as it would have.
+					signalReset(s)
+					syscall.Kill(os.Getpid(), s.(syscall.Signal))
+					continue
+				}
+				signal(b)
 			}
 		}()
 	}
@@ -98,6 +123,12 @@ func Run(opt *Options) int {
 
 // sigByte is the control byte each signal svlogd handles stands for.
 var sigByte = map[syscall.Signal]byte{syscall.SIGHUP: 'h', syscall.SIGALRM: 'a', syscall.SIGTERM: 't'}
+
+// killByte is the control byte of each signal that kills svlogd (see Instance.Started).
+var killByte = map[syscall.Signal]byte{syscall.SIGKILL: 'k', syscall.SIGINT: 'i',
+	syscall.SIGQUIT: 'q', syscall.SIGUSR1: '1', syscall.SIGUSR2: '2'}
+
+func signalReset(s os.Signal) { signal.Reset(s) }
 
 // Instance is what one logger takes from the process it runs in. A standalone svlogd gives
 // it its own stdin, stderr and signals; the pool gives each logger what its svlogd handed
