@@ -2,7 +2,17 @@ module github.com/runit-go/runit
 
 go 1.26.0
 
-require golang.org/x/sys v0.50.0
+require (
+	github.com/prometheus/common v0.74.0
+	golang.org/x/sys v0.50.0
+)
+
+require (
+	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
+	github.com/pandatix/go-abnf v0.5.5 // indirect
+	github.com/prometheus/client_model v0.6.3 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
 
 require (
 	github.com/go-ole/go-ole v1.2.6 // indirect

@@ -10,10 +10,10 @@ set -euo pipefail
 # zsh, fish, bash-completion: the shells the completion test drives (e2e/completion_test.go).
 # podman, runc: the container engine of e2e/container_test.go (runc, since crun refuses
 # a hybrid cgroup hierarchy; see ci/container/podman); tini, catatonit: the init shims
-# put in front of runit there.
+# put in front of runit there; podman-compose runs the Compose example.
 pkgs="runit man-db mandoc qemu-system-x86 cpio libxml2-utils shellcheck util-linux
   dbus cron rsyslog chrony haveged at anacron acpi-fakekey psmisc iproute2
-  zsh fish bash-completion podman runc tini catatonit"
+  zsh fish bash-completion podman runc tini catatonit podman-compose"
 [ "$(id -u)" = 0 ] || { echo "deps: not root; skipping package installs (tests that need them will skip)"; exit 0; }
 command -v apt-get >/dev/null || { echo "deps: no apt-get; skipping"; exit 0; }
 missing=""

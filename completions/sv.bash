@@ -24,7 +24,7 @@ _sv() {
 	local cur=${COMP_WORDS[COMP_CWORD]} i=1 w cmd='' opts=1 dir d
 	local commands='status up down once pause cont hup alarm interrupt quit 1 2 term kill
 		exit start stop reload restart shutdown try-restart check
-		force-stop force-reload force-restart force-shutdown'
+		force-stop force-reload force-restart force-shutdown enable disable list'
 	COMPREPLY=()
 
 	# Walk the words before the cursor as sv's getopt("w:vV") does, to find the command.

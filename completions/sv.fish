@@ -97,7 +97,9 @@ set -l commands \
     shutdown 'exit, and wait for it' try-restart 'term and cont if it runs' \
     check 'wait until the service is as it is meant to be' \
     force-stop 'stop, KILL on timeout' force-reload 'term, cont, KILL on timeout' \
-    force-restart 'restart, KILL on timeout' force-shutdown 'shutdown, KILL on timeout'
+    force-restart 'restart, KILL on timeout' force-shutdown 'shutdown, KILL on timeout' \
+    enable 'link the service into the service directory' disable 'remove its link' \
+    list 'which services are enabled'
 for i in (seq 1 2 (count $commands))
     complete -c sv -n '__sv_is first opts command' -a $commands[$i] -d $commands[(math $i + 1)]
 end

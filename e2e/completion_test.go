@@ -49,7 +49,7 @@ func completionSvdir(t *testing.T) string {
 var allSvCommands = []string{"status", "up", "down", "once", "pause", "cont", "hup", "alarm",
 	"interrupt", "quit", "1", "2", "term", "kill", "exit", "start", "stop", "reload",
 	"restart", "shutdown", "try-restart", "check", "force-stop", "force-reload",
-	"force-restart", "force-shutdown"}
+	"force-restart", "force-shutdown", "enable", "disable", "list"}
 
 // completionCases are what bash and fish must offer for a command line whose last word
 // is being completed: exactly want (in any order).

@@ -313,6 +313,27 @@ func TestContainerPodman(t *testing.T) {
 				}
 				return n == 2
 			})
+			// Orphans from outside the supervision tree (podman exec) go to process 1
+			// itself, runit, which must reap them too.
+			c.sh(`i=0; while [ $i -lt 300 ]; do (sleep 5 &); i=$((i+1)); done`)
+			held := 0
+			for _, p := range c.procs() {
+				if p.comm == "sleep" && p.ppid == 1 {
+					held++
+				}
+			}
+			t.Logf("%d orphans of podman exec were process 1's just after", held)
+			if held == 0 {
+				t.Fatal("no orphan of podman exec reached process 1")
+			}
+			waitFor(t, 20*time.Second, "process 1 to reap the orphans of podman exec", func() bool {
+				for _, p := range c.procs() {
+					if p.state == "Z" || (p.comm == "sleep" && p.ppid == 1) {
+						return false
+					}
+				}
+				return true
+			})
 		}},
 		{"restart", nil, nil, func(t *testing.T, c *ctr) {
 			c.svPid("hello")
@@ -443,6 +464,16 @@ func TestContainerPodman(t *testing.T) {
 			code, took := c.stop(10)
 			c.expectCleanStop(code, took, 10)
 		}},
+		// Without that volume the services cannot run (supervise/ is unwritable), but
+		// the container still starts and stops cleanly: stage 3 runs to its end.
+		{"read-only-user-no-run", []string{"--read-only", "--user", "65534:65534"}, nil, func(t *testing.T, c *ctr) {
+			c.waitLog("enter stage: /etc/runit/2")
+			code, took := c.stop(10)
+			c.expectCleanStop(code, took, 10)
+			if l := c.logs(); strings.Contains(l, "child failed") {
+				t.Errorf("a stage failed:\n%s", l)
+			}
+		}},
 		{"user-nobody", []string{"--user", "65534:65534"}, nil, func(t *testing.T, c *ctr) {
 			c.svPid("hello")
 			if out := c.sh("grep ^Uid: /proc/1/status"); !strings.Contains(out, "\t65534\t") {
@@ -476,6 +507,40 @@ func TestContainerPodman(t *testing.T) {
 		start := time.Now()
 		if r := e.podman(t, "pod", "stop", pod); r.code != 0 {
 			t.Fatalf("podman pod stop: exit %d: %s", r.code, r.stderr)
+		}
+		c.expectCleanStop(c.waitExit(), time.Since(start), 10)
+	})
+	// examples/compose/compose.yaml through podman-compose, the test image in place of the
+	// example's: read-only root, user 65534, podman's --init in front.
+	t.Run("compose", func(t *testing.T) {
+		if _, err := exec.LookPath("podman-compose"); err != nil {
+			if strictTests() {
+				t.Fatal("podman-compose is not installed; .ci/run must install it (ci/deps.sh)")
+			}
+			t.Skip("podman-compose is not installed (apt-get install podman-compose)")
+		}
+		project := fmt.Sprintf("runit-go-e2e-%d", os.Getpid())
+		y := readFile(filepath.Join(repoRoot, "examples/compose/compose.yaml"))
+		y = strings.Replace(y, "image: localhost/runit-go-example:latest", "image: "+e.image, 1)
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "compose.yaml"), y, 0o644)
+		// podman-compose runs podman from PATH: the settings come through CONTAINERS_CONF.
+		env := []string{"CONTAINERS_CONF=" + filepath.Join(repoRoot, "ci/container/containers.conf")}
+		compose := func(args ...string) result {
+			return run(t, dir, env, "podman-compose", append([]string{"-p", project, "-f", "compose.yaml"}, args...)...)
+		}
+		t.Cleanup(func() { compose("down", "-v") })
+		if r := compose("up", "-d"); r.code != 0 {
+			t.Fatalf("podman-compose up: exit %d: %s%s", r.code, r.stdout, r.stderr)
+		}
+		c := &ctr{e: e, t: t, name: project + "_demo_1"}
+		c.svPid("hello")
+		if out := c.sh("cat /proc/1/comm"); out == "runit\n" {
+			t.Errorf("process 1 is runit, want podman's init shim (init: true)")
+		}
+		start := time.Now()
+		if r := compose("stop"); r.code != 0 {
+			t.Fatalf("podman-compose stop: exit %d: %s", r.code, r.stderr)
 		}
 		c.expectCleanStop(c.waitExit(), time.Since(start), 10)
 	})

@@ -161,6 +161,127 @@ func TestOptionFilesNeverHang(t *testing.T) {
 	}
 }
 
+// startTreeLimited is startTree under the open-files limits soft and hard, as a boot's
+// stage 2 gets them.
+func startTreeLimited(t *testing.T, tr tree, scan string, soft, hard int) *runsvdirProc {
+	t.Helper()
+	runsvdir := filepath.Join(binDir(t, "runsvdir", "runsv"), "runsvdir")
+	if tr.name == "C" {
+		runsvdir = cBin(t, "runsvdir")
+		cBin(t, "runsv")
+	}
+	errFile, err := os.CreateTemp("", "runsvdir-stderr-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { errFile.Close(); os.Remove(errFile.Name()) })
+	p := &runsvdirProc{stderr: &fileBuf{errFile.Name()}, done: make(chan struct{})}
+	p.cmd = exec.Command("/bin/sh", append([]string{"-c", fmt.Sprintf(`ulimit -Sn %d && ulimit -Hn %d && exec "$@"`, soft, hard),
+		"sh", runsvdir}, append(tr.args, scan)...)...)
+	p.cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(runsvdir)+":"+os.Getenv("PATH"))
+	p.cmd.Stderr = errFile
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		p.cmd.Process.Signal(syscall.SIGHUP)
+		<-p.done
+		entries, _ := os.ReadDir(scan)
+		for _, e := range entries {
+			sendCtl(filepath.Join(scan, e.Name()), "dx")
+		}
+		waitFor(t, 30*time.Second, "every supervisor gone", func() bool {
+			for _, e := range entries {
+				if okAlive(filepath.Join(scan, e.Name())) {
+					return false
+				}
+			}
+			return true
+		})
+	})
+	return p
+}
+
+// limitsScript records the open-files limits a program got, as "SOFT HARD", in file $1.
+const limitsScript = `echo "$(ulimit -Sn) $(ulimit -Hn)" > $1.tmp; mv $1.tmp $1`
+
+// TestManyServicesUnderBootLimits: under the open-files limits a boot gets (soft 1024,
+// hard 4096), 600 services with log services all run in the host (its descriptors ran
+// out at about 400: it holds ten per service), and ./run and log/run get the soft limit
+// C runsv gives them, not the one the host raised for itself.
+func TestManyServicesUnderBootLimits(t *testing.T) {
+	needRoot(t)
+	if !hasCap(t, 24) { // CAP_SYS_RESOURCE
+		t.Skip("needs CAP_SYS_RESOURCE (root in a container may lack it): the host raises its hard open-files limit")
+	}
+	const many, soft, hard = 600, 1024, 4096
+	got := map[string]string{}
+	for _, tr := range trees {
+		scan := t.TempDir()
+		svc := newService(t, scan, "limits", "#!/bin/sh\n"+strings.ReplaceAll(limitsScript, "$1", "run.limits")+
+			"\nexec sleep 1000\n")
+		writeFile(t, filepath.Join(svc, "log", "run"), "#!/bin/sh\n"+strings.ReplaceAll(limitsScript, "$1", "../log.limits")+
+			"\nexec cat >/dev/null\n", 0o755)
+		var all []string
+		if tr.name == "host" {
+			for i := 0; i < many; i++ {
+				d := newService(t, scan, fmt.Sprintf("s%03d", i), "#!/bin/sh\nexec sleep 1000\n")
+				writeFile(t, filepath.Join(d, "log", "run"), "#!/bin/sh\nexec cat >/dev/null\n", 0o755)
+				all = append(all, d)
+			}
+		}
+		p := startTreeLimited(t, tr, scan, soft, hard)
+		waitFor(t, 15*time.Second, tr.name+": limits recorded", func() bool {
+			return readFile(filepath.Join(svc, "run.limits")) != "" && readFile(filepath.Join(svc, "log.limits")) != ""
+		})
+		up := 0
+		deadline := time.Now().Add(40 * time.Second)
+		for up < len(all) && time.Now().Before(deadline) {
+			time.Sleep(250 * time.Millisecond)
+			up = 0
+			for _, d := range all {
+				if running(t, d) && running(t, filepath.Join(d, "log")) {
+					up++
+				}
+			}
+		}
+		if up < len(all) {
+			t.Errorf("%s: %d of %d services with logs running after 40 s; stderr ends:\n%s", tr.name, up, len(all),
+				lastLines(p.stderr.String(), 5))
+		}
+		for _, f := range []string{"run.limits", "log.limits"} {
+			got[tr.name+" "+f] = strings.TrimSpace(readFile(filepath.Join(svc, f)))
+		}
+	}
+	for _, f := range []string{"run.limits", "log.limits"} {
+		for _, tr := range trees {
+			g := strings.Fields(got[tr.name+" "+f])
+			if len(g) != 2 || g[0] != strconv.Itoa(soft) {
+				t.Errorf("%s: %s got open-files limits %q, want soft %d", tr.name, f, got[tr.name+" "+f], soft)
+			}
+		}
+		t.Logf("%s: host %q, classic %q, C %q (soft hard)", f, got["host "+f], got["classic "+f], got["C "+f])
+	}
+}
+
+// hasCap reports whether this process holds capability number c (Linux; false elsewhere).
+func hasCap(t *testing.T, c uint) bool {
+	for _, l := range strings.Split(readFile("/proc/self/status"), "\n") {
+		if v, ok := strings.CutPrefix(l, "CapEff:"); ok {
+			caps, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			return err == nil && caps&(1<<c) != 0
+		}
+	}
+	return false
+}
+
+// lastLines returns the last n lines of s.
+func lastLines(s string, n int) string {
+	l := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	return strings.Join(l[max(0, len(l)-n):], "\n")
+}
+
 // notifier builds the sdnotify test helper into a directory any user may read, so that
 // it can run as nobody too.
 func notifier(t *testing.T) string {

@@ -16,9 +16,10 @@ import (
 )
 
 var (
-	// A c right after a t (restart, try-restart, force-reload send "tc") finds ./run still
-	// running, and runs control/c, only if the TERM has not ended it yet: timing.
-	gdTC    = regexp.MustCompile(`(?m)^t\nc\n`)
+	// A c right after a t and its stop sequence (restart, try-restart, force-reload send
+	// "tc") finds ./run still running, and runs control/c, only if the TERM has not ended
+	// it yet: timing.
+	gdTC    = regexp.MustCompile(`(?m)^(t\n(?:[dx]\n)?)c\n`)
 	gdPidRe = regexp.MustCompile(`\(pid [0-9]+\)`)
 	gdAgeRe = regexp.MustCompile(`\b[0-9]+s\b`)
 )
@@ -179,7 +180,7 @@ func (tr *gdTree) snap(m *gdModel, involved map[string]bool) (map[string]string,
 			s[p+"./finish arguments"] = tr.field(v, "finish", readFile(filepath.Join(dir, "finish.args")), loose)
 		}
 		if v.spec.controls != "" {
-			s[p+"control/ scripts run"] = tr.field(v, "control", gdTC.ReplaceAllString(readFile(filepath.Join(dir, "control.log")), "t\n"), loose)
+			s[p+"control/ scripts run"] = tr.field(v, "control", gdTC.ReplaceAllString(readFile(filepath.Join(dir, "control.log")), "$1"), loose)
 		}
 		if v.spec.kind == gdTrapper {
 			s[p+"signals ./run got"] = readFile(filepath.Join(dir, "sigs"))
@@ -310,7 +311,7 @@ func (m *gdModel) byName(name string) *gdSvc {
 //   - runsv bullet "A control command sent during the one-second restart pause is honoured
 //     at once": a command to the log service of a crash-looping service (C runsv reads it
 //     only after its sleep).
-func gdSvOut(tr *gdTree, st gdStep, m *gdModel, before map[string]bool, r gdResult) string {
+func gdSvOut(tr *gdTree, st gdStep, m *gdModel, prev map[string]gdSvc, r gdResult) string {
 	if r.err != "" {
 		return "error: " + r.err
 	}
@@ -322,7 +323,8 @@ func gdSvOut(tr *gdTree, st gdStep, m *gdModel, before map[string]bool, r gdResu
 			continue
 		}
 		re := regexp.MustCompile(`(?m)^((?:ok|timeout|kill): )?(?:run|down|finish): ` + regexp.QuoteMeta(tg.arg) + `: [^;\n]*`)
-		looping := before[tg.id] || v.looping()
+		pv, known := prev[tg.id]
+		looping := v.looping() || (known && pv.looping())
 		mask := ""
 		switch {
 		case !tg.log && looping:
@@ -335,6 +337,13 @@ func gdSvOut(tr *gdTree, st gdStep, m *gdModel, before map[string]bool, r gdResu
 			out = re.ReplaceAllString(out, "${1}"+tg.arg+": <status after once of a ./run that ends at once, not compared (README: sv returns as soon as the service changes state)>")
 		case st.waited && len(st.cmd.ctl) == 1 && strings.Contains("hai12q", st.cmd.ctl) && (tg.log || v.spec.diesOn(st.cmd.ctl[0])):
 			out = re.ReplaceAllString(out, "${1}"+tg.arg+": <status right after a signal it may die of, not compared>")
+		}
+		// C sv checks once right after it sent the command; if the service already was
+		// where up or down takes it, C prints the record runsv had not yet rewritten,
+		// with the want of before.
+		if st.waited && known && !tg.log && (st.cmd.ctl == "u" && pv.up == gdYes || st.cmd.ctl == "d" && pv.up == gdNo) {
+			stale := map[string]string{"u": ", want down", "d": ", want up"}[st.cmd.ctl]
+			out = re.ReplaceAllStringFunc(out, func(l string) string { return strings.Replace(l, stale, "", 1) })
 		}
 		if mask != "" && re.MatchString(out) {
 			out = re.ReplaceAllString(out, mask)

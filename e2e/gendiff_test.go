@@ -41,6 +41,7 @@ var gdKnown = []struct {
 	what  string // the difference, as it would be reported
 	avoid func(m *gdModel, st gdStep) bool
 }{
+	// 1.
 	{"A service directory renamed in scan/ (mv scan/x scan/y) or moved out (mv scan/x attic/x, " +
 		"or its symlink removed): our runsv (in-process and -C) goes on using the old path: " +
 		"'unable to start ./run: file does not exist', 'unable to open supervise/status.new: file " +
@@ -48,6 +49,7 @@ var gdKnown = []struct {
 		"it started in, wherever it is now named (a rename changes nothing; a removal stops the " +
 		"service, runs ./finish, writes 'down' and exits)",
 		func(m *gdModel, st gdStep) bool { return st.op == gdRemove || st.op == gdRename }},
+	// 2.
 	{"sv exit (x) while the log service does not exit (here: it is paused): C runsv writes the log's " +
 		"want exit into log/supervise/status and stat ('run, paused, want exit'; sv status NAME/log: " +
 		"'want down'), ours leaves the log's status as it was ('run, paused')",
@@ -59,12 +61,15 @@ var gdKnown = []struct {
 			}
 			return false
 		}},
+	// 3.
 	{"svlogd and SIGUSR1/SIGUSR2 (sv 1/2 NAME/log): C svlogd does not catch them and dies (runsv " +
 		"starts it again), ours goes on running",
 		func(m *gdModel, st gdStep) bool { return gdToSvlogd(m, st, "12") }},
+	// 4.
 	{"svlogd and SIGQUIT (sv quit NAME/log): ours prints the Go runtime's goroutine dump (60 lines) " +
 		"to its stderr and exits 2; C svlogd dies of the signal silently",
 		func(m *gdModel, st gdStep) bool { return gdToSvlogd(m, st, "q") }},
+	// 5.
 	{"k when control/k exits 0: C runsv marks the service down though ./run still runs " +
 		"(supervise/stat 'down', status with a pid), so a later d does not stop it; ours keeps it " +
 		"'run' and stops it on d. Also a force-* command's k after its timeout",
@@ -73,6 +78,24 @@ var gdKnown = []struct {
 				if v := m.svc(tg.id); v != nil && !tg.log && v.spec.control('k') == 0 &&
 					(strings.Contains(st.cmd.ctl, "k") || st.cmd.force) {
 					return true
+				}
+			}
+			return false
+		}},
+	// 6.
+	{"sv -v term/kill of a service that wants down and has ./finish: ours says 'ok: finish: NAME: " +
+		"(pid 0) Ns' from the record runsv writes for an instant between ./run's end and ./finish's " +
+		"start (it meets C's test too: no pid, want down); C sv, polling every 420 ms, sees 'down'",
+		func(m *gdModel, st gdStep) bool {
+			for _, tg := range st.targets {
+				v := m.svc(tg.id)
+				if v == nil || tg.log || !v.spec.finish || v.want != 'd' || v.up != gdYes || !st.waited {
+					continue
+				}
+				for _, c := range []byte(st.cmd.ctl) {
+					if (c == 't' || c == 'k') && v.spec.diesOn(c) {
+						return true
+					}
 				}
 			}
 			return false
@@ -243,9 +266,9 @@ func gdRun(t *testing.T, cb, ob gdBins, seed int64) {
 	t.Logf("gendiff seed %d:\n%s", seed, sc.describe())
 	for _, st := range sc.steps {
 		stepStart := time.Now()
-		before := map[string]bool{}
+		before, prev := map[string]bool{}, map[string]gdSvc{}
 		for _, v := range m.svcs {
-			before[v.spec.id] = v.looping()
+			before[v.spec.id], prev[v.spec.id] = v.looping(), *v
 		}
 		if st.op == gdSv && st.waited && st.cmd.timed {
 			gdWaitAge(c, o, m, st)
@@ -263,7 +286,7 @@ func gdRun(t *testing.T, cb, ob gdBins, seed int64) {
 		done = append(done, st.describe())
 		var diffs []string
 		if st.op == gdSv {
-			cOut, oOut := gdSvOut(c, st, m, before, cr), gdSvOut(o, st, m, before, or)
+			cOut, oOut := gdSvOut(c, st, m, prev, cr), gdSvOut(o, st, m, prev, or)
 			if cOut != oOut {
 				diffs = append(diffs, "sv "+strings.Join(st.args, " ")+":\n  C:    "+
 					strings.ReplaceAll(cOut, "\n", "\n        ")+"\n  ours: "+strings.ReplaceAll(oOut, "\n", "\n        "))

@@ -294,6 +294,10 @@ func TestForkFailureRecovered(t *testing.T) {
 		c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 		return c
 	}
+	orig, err := asNobody("--pid", strconv.Itoa(host), "--nproc", "--output=SOFT", "--noheadings").Output()
+	if err != nil {
+		t.Fatalf("prlimit: %v", err)
+	}
 	if out, err := asNobody("--pid", strconv.Itoa(host), "--nproc=1:").CombinedOutput(); err != nil {
 		t.Fatalf("prlimit: %v %s", err, out)
 	}
@@ -302,12 +306,45 @@ func TestForkFailureRecovered(t *testing.T) {
 		return strings.Contains(readFile(errFile), "unable to start ./run") || hostPid(cmd.Process.Pid) != host
 	})
 	if hostPid(cmd.Process.Pid) == host {
-		asNobody("--pid", strconv.Itoa(host), "--nproc=unlimited:").Run()
+		// Back to what it was (the hard limit may not be unlimited).
+		if out, err := asNobody("--pid", strconv.Itoa(host), "--nproc="+strings.TrimSpace(string(orig))+":").CombinedOutput(); err != nil && hostPid(cmd.Process.Pid) == host {
+			t.Fatalf("prlimit back: %v %s", err, out)
+		}
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("runsvdir's stderr:\n%s", readFile(errFile))
+		}
+	})
 	waitFor(t, 30*time.Second, "a running again, b once", func() bool {
 		return running(t, a) && running(t, b) && len(procsIn(a)) == 1 && len(procsIn(b)) == 1
 	})
 	if p := readStatus(t, b).Pid; p != bpid && hostPid(cmd.Process.Pid) == host {
 		t.Errorf("b was restarted (pid %d, was %d) though its host lived", p, bpid)
+	}
+}
+
+// TestSuperviseNewFilesNotFollowed: a supervise/*.new file that is a symlink (the service
+// directory's owner can make one) is not written through: the supervisor would truncate
+// whatever it points to. C runsv follows it; ours warns and goes on.
+func TestSuperviseNewFilesNotFollowed(t *testing.T) {
+	root := t.TempDir()
+	victim := filepath.Join(root, "victim")
+	writeFile(t, victim, "precious\n", 0o644)
+	dir := newService(t, root, "svc", "#!/bin/sh\nexec sleep 1000\n")
+	for _, f := range []string{"status.new", "stat.new", "pid.new"} {
+		writeFile(t, filepath.Join(dir, "supervise", "x"), "", 0o644)
+		os.Remove(filepath.Join(dir, "supervise", "x"))
+		if err := os.Symlink(victim, filepath.Join(dir, "supervise", f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := startRunsv(t, ourBin(t, "runsv"), dir)
+	waitFor(t, 10*time.Second, "the refusal to write through the link", func() bool {
+		return strings.Contains(p.stderr.String(), "unable to open supervise/status.new")
+	})
+	sendCtl(dir, "d")
+	if got := readFile(victim); got != "precious\n" {
+		t.Errorf("the file behind supervise/status.new was written: %q", got)
 	}
 }

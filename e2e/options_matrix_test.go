@@ -272,13 +272,6 @@ var omExceptions = func() map[string]string {
 		// in core/svlog/options.go (scanUint).
 		"svlogd -l 5000 -b 2^64": "-b 2^64 wraps to 0 in C",
 	}
-	// C runsv's usage names argv[0]; ours says runsv. The fix belongs in
-	// core/supervise/runsv.go.
-	for _, c := range omRunsvCases() {
-		if len(c.ours) != 1 {
-			ex["runsv "+c.name] = "usage names runsv, not argv[0]"
-		}
-	}
 	return ex
 }()
 

@@ -329,7 +329,7 @@ func TestRunsvBadInput(t *testing.T) {
 	root := t.TempDir()
 	t.Run("usage", func(t *testing.T) {
 		r := run(t, root, nil, ours)
-		if r.code != 1 || r.stderr != "usage: runsv dir\n\n" {
+		if r.code != 1 || r.stderr != "usage: "+ours+" dir\n\n" { // argv[0], as C's
 			t.Errorf("got %d %q", r.code, r.stderr)
 		}
 	})

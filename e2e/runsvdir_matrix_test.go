@@ -203,9 +203,9 @@ func scrolled(orig, now string, c bool) string {
 		if strings.HasPrefix(now, orig[k:]) {
 			out := now[len(orig)-k:]
 			if c {
-				// Exception: C runsvdir writes a '.' into the log after its first scan
-				// (then every 15 minutes, as ours does); ours writes none at the start, so
-				// C's next line begins with it. The fix belongs in core/scan/proctitle.go.
+				// Exception (README, runsvdir): C runsvdir writes a '.' into the log after
+				// its first scan (then every 15 minutes, as ours does); ours writes none at
+				// the start, so C's next line begins with it.
 				if strings.HasPrefix(out, ".") {
 					out = out[1:]
 				} else {

@@ -493,3 +493,35 @@ func TestIgnoredSignalsPassOn(t *testing.T) {
 		})
 	}
 }
+
+// TestRunsvdirPicksUpLinkAtOnce: a service linked into the directory (ln -s /etc/sv/foo
+// /var/service/) starts at once where the system reports directory changes (inotify),
+// not at the next rescan up to five seconds later. Four links in a row, each made while
+// runsvdir idles, must each run within two seconds: by the rescan alone all four would
+// come that early about one time in forty.
+func TestRunsvdirPicksUpLinkAtOnce(t *testing.T) {
+	if !fileExists("/proc/self/fd") {
+		t.Skip("directory watching is wired on Linux only; elsewhere the rescan picks services up")
+	}
+	root := t.TempDir()
+	scan := filepath.Join(root, "service")
+	os.Mkdir(scan, 0o755)
+	p := startRunsvdir(t, scan)
+	for i := 0; i < 4; i++ {
+		name := "svc" + strconv.Itoa(i)
+		dir := newService(t, filepath.Join(root, "sv"), name, "#!/bin/sh\nexec sleep 1000\n")
+		// Let runsvdir settle into its five-second idle wait first.
+		time.Sleep(1500 * time.Millisecond)
+		start := time.Now()
+		if err := os.Symlink(dir, filepath.Join(scan, name)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, 2*time.Second, name+" running soon after its link appeared", func() bool { return running(t, dir) })
+		t.Logf("%s: running %v after the link", name, time.Since(start).Round(time.Millisecond))
+	}
+	select {
+	case <-p.done:
+		t.Fatalf("runsvdir exited: %s", p.stderr)
+	default:
+	}
+}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -941,4 +942,54 @@ func TestSvCrashLoopNeverUp(t *testing.T) {
 			t.Skip("every attempt met a run slowed past 100 ms by the machine's load")
 		})
 	}
+}
+
+// TestSvStatusFIFOsNeverHang: sv (root's, say, on a user's service) reads the supervise/
+// extension files without blocking: a FIFO put in place of backoff, ready or
+// notify-status, or of status itself, gives an answer, never a hang.
+func TestSvStatusFIFOsNeverHang(t *testing.T) {
+	sv := ourBin(t, "sv")
+	dir := newService(t, t.TempDir(), "svc", "#!/bin/sh\nexec sleep 1000\n")
+	writeFile(t, filepath.Join(dir, "notification-fd"), "3\n", 0o644)
+	writeFile(t, filepath.Join(dir, "notify-socket"), "", 0o644)
+	startRunsv(t, ourBin(t, "runsv"), dir)
+	waitFor(t, 10*time.Second, "svc running", func() bool { return running(t, dir) })
+	for _, f := range []string{"backoff", "ready", "notify-status", "status"} {
+		p := filepath.Join(dir, "supervise", f)
+		os.Remove(p)
+		if err := unix.Mkfifo(p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		out, _ := exec.CommandContext(ctx, sv, "status", dir).CombinedOutput()
+		if ctx.Err() != nil {
+			t.Errorf("sv status hung on a FIFO as supervise/%s", f)
+		}
+		cancel()
+		if f != "status" && !strings.HasPrefix(string(out), "run: "+dir) {
+			t.Errorf("with a FIFO as supervise/%s: %q", f, out)
+		}
+	}
+}
+
+// TestSvEnableDisable: sv enable links a service from the source directory into the
+// service directory, and runsvdir starts it; sv disable removes the link, and runsvdir
+// stops it.
+func TestSvEnableDisable(t *testing.T) {
+	root := t.TempDir()
+	src, scan := filepath.Join(root, "sv"), filepath.Join(root, "service")
+	os.Mkdir(scan, 0o755)
+	dir := newService(t, src, "web", "#!/bin/sh\nexec sleep 1000\n")
+	p := startRunsvdir(t, scan)
+	env := []string{"SVDIR=" + scan, "SVSOURCE=" + src}
+	if r := run(t, root, env, ourBin(t, "sv"), "enable", "web"); r.code != 0 || r.stdout != "ok: web: enabled\n" {
+		t.Fatalf("sv enable web: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	p.cmd.Process.Signal(syscall.SIGALRM) // where no directory watch exists
+	waitFor(t, 15*time.Second, "web running once enabled", func() bool { return running(t, dir) })
+	if r := run(t, root, env, ourBin(t, "sv"), "disable", "web"); r.code != 0 || r.stdout != "ok: web: disabled\n" {
+		t.Fatalf("sv disable web: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	p.cmd.Process.Signal(syscall.SIGALRM)
+	waitFor(t, 15*time.Second, "web's supervisor gone once disabled", func() bool { return !okAlive(dir) })
 }

@@ -49,7 +49,7 @@ func notifySocket(dir string) (*os.File, string, error) {
 		return nil, "", err
 	}
 	if addr[0] != '@' {
-		os.Chmod(addr, 0o666)
+		chmodSocket(addr)
 	}
 	if err := unix.SetNonblock(fd, true); err != nil {
 		unix.Close(fd)
@@ -83,4 +83,16 @@ func NotifyRead(f *os.File, buf []byte) (int, NotifySender, error) {
 		err = rerr
 	}
 	return n, from, err
+}
+
+// chmodSocketChecked makes path mode 0666 only if it is a socket, not a symlink.
+func chmodSocketChecked(path string) error {
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
+		return err
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFSOCK {
+		return unix.EINVAL
+	}
+	return os.Chmod(path, 0o666)
 }

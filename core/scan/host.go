@@ -209,6 +209,11 @@ func (h *host) stopAndWait() {
 // having said "x", no service is left.
 // Its one argument, the scan directory, is there for ps only.
 func Host() int {
+	// It holds about ten descriptors per service: room beyond the hard limit it was given,
+	// where the system permits (the program starts again for it, before anything else).
+	if err := platform.RaiseNofile(); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: warning: unable to raise the open-files limit: %v\n", HostName, err)
+	}
 	debug.SetGCPercent(40) // many small services: keep the heap tight
 	// The pipes to runsvdir arrive as fds 3 and 4 without close-on-exec (exec cleared it):
 	// no service may inherit them, or it could read runsvdir's commands or forge events.

@@ -19,14 +19,16 @@ import (
 	"time"
 
 	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
 
 const (
 	maxServices = 1000
-	idleScan    = 5 * time.Second // rescan at least this often
-	checkScan   = time.Second     // minimum time between scans
-	usage       = " [-P] dir\n\n" // after "usage: " and argv[0], as C prints it
+	idleScan    = 5 * time.Second       // rescan at least this often
+	checkScan   = time.Second           // minimum time between scans, but for those below
+	minScan     = 20 * time.Millisecond // between scans for a change seen in the directory
+	usage       = " [-P] dir\n\n"       // after "usage: " and argv[0], as C prints it
 )
 
 // launcher starts and stops the supervisor of one service. Deaths are reported on the
@@ -146,9 +148,19 @@ func (s *scanner) loop(deaths <-chan int) int {
 	var mtime time.Time
 	var cur key
 	check := true
+	// A link made in the directory is acted on at once where the system can tell us
+	// (instead of at the next rescan, up to five seconds later); the polling stays.
+	var entries <-chan struct{}
+	if ch, stop, err := platform.WatchEntries(s.dir); err == nil {
+		defer stop()
+		entries = ch
+	}
+	urgent := false
 	timer := time.NewTimer(0)
 	for {
 		select {
+		case <-entries:
+			check, urgent = true, true
 		case sig := <-sigs:
 			switch sig {
 			case syscall.SIGTERM:
@@ -172,7 +184,21 @@ func (s *scanner) loop(deaths <-chan int) int {
 		if check {
 			wait = checkScan
 		}
-		if now.Sub(last) >= checkScan || now.Before(last) {
+		if urgent && now.Sub(last) < minScan && !now.Before(last) {
+			// A burst of changes (a package creating many services) scans at most
+			// every minScan.
+			wait := minScan - now.Sub(last)
+			if !timer.Stop() {
+				select {
+				case <-timer.C:
+				default:
+				}
+			}
+			timer.Reset(wait)
+			continue
+		}
+		if now.Sub(last) >= checkScan || now.Before(last) || urgent {
+			urgent = false
 			var st unix.Stat_t
 			if err := unix.Stat(s.dir, &st); err != nil {
 				s.warnf("unable to stat %s: %s", s.dir, errstr.Text(err))

@@ -160,7 +160,9 @@ func (s *Service) writeStatus(u *unit) {
 func (s *Service) replace(sup, rel, name string, data []byte) bool {
 	tmp := filepath.Join(sup, name+".new")
 	// Non-blocking, as C runsv opens it: a FIFO left in its place fails instead of hanging.
-	fd, err := unix.Open(tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0o644)
+	// Not through a symlink (C follows it): whoever owns the service directory could
+	// otherwise have a root supervisor truncate any file.
+	fd, err := unix.Open(tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o644)
 	if err != nil {
 		s.warn(fmt.Sprintf("unable to open %s/%s.new", rel, name), err)
 		return false

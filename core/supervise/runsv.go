@@ -13,7 +13,11 @@ import (
 // exit. It returns the exit code: 0 when told to exit, 1 for usage, 111 for fatal errors.
 func Runsv(args []string) int {
 	if len(args) != 2 {
-		fmt.Fprint(os.Stderr, "usage: runsv dir\n\n")
+		prog := "runsv"
+		if len(args) > 0 {
+			prog = args[0] // as C's usage, which names argv[0]
+		}
+		fmt.Fprintf(os.Stderr, "usage: %s dir\n\n", prog)
 		return 1
 	}
 	name := args[1]

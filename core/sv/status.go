@@ -84,7 +84,8 @@ func readRaw(dir string, b *[status.Size]byte) error {
 		return &Error{"unable to open supervise/ok", err}
 	}
 	syscall.Close(fd)
-	f, err := os.Open(sup + "status")
+	// Non-blocking, as C sv's open_read: a FIFO put there must not hang sv.
+	f, err := os.OpenFile(sup+"status", os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return &Error{"unable to open supervise/status", errnoOf(err)}
 	}
@@ -114,15 +115,15 @@ func decode(dir string, b *[status.Size]byte) Status {
 	_, errFD := os.Stat(join(dir, "notification-fd"))
 	_, errSock := os.Stat(join(dir, "notify-socket"))
 	if errSock == nil {
-		b, _ := os.ReadFile(join(dir, "supervise/notify-status"))
+		b, _ := status.ReadExtra(join(dir, "supervise/notify-status"))
 		s.StatusText = strings.TrimSuffix(string(b), "\n")
 	}
 	if errFD == nil || errSock == nil {
 		s.ReadyDeclared = true
-		b, _ := os.ReadFile(join(dir, "supervise/ready"))
+		b, _ := status.ReadExtra(join(dir, "supervise/ready"))
 		s.Ready = s.Pid != 0 && string(b) == strconv.Itoa(s.Pid)+"\n"
 	}
-	if b, err := os.ReadFile(join(dir, "supervise/backoff")); err == nil && len(b) > 0 {
+	if b, err := status.ReadExtra(join(dir, "supervise/backoff")); err == nil && len(b) > 0 {
 		if f := strings.Fields(string(b)); len(f) == 2 {
 			s.Backoff, _ = strconv.Atoi(f[0])
 			s.Deaths, _ = strconv.Atoi(f[1])

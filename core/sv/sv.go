@@ -116,6 +116,13 @@ func Main(args []string, lookupEnv func(string) (string, bool), stdout, stderr i
 		c.usage()
 	}
 	action := rest[0]
+	if !c.lsb && (action == "enable" || action == "disable" || action == "list") {
+		source := DefaultSourceDir
+		if v, ok := lookupEnv("SVSOURCE"); ok && v != "" {
+			source = v
+		}
+		return c.links(action, source, rest[1:])
+	}
 	var names []string
 	if c.lsb {
 		names = []string{prog}

@@ -60,19 +60,11 @@ func Main(prog string, names []string, svdir string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "usage: %s --json service ...\n\n", prog)
 		return 100
 	}
-	now := time.Now()
-	tree := processTree()
 	out := struct {
 		Services []*Service `json:"services"`
 	}{}
-	rc := 0
-	for _, n := range names {
-		s := describe(n, sv.Dir(svdir, n), now, tree)
-		if s.Error != "" {
-			rc++
-		}
-		out.Services = append(out.Services, s)
-	}
+	var rc int
+	out.Services, rc = Collect(names, svdir)
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {
@@ -80,6 +72,23 @@ func Main(prog string, names []string, svdir string, stdout, stderr io.Writer) i
 		return 100
 	}
 	return min(rc, 99)
+}
+
+// Collect describes each named service (looked up as sv does, in svdir), and counts
+// those that could not be read.
+func Collect(names []string, svdir string) ([]*Service, int) {
+	now := time.Now()
+	tree := processTree()
+	var out []*Service
+	rc := 0
+	for _, n := range names {
+		s := describe(n, sv.Dir(svdir, n), now, tree)
+		if s.Error != "" {
+			rc++
+		}
+		out = append(out, s)
+	}
+	return out, rc
 }
 
 func describe(name, dir string, now time.Time, tree *procTree) *Service {
