@@ -286,10 +286,8 @@ func gdRun(t *testing.T, cb, ob gdBins, seed int64) {
 		done = append(done, st.describe())
 		var diffs []string
 		if st.op == gdSv {
-			cOut, oOut := gdSvOut(c, st, m, prev, cr), gdSvOut(o, st, m, prev, or)
-			if cOut != oOut {
-				diffs = append(diffs, "sv "+strings.Join(st.args, " ")+":\n  C:    "+
-					strings.ReplaceAll(cOut, "\n", "\n        ")+"\n  ours: "+strings.ReplaceAll(oOut, "\n", "\n        "))
+			if d := gdSvDiff(st, gdSvOut(c, st, m, prev, cr), gdSvOut(o, st, m, prev, or), cr, or); d != "" {
+				diffs = append(diffs, d)
 			}
 		} else if cr.err != "" || or.err != "" {
 			if cr.err != or.err {
@@ -312,6 +310,16 @@ func gdRun(t *testing.T, cb, ob gdBins, seed int64) {
 		}
 		t.Logf("%2d. %s (%.1fs)", len(done)-1, st.describe(), time.Since(stepStart).Seconds())
 	}
+}
+
+// gdSvDiff describes a difference of sv's output, as compared and as printed.
+func gdSvDiff(st gdStep, cOut, oOut string, cr, or gdResult) string {
+	if cOut == oOut {
+		return ""
+	}
+	ind := func(s string) string { return strings.ReplaceAll(s, "\n", "\n        ") }
+	return fmt.Sprintf("sv %s:\n  C:    %s\n  ours: %s\n  (as printed: C %q exit %d, ours %q exit %d)",
+		strings.Join(st.args, " "), ind(cOut), ind(oOut), cr.r.stdout, cr.r.code, or.r.stdout, or.r.code)
 }
 
 // gdLooping is the set of services crash-looping now or before the step.
