@@ -82,3 +82,16 @@ for n in 100 500; do
     echo "bench: supervisor PSS per service, $n services (kB): ours $pss_o, s6 $pss_s, ratio $(ratio "$pss_o" "$pss_s")"
   fi
 done
+
+# The whole tree as distributions ship it: every service with a log service (log/run:
+# exec svlogd -tt ./main). PSS of runsvdir, supervisors, svlogd processes and (ours) the
+# logger pool, per service; and the total for one service, a container's tree.
+for n in 1 20 100 500; do
+  read -r _ po to < <(BENCH_POOLED=1 PATH=$bin:$PATH "$tool" bringup-log "$bin/runsvdir" "$n")
+  read -r _ pc tc < <(PATH=$ccbin:$PATH "$tool" bringup-log "$ccbin/runsvdir" "$n")
+  if [ "$n" = 1 ]; then
+    echo "bench: whole tree PSS, one service with a log service (kB): ours $to, C $tc, ratio $(ratio "$to" "$tc")"
+  else
+    echo "bench: whole tree PSS per service with a log service each, $n services (kB): ours $po, C $pc, ratio $(ratio "$po" "$pc")"
+  fi
+done

@@ -22,7 +22,7 @@ import (
 
 func main() {
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | restart-scan RUNSVDIR | bringup RUNSVDIR N [args...] | bringup-s6 S6-SVSCAN N")
+		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | restart-scan RUNSVDIR | bringup RUNSVDIR N [args...] | bringup-s6 S6-SVSCAN N | bringup-log RUNSVDIR N")
 		os.Exit(2)
 	}
 	var err error
@@ -31,10 +31,13 @@ func main() {
 		err = restart(os.Args[2], false)
 	case "restart-scan":
 		err = restart(os.Args[2], true)
-	case "bringup", "bringup-s6":
+	case "bringup", "bringup-s6", "bringup-log":
 		sc := runitScanner
 		if os.Args[1] == "bringup-s6" {
 			sc = s6Scanner
+		}
+		if os.Args[1] == "bringup-log" {
+			sc = logScanner
 		}
 		n, _ := strconv.Atoi(os.Args[3])
 		sc.argv = append([]string{os.Args[2]}, os.Args[4:]...)
@@ -163,11 +166,16 @@ type scanner struct {
 	up    func([]byte) bool // a service's supervise/status says it runs
 	names []string          // executables that count as supervisors for PSS
 	stop  syscall.Signal    // stops the scanner, its supervisors and their services
+	// withLog gives each service a log service and counts its loggers too
+	withLog bool
 }
 
 var (
 	runitScanner = scanner{up: runitUp, names: []string{"runsv", "runsvdir"}, stop: syscall.SIGHUP}
-	s6Scanner    = scanner{up: s6Up, names: []string{"s6-svscan", "s6-supervise"}, stop: syscall.SIGTERM}
+	// logScanner: runit with a log service per service (log/run: exec svlogd -tt ./main),
+	// measured as a whole: runsvdir, supervisors, svlogd processes and logger pools.
+	logScanner = scanner{up: runitUp, names: []string{"runsvdir", "runsv", "svlogd"}, stop: syscall.SIGHUP, withLog: true}
+	s6Scanner  = scanner{up: s6Up, names: []string{"s6-svscan", "s6-supervise"}, stop: syscall.SIGTERM}
 )
 
 // bringup starts the scanner on n services, prints the seconds until all run (by their
@@ -177,8 +185,14 @@ func bringup(sc scanner, n int) error {
 	root, _ := os.MkdirTemp("", "bench-bringup-")
 	defer os.RemoveAll(root)
 	for i := 0; i < n; i++ {
-		if err := makeService(filepath.Join(root, fmt.Sprintf("s%03d", i))); err != nil {
+		dir := filepath.Join(root, fmt.Sprintf("s%03d", i))
+		if err := makeService(dir); err != nil {
 			return err
+		}
+		if sc.withLog {
+			if err := makeLog(dir); err != nil {
+				return err
+			}
 		}
 	}
 	cmd := exec.Command(sc.argv[0], append(sc.argv[1:], root)...)
@@ -186,12 +200,23 @@ func bringup(sc scanner, n int) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	err := waitUntil(60*time.Second, func() bool { return allUp(root, n, sc.up) })
+	err := waitUntil(60*time.Second, func() bool {
+		return allUp(root, n, sc.up) && (!sc.withLog || allLogsUp(root, n))
+	})
 	up := time.Since(t0)
 	var pss int
 	if err == nil {
-		time.Sleep(500 * time.Millisecond) // let the supervisors settle before measuring memory
+		settle := 500 * time.Millisecond // let the supervisors settle before measuring memory
+		if sc.withLog {
+			// Steady state: a logger pool returns the garbage of a burst of hand-overs a
+			// second after the last.
+			settle = 2500 * time.Millisecond
+		}
+		time.Sleep(settle)
 		pss = supervisorPSS(cmd.Process.Pid, sc.names...)
+		if sc.withLog {
+			pss += poolPSS(cmd.Process.Pid)
+		}
 	}
 	cmd.Process.Signal(sc.stop)
 	cmd.Wait()
@@ -202,8 +227,82 @@ func bringup(sc scanner, n int) error {
 	if err != nil {
 		return fmt.Errorf("not all %d services came up", n)
 	}
+	if sc.withLog {
+		fmt.Printf("%.3f %d %d\n", up.Seconds(), pss/n, pss)
+		return nil
+	}
 	fmt.Printf("%.3f %d\n", up.Seconds(), pss/n)
 	return nil
+}
+
+// makeLog gives the service dir a log service as the distributions ship it.
+func makeLog(dir string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "log", "main"), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "log", "run"), []byte("#!/bin/sh\nexec svlogd -tt ./main\n"), 0o755)
+}
+
+// allLogsUp reports whether every log service's record names a running svlogd (for ours,
+// once handed over, the pool): log/run's shell has exec'd it, and any hand-over is done.
+func allLogsUp(root string, n int) bool {
+	for i := 0; i < n; i++ {
+		b, err := os.ReadFile(filepath.Join(root, fmt.Sprintf("s%03d", i), "log", "supervise", "status"))
+		if err != nil || !runitUp(b) {
+			return false
+		}
+		r, _ := status.Decode(b)
+		cmd, _ := os.ReadFile("/proc/" + strconv.Itoa(r.Pid) + "/cmdline")
+		a0, _, _ := strings.Cut(string(cmd), "\x00")
+		c := filepath.Base(a0)
+		if c != "svlogd" && c != "svlogd-pool" {
+			return false
+		}
+		// BENCH_POOLED: ours, whose loggers must all have reached their pool.
+		if c == "svlogd" && os.Getenv("BENCH_POOLED") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// poolPSS is the PSS of the logger pools (svlogd-pool) that the tree under root does not
+// already count: a pool outside it (reparented elsewhere), of the svlogd in PATH.
+func poolPSS(root int) int {
+	self, _ := exec.LookPath("svlogd")
+	total := 0
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmd, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		exe, _ := os.Readlink("/proc/" + e.Name() + "/exe")
+		if string(cmd) != "svlogd-pool\x00" || exe != self || descends(pid, root) {
+			continue
+		}
+		total += pss(pid)
+	}
+	return total
+}
+
+func descends(pid, root int) bool {
+	for pid > 1 {
+		if pid == root {
+			return true
+		}
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			return false
+		}
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(f) < 2 {
+			return false
+		}
+		pid, _ = strconv.Atoi(f[1])
+	}
+	return false
 }
 
 // allUp reports whether the n services under root are all up by their supervisor's

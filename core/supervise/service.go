@@ -60,6 +60,7 @@ type unit struct {
 	lastExit    syscall.WaitStatus // ./run's status, for ./finish's arguments
 	killAt      time.Time          // stop-timeout: KILL if still running then
 	ready       bool               // notification-fd: ./run said it is ready
+	pool        *os.File           // log only: the pooled logger's connection (handoff.go)
 }
 
 type ctlByte struct {
@@ -79,7 +80,8 @@ type Service struct {
 	quit       chan struct{}
 	readyCh    chan int       // pids that reported readiness (-1: whatever ./run is current)
 	statusCh   chan notifyMsg // notify-socket messages
-	notify     *os.File       // NOTIFY_SOCKET, opened on the first start that asks for it
+	handoff    chan handoffReq
+	notify     *os.File // NOTIFY_SOCKET, opened on the first start that asks for it
 	notifyEnv  string
 	opt        options // opt-in additions, read at each start of ./run
 	tree       *platform.Tree
@@ -93,7 +95,8 @@ func errText(err error) string { return errstr.Text(err) }
 // log/supervise/), and writes the first status. Errors are runsv's fatal messages.
 func Open(cfg Config) (*Service, error) {
 	s := &Service{cfg: cfg, logR: -1, logW: -1, ctl: make(chan ctlByte, 16),
-		exitReq: make(chan struct{}, 1), quit: make(chan struct{}), readyCh: make(chan int, 1), statusCh: make(chan notifyMsg, 1)}
+		exitReq: make(chan struct{}, 1), quit: make(chan struct{}), readyCh: make(chan int, 1), statusCh: make(chan notifyMsg, 1),
+		handoff: make(chan handoffReq)}
 	var st unix.Stat_t
 	if err := unix.Stat(cfg.Dir, &st); err != nil {
 		return nil, fatal("unable to change to directory", err)
@@ -180,6 +183,9 @@ func (s *Service) Close() {
 	}
 	if s.log != nil && s.log.f != nil {
 		s.log.f.close()
+	}
+	if s.log != nil {
+		s.unpool(s.log)
 	}
 	s.closeLogPipe()
 	if s.tree != nil {
@@ -276,6 +282,8 @@ func (s *Service) Run() {
 				s.main.ready = true
 				s.writeReady(&s.main)
 			}
+		case r := <-s.handoff:
+			s.takeHandoff(r)
 		case <-timeout:
 		case <-dirTick:
 			s.checkDir()
@@ -375,6 +383,9 @@ func (s *Service) start(u *unit, now time.Time) {
 	if !u.isLog && s.tree != nil {
 		spec.Attr, spec.Fork = s.tree.Attr, s.tree.Fork
 	}
+	if u.isLog && u.state != status.Finish {
+		spec.Env = handoffEnv(spec.Env)
+	}
 	pid, done, err := child.Spawn(spec)
 	if err != nil && spec.Attr != nil && s.tree.Weaken() {
 		pid, done, err = child.Spawn(spec)
@@ -409,6 +420,9 @@ func (s *Service) start(u *unit, now time.Time) {
 		return
 	}
 	u.pid, u.done = pid, done
+	if u.isLog {
+		expectHandoff(pid, s)
+	}
 	s.writeStatus(u)
 }
 
@@ -423,6 +437,9 @@ func finishArgs(ws syscall.WaitStatus) (string, string) {
 }
 
 func (s *Service) exited(u *unit, e child.Exit) {
+	if u.isLog {
+		s.unpool(u)
+	}
 	u.pid, u.done, u.term = 0, nil, false
 	u.killAt = time.Time{}
 	now := time.Now()
@@ -575,6 +592,10 @@ func (s *Service) signalAll(u *unit, sig unix.Signal) {
 }
 
 func (s *Service) signal(u *unit, sig unix.Signal) {
+	if u.pool != nil {
+		u.pool.Write([]byte{poolBytes[sig]})
+		return
+	}
 	if u.pid > 0 {
 		unix.Kill(u.pid, sig)
 	}

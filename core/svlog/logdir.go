@@ -31,6 +31,7 @@ type procResult struct {
 // Dir is one log directory.
 type Dir struct {
 	name string // as given on the command line: messages use it
+	fs   string // where the directory is when that is not name (see where)
 	l    *Logger
 	cfg  Config
 	lock int // fd of the held lock, -1 when the directory is not in use
@@ -60,13 +61,26 @@ type Dir struct {
 	skip bool  // the head of the line being read was dropped: drop the rest up to its newline
 }
 
+// path is n in the directory as messages name it: under the name given on the command line.
 func (d *Dir) path(n string) string { return d.name + "/" + n }
+
+// where is the directory's path for file operations: its name, or, in a pooled logger, the
+// name under the working directory the svlogd had (a relative name cannot use the pool's).
+func (d *Dir) where() string {
+	if d.fs != "" {
+		return d.fs
+	}
+	return d.name
+}
+
+// fp is n in the directory, for file operations.
+func (d *Dir) fp(n string) string { return d.where() + "/" + n }
 
 // open opens the directory: lock, config, current. It reports whether the directory is
 // usable; the reasons it is not are printed as C svlogd prints them.
 func (d *Dir) open() bool {
 	d.lock, d.cur, d.udpFd = -1, -1, -1
-	fd, err := unix.Open(d.name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	fd, err := unix.Open(d.where(), unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		d.l.warn("unable to open log directory: ", d.name, ": ", errstr.Text(err))
 		return false
@@ -80,7 +94,7 @@ func (d *Dir) open() bool {
 		d.l.warn("unable to change directory: ", d.name, ": ", errstr.Text(unix.ENOTDIR))
 		return false
 	}
-	lk, err := unix.Open(d.path("lock"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+	lk, err := unix.Open(d.fp("lock"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
 	if err == nil {
 		if err = platform.Lock(lk, false); err != nil {
 			unix.Close(lk)
@@ -94,7 +108,7 @@ func (d *Dir) open() bool {
 	d.lock = lk
 	d.named = true
 	d.cfg = DefaultConfig()
-	b, err := os.ReadFile(d.path("config"))
+	b, err := os.ReadFile(d.fp("config"))
 	if err != nil && !errors.Is(err, unix.ENOENT) {
 		// C names the directory here, and says "read" all the same.
 		d.l.warn("unable to read config: ", d.name, ": ", errstr.Text(err))
@@ -112,10 +126,10 @@ func (d *Dir) open() bool {
 	d.scanNames()
 	// A non-empty current without u+x was not closed cleanly: keep it as a .u file.
 	var st unix.Stat_t
-	if unix.Stat(d.path("current"), &st) == nil && st.Size > 0 && st.Mode&0o100 == 0 {
+	if unix.Stat(d.fp("current"), &st) == nil && st.Size > 0 && st.Mode&0o100 == 0 {
 		n := d.newName(".u")
 		for {
-			err := os.Rename(d.path("current"), d.path(n))
+			err := os.Rename(d.fp("current"), d.fp(n))
 			if err == nil {
 				d.prune("")
 				break
@@ -144,7 +158,7 @@ func (d *Dir) open() bool {
 // until it can be opened (retried every retryPause); otherwise svlogd pauses and retries.
 func (d *Dir) openCurrent(retry bool) bool {
 	for {
-		fd, err := unix.Open(d.path("current"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+		fd, err := unix.Open(d.fp("current"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
 		if err == nil {
 			d.cur = fd
 			break
@@ -196,7 +210,7 @@ func (d *Dir) scanNames() {
 
 // oldFiles lists the rotated files (@ + 24 hex + .s/.u/.t), unsorted.
 func (d *Dir) oldFiles() []string {
-	f, err := os.Open(d.name)
+	f, err := os.Open(d.where())
 	if err != nil {
 		return nil
 	}
@@ -477,7 +491,7 @@ func (d *Dir) rotate() {
 		}
 		name = d.newName(suffix)
 		for {
-			err := os.Rename(d.path("current"), d.path(name))
+			err := os.Rename(d.fp("current"), d.fp(name))
 			if err == nil {
 				break
 			}
@@ -491,7 +505,7 @@ func (d *Dir) rotate() {
 		d.l.info("rename: ", d.path("current"), " ", name, " ", utoa(d.size))
 	}
 	for {
-		fd, err := unix.Open(d.path("current"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+		fd, err := unix.Open(d.fp("current"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
 		if err == nil {
 			if d.orphan != "" {
 				unix.Fsync(d.cur) // what was appended to the renamed file since
@@ -528,14 +542,14 @@ func (d *Dir) finishPending() {
 		return
 	}
 	u := d.pendU
-	if _, err := os.Lstat(d.path(u)); errors.Is(err, unix.ENOENT) {
+	if _, err := os.Lstat(d.fp(u)); errors.Is(err, unix.ENOENT) {
 		// Removed by hand: nothing left to finish, and waiting for it would stop rotation.
 		d.pendU = ""
 		return
 	}
 	if d.cfg.Processor == "" {
 		s := u[:25] + ".s"
-		if err := os.Rename(d.path(u), d.path(s)); err != nil {
+		if err := os.Rename(d.fp(u), d.fp(s)); err != nil {
 			d.l.warn("unable to rename: ", d.path(u), ": ", errstr.Text(err))
 			d.rotRetry = time.Now().Add(retryPause)
 			return
@@ -565,7 +579,7 @@ func (d *Dir) prune(keep string) {
 		if n[26] == 't' {
 			// The running processor's output is no leftover.
 			if d.procU == "" || n[:25] != d.procU[:25] {
-				os.Remove(d.path(n))
+				os.Remove(d.fp(n))
 			}
 			continue
 		}
@@ -580,7 +594,7 @@ func (d *Dir) prune(keep string) {
 			continue
 		}
 		d.l.info("delete: ", d.path(n))
-		os.Remove(d.path(n))
+		os.Remove(d.fp(n))
 		return
 	}
 }
@@ -599,7 +613,7 @@ func (d *Dir) deleteOldest(min int, full bool) bool {
 	}
 	sort.Strings(olds)
 	d.l.warn("out of disk space, delete: ", d.path(olds[0]))
-	return os.Remove(d.path(olds[0])) == nil
+	return os.Remove(d.fp(olds[0])) == nil
 }
 
 // startProcessor runs the processor on the rotated file u: stdin u, stdout the .t file,
@@ -631,29 +645,30 @@ func (d *Dir) retryLater(r procResult) {
 }
 
 func (d *Dir) spawn(base string) error {
-	in, err := os.Open(d.path(base + ".u"))
+	in, err := os.Open(d.fp(base + ".u"))
 	if err != nil {
 		return errors.New("unable to open input for processor: " + errstr.Text(err))
 	}
 	defer in.Close()
-	out, err := os.OpenFile(d.path(base+".t"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	out, err := os.OpenFile(d.fp(base+".t"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return errors.New("unable to open output for processor: " + errstr.Text(err))
 	}
 	defer out.Close()
-	st, err := os.OpenFile(d.path("state"), os.O_RDONLY|os.O_CREATE, 0o644)
+	st, err := os.OpenFile(d.fp("state"), os.O_RDONLY|os.O_CREATE, 0o644)
 	if err != nil {
 		return errors.New("unable to open state for processor: " + errstr.Text(err))
 	}
 	defer st.Close()
-	ns, err := os.OpenFile(d.path("newstate"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	ns, err := os.OpenFile(d.fp("newstate"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return errors.New("unable to open newstate for processor: " + errstr.Text(err))
 	}
 	defer ns.Close()
 	p, err := os.StartProcess("/bin/sh", []string{"sh", "-c", d.procCmd}, &os.ProcAttr{
-		Dir:   d.name,
-		Files: []*os.File{in, out, os.Stderr, nil, st, ns},
+		Dir:   d.where(),
+		Env:   d.l.env,
+		Files: []*os.File{in, out, d.l.stderr, nil, st, ns},
 	})
 	if err != nil {
 		return errors.New("unable to start processor: " + errstr.Text(err))
@@ -688,7 +703,12 @@ func (d *Dir) pollProcessor() {
 // waitProcessor blocks until the running processor has succeeded.
 func (d *Dir) waitProcessor() {
 	for d.procU != "" {
-		d.procDone(<-d.procCh)
+		select {
+		case r := <-d.procCh:
+			d.procDone(r)
+		case <-d.l.kill:
+			d.l.checkKill()
+		}
 	}
 }
 
@@ -697,19 +717,19 @@ func (d *Dir) procDone(r procResult) {
 	if !r.ok {
 		if !r.noStart {
 			d.l.warn("processor failed, restart: ", d.name)
-			os.Remove(d.path(base + ".t"))
+			os.Remove(d.fp(base + ".t"))
 		}
 		d.l.info("processing: ", d.path(d.procU))
 		d.runProcessor()
 		return
 	}
-	if f, err := os.OpenFile(d.path(base+".t"), os.O_WRONLY, 0); err == nil {
+	if f, err := os.OpenFile(d.fp(base+".t"), os.O_WRONLY, 0); err == nil {
 		f.Sync()
 		f.Close()
 	}
-	err := os.Chmod(d.path(base+".t"), 0o744)
+	err := os.Chmod(d.fp(base+".t"), 0o744)
 	if err == nil {
-		err = os.Rename(d.path(base+".t"), d.path(base+".s"))
+		err = os.Rename(d.fp(base+".t"), d.fp(base+".s"))
 	}
 	if err != nil {
 		d.l.warn("unable to finish processed file: ", d.path(base+".t"), ": ", errstr.Text(err))
@@ -717,8 +737,8 @@ func (d *Dir) procDone(r procResult) {
 		d.retryLater(procResult{ok: true})
 		return
 	}
-	os.Remove(d.path(base + ".u"))
-	os.Rename(d.path("newstate"), d.path("state"))
+	os.Remove(d.fp(base + ".u"))
+	os.Rename(d.fp("newstate"), d.fp("state"))
 	d.l.info("processed: ", d.path(base+".s"))
 	d.procU = ""
 	d.finishPending()

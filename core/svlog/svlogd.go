@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -43,6 +44,14 @@ type Logger struct {
 	long    bool   // in the middle of a line longer than LineMax: copying its rest
 	term    bool
 	pollErr bool // stdin cannot take deadlines: do not rely on them
+
+	inFd    int // stdin's descriptor, for the by-hand wait when it cannot be polled
+	stderr  *os.File
+	env     []string
+	kill    chan struct{} // closed when killed
+	killed  atomic.Uint32 // the killing signal, 0 while alive
+	stopped atomic.Bool   // paused (STOP) until CONT
+	resume  chan struct{}
 }
 
 // Main runs svlogd with its command line (argv[0] included: the usage message names it,
@@ -61,12 +70,101 @@ func Main(argv []string) int {
 		os.Stderr.WriteString("usage: " + argv0 + Usage + "\n\n")
 		return 111
 	}
+	if sup, ok := os.LookupEnv(HandoffEnv); ok {
+		// Only for this svlogd: not for its processors, nor anything they start.
+		os.Unsetenv(HandoffEnv)
+		// A signal the supervisor sends during the hand-over is the logger's: it is
+		// held, then passed on to the pool, or acted on here if svlogd runs standalone.
+		sigs := make(chan os.Signal, 16)
+		for _, sg := range handOverSigs {
+			if !signal.Ignored(sg) { // an ignored one stays so, as in C svlogd
+				signal.Notify(sigs, sg)
+			}
+		}
+		if handOver(append([]string{argv0}, argv...), sup, sigs) {
+			return 0
+		}
+		return run(opt, sigs)
+	}
 	return Run(opt)
 }
 
-// Run runs svlogd with parsed options until end of input or SIGTERM.
+// handOverSigs are the signals svlogd holds during a hand-over: those it handles, and
+// those that would kill it (its supervisor's kill must reach the logger, wherever it runs).
+var handOverSigs = []os.Signal{syscall.SIGHUP, syscall.SIGALRM, syscall.SIGTERM, syscall.SIGINT,
+	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
+
+// Run runs svlogd with parsed options until end of input or SIGTERM, as a process of its
+// own: on its standard input and error, signals and working directory.
 func Run(opt *Options) int {
-	l := &Logger{opt: opt}
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGALRM, syscall.SIGTERM)
+	return run(opt, sigs)
+}
+
+func run(opt *Options, sigs chan os.Signal) int {
+	started := func(signal func(byte)) {
+		go func() {
+			for s := range sigs {
+				b, ok := sigByte[s.(syscall.Signal)]
+				if !ok {
+					// Held during a failed hand-over: it kills svlogd, as it would have.
+					signalReset(s)
+					syscall.Kill(os.Getpid(), s.(syscall.Signal))
+					continue
+				}
+				signal(b)
+			}
+		}()
+	}
+	ws := RunLogger(opt, Instance{In: 0, Stderr: os.Stderr, Started: started})
+	return ws.ExitStatus()
+}
+
+// sigByte is the control byte each signal svlogd handles stands for.
+var sigByte = map[syscall.Signal]byte{syscall.SIGHUP: 'h', syscall.SIGALRM: 'a', syscall.SIGTERM: 't'}
+
+// killByte is the control byte of each signal that kills svlogd (see Instance.Started).
+var killByte = map[syscall.Signal]byte{syscall.SIGKILL: 'k', syscall.SIGINT: 'i',
+	syscall.SIGQUIT: 'q', syscall.SIGUSR1: '1', syscall.SIGUSR2: '2'}
+
+func signalReset(s os.Signal) { signal.Reset(s) }
+
+// Instance is what one logger takes from the process it runs in. A standalone svlogd gives
+// it its own stdin, stderr and signals; the pool gives each logger what its svlogd handed
+// over, so that many loggers share a process and nothing else.
+type Instance struct {
+	In      int      // the log input's descriptor; made non-blocking
+	CloseIn bool     // close In when the logger ends
+	Stderr  *os.File // messages, the 'e' copies and the processors' stderr
+	Base    string   // what relative directory names are under; "" for the working directory
+	Env     []string // the processors' environment; nil for the process's
+	// Started, if set, is given the function that signals the logger, once it exists. The
+	// signals are bytes: 'h' HUP, 'a' ALRM, 't' TERM, 'p' STOP and 'c' CONT, and those that
+	// kill svlogd as 'k' KILL, 'i' INT, 'q' QUIT, '1' USR1 and '2' USR2 (the logger stops
+	// at once, writing nothing more). It may be called from any goroutine, even after the
+	// logger ended.
+	Started func(signal func(c byte))
+}
+
+// killSig are the control bytes that end a logger at once, as their signals end svlogd.
+var killSig = map[byte]syscall.Signal{'k': syscall.SIGKILL, 'i': syscall.SIGINT,
+	'q': syscall.SIGQUIT, '1': syscall.SIGUSR1, '2': syscall.SIGUSR2}
+
+// exitNow ends a logger from deep in its work: fatal errors and kills unwind to RunLogger.
+type exitNow struct{ ws syscall.WaitStatus }
+
+// RunLogger runs one logger until end of input, TERM, a fatal error or a kill, and returns
+// how it ended as a wait status (an exit code, or the killing signal).
+func RunLogger(opt *Options, in Instance) (ws syscall.WaitStatus) {
+	// Non-blocking input lets Go's poller wait on it, so that signals and timers can
+	// interrupt a read through its deadline.
+	unix.SetNonblock(in.In, true)
+	l := &Logger{opt: opt, in: os.NewFile(uintptr(in.In), "stdin"), inFd: in.In, stderr: in.Stderr,
+		env: in.Env, kill: make(chan struct{}), resume: make(chan struct{}, 1)}
+	if in.CloseIn {
+		defer l.in.Close()
+	}
 	l.stamp.kind = opt.Stamp
 	if opt.Replace != 0 {
 		for c := 0; c < 256; c++ {
@@ -76,29 +174,77 @@ func Run(opt *Options) int {
 			l.repl[opt.Extra[i]] = true
 		}
 	}
-	// Non-blocking stdin lets Go's poller wait on it, so that signals and timers can
-	// interrupt a read through its deadline.
-	unix.SetNonblock(0, true)
-	l.in = os.NewFile(0, "stdin")
-
-	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGALRM, syscall.SIGTERM)
-	go func() {
-		for s := range sigs {
-			switch s {
-			case syscall.SIGHUP:
-				l.wake(evHUP)
-			case syscall.SIGALRM:
-				l.wake(evALRM)
-			case syscall.SIGTERM:
-				l.wake(evTERM)
+	if in.Started != nil {
+		in.Started(l.signal)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(exitNow)
+			if !ok {
+				panic(r)
 			}
+			l.drop()
+			ws = e.ws
 		}
 	}()
-
 	for _, name := range opt.Dirs {
-		l.dirs = append(l.dirs, &Dir{name: name, l: l, lock: -1, cur: -1, udpFd: -1})
+		d := &Dir{name: name, l: l, lock: -1, cur: -1, udpFd: -1}
+		if in.Base != "" && !strings.HasPrefix(name, "/") {
+			d.fs = in.Base + "/" + name
+		}
+		l.dirs = append(l.dirs, d)
 	}
+	return syscall.WaitStatus(l.run() << 8)
+}
+
+// signal does to the logger what a signal does to svlogd (see Instance.Started).
+func (l *Logger) signal(c byte) {
+	switch c {
+	case 'h':
+		l.wake(evHUP)
+	case 'a':
+		l.wake(evALRM)
+	case 't':
+		l.wake(evTERM)
+	case 'p':
+		l.stopped.Store(true)
+		l.wake(0)
+	case 'c':
+		l.stopped.Store(false)
+		select {
+		case l.resume <- struct{}{}:
+		default:
+		}
+	default:
+		if sig, ok := killSig[c]; ok && l.killed.CompareAndSwap(0, uint32(sig)) {
+			close(l.kill)
+			l.wake(0)
+		}
+	}
+}
+
+// checkKill ends the logger at once if it was killed.
+func (l *Logger) checkKill() {
+	if sig := l.killed.Load(); sig != 0 {
+		panic(exitNow{syscall.WaitStatus(sig)})
+	}
+}
+
+// drop releases what a killed or failed logger holds, writing nothing more: as the kernel
+// does for a killed svlogd (current keeps its mode: the next start keeps it as a .u).
+func (l *Logger) drop() {
+	for _, d := range l.dirs {
+		for _, fd := range []*int{&d.cur, &d.udpFd, &d.lock} {
+			if *fd >= 0 {
+				unix.Close(*fd)
+				*fd = -1
+			}
+		}
+	}
+}
+
+func (l *Logger) run() int {
+	opt := l.opt
 	if !l.openAll() {
 		l.fatal("no functional log directories.")
 	}
@@ -112,6 +258,16 @@ func Run(opt *Options) int {
 	var pstamp [32]byte
 	pn := 0
 	for {
+		l.checkKill()
+		for l.stopped.Load() {
+			// Stopped: as a stopped process, read nothing and act on nothing until CONT
+			// (signals wait, a kill does not).
+			select {
+			case <-l.resume:
+			case <-l.kill:
+			}
+			l.checkKill()
+		}
 		l.handleEvents()
 		if l.term && have == 0 && !l.long {
 			break
@@ -151,7 +307,7 @@ func Run(opt *Options) int {
 			}
 			if errors.Is(err, unix.EAGAIN) {
 				// Stdin is non-blocking but not pollable: wait for it by hand.
-				fds := []unix.PollFd{{Fd: 0, Events: unix.POLLIN}}
+				fds := []unix.PollFd{{Fd: int32(l.inFd), Events: unix.POLLIN}}
 				unix.Poll(fds, 1000)
 				continue
 			}
@@ -388,7 +544,7 @@ func (l *Logger) flushAll() {
 
 func (l *Logger) flushErr() {
 	if len(l.errbuf) > 0 {
-		os.Stderr.Write(l.errbuf)
+		l.stderr.Write(l.errbuf)
 		l.errbuf = l.errbuf[:0]
 	}
 }
@@ -402,7 +558,7 @@ func (l *Logger) msg(kind string, parts ...string) {
 		b = append(b, p...)
 	}
 	b = append(b, '\n')
-	os.Stderr.Write(b)
+	l.stderr.Write(b)
 }
 
 func (l *Logger) info(parts ...string) {
@@ -416,10 +572,17 @@ func (l *Logger) warn(parts ...string) { l.msg("warning: ", parts...) }
 // pause reports a failure and waits before the caller retries, as C svlogd does.
 func (l *Logger) pause(parts ...string) {
 	l.msg("pausing: ", parts...)
-	time.Sleep(retryPause)
+	t := time.NewTimer(retryPause)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-l.kill:
+		l.checkKill()
+	}
 }
 
+// fatal reports and ends the logger with exit code 111, as C svlogd exits.
 func (l *Logger) fatal(parts ...string) {
 	l.msg("fatal: ", parts...)
-	os.Exit(111)
+	panic(exitNow{111 << 8})
 }

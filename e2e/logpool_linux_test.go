@@ -1,0 +1,437 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/runit-go/runit/core/status"
+)
+
+// The logger pool (core/svlog/pool.go): under our supervisor, svlogd hands its work to a
+// pool process with its credentials. Nothing a runit user sees may change: these tests
+// drive the same tree under C runit and ours and compare what the logs and sv say.
+
+// poolTree is one supervision tree with two services whose log services are
+// `exec svlogd -tt ./main` (root) and `exec chpst -u nobody svlogd ./main`.
+type poolTree struct {
+	name  string
+	scan  string
+	feeds map[string]*os.File // service name -> the FIFO its ./run copies to its log
+	sv    string
+}
+
+const nobodyUID = 65534
+
+// worldBin copies our svlogd, chpst and sv into a directory anyone may enter: the nobody
+// logger must be able to exec svlogd (and its pool).
+func worldBin(t *testing.T) string {
+	d, err := os.MkdirTemp("", "logpool-bin-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(d) })
+	os.Chmod(d, 0o755)
+	for _, n := range []string{"svlogd", "chpst", "sv"} {
+		b, err := os.ReadFile(ourBin(t, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(d, n), string(b), 0o755)
+	}
+	return d
+}
+
+func newPoolTree(t *testing.T, name string) *poolTree {
+	root := t.TempDir()
+	p := &poolTree{name: name, scan: filepath.Join(root, "service"), feeds: map[string]*os.File{}}
+	for _, svc := range []struct{ name, logRun string }{
+		{"a", "#!/bin/sh\nexec svlogd -tt ./main\n"},
+		{"b", "#!/bin/sh\nexec chpst -u nobody svlogd ./main\n"},
+	} {
+		dir := filepath.Join(p.scan, svc.name)
+		fifo := filepath.Join(root, svc.name+".fifo")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		// O_RDWR: the test holds the FIFO open, so ./run never sees its end.
+		f, err := os.OpenFile(fifo, os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		p.feeds[svc.name] = f
+		writeFile(t, filepath.Join(dir, "run"), "#!/bin/sh\nexec cat "+fifo+"\n", 0o755)
+		writeFile(t, filepath.Join(dir, "log", "run"), svc.logRun, 0o755)
+		os.MkdirAll(filepath.Join(dir, "log", "main"), 0o755)
+		if svc.name == "b" {
+			os.Chown(filepath.Join(dir, "log", "main"), nobodyUID, nobodyUID)
+		}
+	}
+	return p
+}
+
+func (p *poolTree) logDir(svc string) string { return filepath.Join(p.scan, svc, "log") }
+
+// write feeds lines to a service's log.
+func (p *poolTree) write(t *testing.T, svc string, from, to int) {
+	var b strings.Builder
+	for i := from; i <= to; i++ {
+		fmt.Fprintf(&b, "%s line %d\n", svc, i)
+	}
+	if _, err := io.WriteString(p.feeds[svc], b.String()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var stampRE = regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\d_\d\d:\d\d:\d\d\.\d{5} `)
+
+// logged is everything in a service's log directory, oldest file first, without stamps.
+func (p *poolTree) logged(svc string) string {
+	dir := filepath.Join(p.logDir(svc), "main")
+	names, _ := filepath.Glob(filepath.Join(dir, "@*.[su]")) // not a processor's .t output
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range append(names, filepath.Join(dir, "current")) {
+		if strings.HasSuffix(n, ".u") {
+			if _, err := os.Stat(strings.TrimSuffix(n, ".u") + ".s"); err == nil {
+				continue // processed: its .u is about to go
+			}
+		}
+		b.WriteString(readFile(n))
+	}
+	return stampRE.ReplaceAllString(b.String(), "")
+}
+
+// files is the shape of a log directory: each file's kind, mode and owner, in name order.
+func (p *poolTree) files(t *testing.T, svc string) string {
+	dir := filepath.Join(p.logDir(svc), "main")
+	ents, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range ents {
+		fi, err := os.Stat(filepath.Join(dir, e.Name()))
+		if err != nil {
+			continue
+		}
+		n := e.Name()
+		if strings.HasPrefix(n, "@") {
+			n = "@" + n[len(n)-2:]
+		}
+		st := fi.Sys().(*syscall.Stat_t)
+		out = append(out, fmt.Sprintf("%s %v %d:%d", n, fi.Mode(), st.Uid, st.Gid))
+	}
+	return strings.Join(out, "\n")
+}
+
+// processed waits until a's processor has no rotated file left to finish: one awaiting it
+// is a .u with u+x (rotation sets it before the rename; a .u kept from an unclean current
+// has none). Meanwhile the lines are in both the .u and its output.
+func (p *poolTree) processed(t *testing.T) {
+	waitFor(t, 15*time.Second, p.name+" a's processor done", func() bool {
+		us, _ := filepath.Glob(filepath.Join(p.logDir("a"), "main", "@*.u"))
+		for _, u := range us {
+			if fi, err := os.Stat(u); err == nil && fi.Mode()&0o100 != 0 {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func (p *poolTree) waitLine(t *testing.T, svc string, i int) {
+	want := fmt.Sprintf("%s line %d\n", svc, i)
+	waitFor(t, 15*time.Second, p.name+": "+strings.TrimSpace(want)+" logged", func() bool {
+		return strings.Contains(p.logged(svc), want)
+	})
+}
+
+// TestLogPoolLikeC drives the log services of a C runit tree and of ours through every sv
+// command, feeding lines between the steps, and compares sv's view of the log service, the
+// lines logged, and the log files' names, modes and owners.
+func TestLogPoolLikeC(t *testing.T) {
+	needRoot(t)
+	cRunsvdir := cBin(t, "runsvdir")
+	cBin(t, "svlogd")
+	wb := worldBin(t)
+	ours, c := newPoolTree(t, "ours"), newPoolTree(t, "C")
+	ours.sv, c.sv = filepath.Join(wb, "sv"), cBin(t, "sv")
+	startRunsvdirEnv(t, ours.scan, filepath.Join(binDir(t, "runsvdir", "runsv"), "runsvdir"), wb+":"+binDir(t)+":"+os.Getenv("PATH"))
+	startRunsvdirEnv(t, c.scan, cRunsvdir, "/usr/bin:/usr/sbin:/bin:/sbin:"+os.Getenv("PATH"))
+	trees := []*poolTree{c, ours}
+	n := 0
+	feed := func(k int) {
+		for _, p := range trees {
+			for _, svc := range []string{"a", "b"} {
+				p.write(t, svc, n+1, n+k)
+			}
+		}
+		n += k
+	}
+	waitAll := func() {
+		for _, p := range trees {
+			for _, svc := range []string{"a", "b"} {
+				p.waitLine(t, svc, n)
+			}
+		}
+	}
+	feed(50)
+	waitAll()
+	for _, p := range trees {
+		for _, svc := range []string{"a", "b"} {
+			waitStat(t, p.logDir(svc), "run\n")
+		}
+	}
+	steps := []struct {
+		cmd, stat string
+		logged    bool // lines fed after the step are logged before the next
+		restarts  bool // the logger ends and starts again
+	}{
+		{"alarm", "run\n", true, false},
+		{"hup", "run\n", true, false},
+		{"term", "run\n", true, true},
+		{"down", "down\n", false, false},
+		{"up", "run\n", true, false},
+		{"pause", "run, paused\n", false, false},
+		{"cont", "run\n", true, false},
+		{"kill", "run\n", true, true},
+		{"restart", "run\n", true, true},
+		{"once", "run, want down\n", true, false},
+		{"exit", "run, want down\n", true, false},
+		{"term", "down\n", false, false}, // it ran once: the lines wait in the pipe for the up
+		{"up", "run\n", true, false},
+		{"interrupt", "run\n", true, true},
+		{"1", "run\n", true, true},
+		{"2", "run\n", true, true},
+	}
+	for _, st := range steps {
+		// A step that ends the logger while its processor runs leaves the .u unprocessed,
+		// in C as in ours: start each step with no processor running, in both trees.
+		for _, p := range trees {
+			p.processed(t)
+		}
+		before := map[string]time.Time{}
+		for _, p := range trees {
+			for _, svc := range []string{"a", "b"} {
+				before[p.name+svc] = readStatus(t, p.logDir(svc)).Time
+			}
+		}
+		for _, p := range trees {
+			for _, svc := range []string{"a", "b"} {
+				if r := run(t, "", nil, p.sv, st.cmd, p.logDir(svc)); r.code != 0 {
+					t.Fatalf("%s: sv %s: %d %s%s", p.name, st.cmd, r.code, r.stdout, r.stderr)
+				}
+			}
+		}
+		for _, p := range trees {
+			for _, svc := range []string{"a", "b"} {
+				if st.restarts {
+					waitFor(t, 15*time.Second, p.name+" "+svc+"/log restarted after sv "+st.cmd, func() bool {
+						return readStatus(t, p.logDir(svc)).Time.After(before[p.name+svc])
+					})
+				}
+				waitStat(t, p.logDir(svc), st.stat)
+			}
+		}
+		for _, svc := range []string{"a", "b"} {
+			if cs, os := shape(readStatus(t, c.logDir(svc))), shape(readStatus(t, ours.logDir(svc))); cs != os {
+				t.Errorf("after sv %s, %s/log: C %s, ours %s", st.cmd, svc, cs, os)
+			}
+		}
+		feed(5)
+		if st.logged {
+			waitAll()
+		}
+	}
+	waitAll()
+	c.processed(t)
+	ours.processed(t)
+	for _, svc := range []string{"a", "b"} {
+		if cl, ol := c.logged(svc), ours.logged(svc); cl != ol {
+			t.Errorf("%s: logged lines differ:\nC:\n%s\nours:\n%s", svc, cl, ol)
+		}
+		if cf, of := c.files(t, svc), ours.files(t, svc); cf != of {
+			t.Errorf("%s: log files differ:\nC:\n%s\nours:\n%s", svc, cf, of)
+		}
+	}
+	// Ours ran the loggers in pools: one per identity, never as root for nobody.
+	pa, pb := readStatus(t, ours.logDir("a")).Pid, readStatus(t, ours.logDir("b")).Pid
+	if argv0(pa) != "svlogd-pool" || argv0(pb) != "svlogd-pool" || pa == pb {
+		t.Errorf("log pids %d (%s) and %d (%s): want two different svlogd-pool processes", pa, argv0(pa), pb, argv0(pb))
+	}
+	if u := procUID(t, pb); u != nobodyUID {
+		t.Errorf("nobody's pool %d runs as uid %d", pb, u)
+	}
+	if u := procUID(t, pa); u != 0 {
+		t.Errorf("root's pool %d runs as uid %d", pa, u)
+	}
+}
+
+// TestLogPoolKilled kills a pool with SIGKILL while lines keep coming: the supervisor
+// restarts the logger (in a new pool), every line is logged exactly once, the other
+// identity's pool is untouched, and no logger runs twice.
+func TestLogPoolKilled(t *testing.T) {
+	needRoot(t)
+	wb := worldBin(t)
+	p := newPoolTree(t, "ours")
+	// Size rotation and a processor: the pool runs it in the log directory.
+	writeFile(t, filepath.Join(p.logDir("a"), "main", "config"), "s1500\nn100\n!tr l L\n", 0o644)
+	startRunsvdirEnv(t, p.scan, filepath.Join(binDir(t, "runsvdir", "runsv"), "runsvdir"), wb+":"+binDir(t)+":"+os.Getenv("PATH"))
+	p.write(t, "a", 1, 100)
+	p.write(t, "b", 1, 100)
+	p.waitLine(t, "a", 100)
+	p.waitLine(t, "b", 100)
+	pa, pb := readStatus(t, p.logDir("a")).Pid, readStatus(t, p.logDir("b")).Pid
+	if argv0(pa) != "svlogd-pool" || argv0(pb) != "svlogd-pool" || pa == pb {
+		t.Fatalf("log pids %d (%s) and %d (%s): want two different svlogd-pool processes", pa, argv0(pa), pb, argv0(pb))
+	}
+	if err := syscall.Kill(pa, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	p.write(t, "a", 101, 200) // into the pipe while no logger reads it
+	waitFor(t, 15*time.Second, "a's log restarted in a new pool", func() bool {
+		r := readStatus(t, p.logDir("a"))
+		return r.Pid != 0 && r.Pid != pa && r.State == status.Run && argv0(r.Pid) == "svlogd-pool"
+	})
+	p.write(t, "a", 201, 300)
+	p.write(t, "b", 101, 200)
+	p.waitLine(t, "a", 300)
+	p.waitLine(t, "b", 200)
+	// A processor may be finishing (its output and input both on disk for a moment):
+	// look again until the directory is still.
+	var bad []string
+	for try := 0; try < 50; try++ {
+		got := strings.ReplaceAll(p.logged("a"), "a Line", "a line") // a's processor capitalizes
+		bad = bad[:0]
+		for i := 1; i <= 300; i++ {
+			if c := strings.Count(got, fmt.Sprintf("a line %d\n", i)); c != 1 {
+				bad = append(bad, fmt.Sprintf("a line %d logged %d times", i, c))
+			}
+		}
+		if len(bad) == 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, b := range bad {
+		t.Error(b)
+	}
+	if !strings.Contains(p.logged("a"), "a Line 1\n") {
+		t.Errorf("a's processor did not run under the pool:\n%s", p.files(t, "a"))
+	}
+	if r := readStatus(t, p.logDir("b")); r.Pid != pb {
+		t.Errorf("b's log moved from pool %d to %d when another identity's pool died", pb, r.Pid)
+	}
+	for _, svc := range []string{"a", "b"} {
+		if n := lockHolders(t, filepath.Join(p.logDir(svc), "main", "lock")); n != 1 {
+			t.Errorf("%s/log/main/lock is held by %d descriptors: want one logger", svc, n)
+		}
+	}
+	// TERM (what runsvdir gives a dead host's leftovers) ends each logger as TERM ends
+	// svlogd: its lines written, exit 0; the supervisor starts it again, in a new pool.
+	if err := syscall.Kill(pb, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	p.write(t, "b", 201, 300)
+	waitFor(t, 15*time.Second, "b's log restarted in a new pool", func() bool {
+		r := readStatus(t, p.logDir("b"))
+		return r.Pid != 0 && r.Pid != pb && r.State == status.Run && argv0(r.Pid) == "svlogd-pool"
+	})
+	p.waitLine(t, "b", 300)
+	got := p.logged("b")
+	for i := 1; i <= 300; i++ {
+		if c := strings.Count(got, fmt.Sprintf("b line %d\n", i)); c != 1 {
+			t.Errorf("b line %d logged %d times", i, c)
+		}
+	}
+	waitFor(t, 10*time.Second, "the TERMed pool gone", func() bool { return syscall.Kill(pb, 0) != nil || argv0(pb) != "svlogd-pool" })
+	fi, err := os.Stat(filepath.Join(p.logDir("b"), "main", "current"))
+	if err != nil || fi.Sys().(*syscall.Stat_t).Uid != nobodyUID {
+		t.Errorf("b/log/main/current is not nobody's: %v", err)
+	}
+}
+
+// TestLogPoolNotUnderCRunsv: C runsv does not offer the hand-over, so our svlogd under it
+// stays a process of its own.
+func TestLogPoolNotUnderCRunsv(t *testing.T) {
+	cRunsv := cBin(t, "runsv")
+	wb := worldBin(t)
+	root := t.TempDir()
+	dir := newService(t, root, "s", "#!/bin/sh\necho hello\nexec sleep 1000\n")
+	writeFile(t, filepath.Join(dir, "log", "run"), "#!/bin/sh\nexec "+filepath.Join(wb, "svlogd")+" ./main\n", 0o755)
+	os.MkdirAll(filepath.Join(dir, "log", "main"), 0o755)
+	startRunsv(t, cRunsv, dir)
+	waitFor(t, 10*time.Second, "hello logged", func() bool {
+		return readFile(filepath.Join(dir, "log", "main", "current")) == "hello\n"
+	})
+	if pid := readStatus(t, filepath.Join(dir, "log")).Pid; argv0(pid) != filepath.Join(wb, "svlogd") {
+		t.Errorf("log pid %d is %q: want our svlogd itself", pid, argv0(pid))
+	}
+}
+
+// startRunsvdirEnv starts the runsvdir at bin on scan with PATH, stopping the tree at the end.
+func startRunsvdirEnv(t *testing.T, scan, bin, path string) {
+	cmd := exec.Command(bin, scan)
+	cmd.Env = append(os.Environ(), "PATH="+path)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGHUP)
+		cmd.Wait()
+		entries, _ := os.ReadDir(scan)
+		for _, e := range entries {
+			sendCtl(filepath.Join(scan, e.Name()), "dx")
+		}
+		waitFor(t, 15*time.Second, "every supervisor gone", func() bool {
+			for _, e := range entries {
+				if okAlive(filepath.Join(scan, e.Name())) || okAlive(filepath.Join(scan, e.Name(), "log")) {
+					return false
+				}
+			}
+			return true
+		})
+	})
+}
+
+func argv0(pid int) string {
+	b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	s, _, _ := strings.Cut(string(b), "\x00")
+	return s
+}
+
+func procUID(t *testing.T, pid int) int {
+	for _, l := range strings.Split(readFile("/proc/"+strconv.Itoa(pid)+"/status"), "\n") {
+		if f, ok := strings.CutPrefix(l, "Uid:"); ok {
+			n, _ := strconv.Atoi(strings.Fields(f)[1])
+			return n
+		}
+	}
+	t.Fatalf("no uid for pid %d", pid)
+	return -1
+}
+
+// lockHolders counts the descriptors, in every process, open on the file path.
+func lockHolders(t *testing.T, path string) int {
+	var want syscall.Stat_t
+	if err := syscall.Stat(path, &want); err != nil {
+		t.Fatal(err)
+	}
+	fds, _ := filepath.Glob("/proc/[0-9]*/fd/*")
+	n := 0
+	for _, fd := range fds {
+		var st syscall.Stat_t
+		if syscall.Stat(fd, &st) == nil && st.Dev == want.Dev && st.Ino == want.Ino {
+			n++
+		}
+	}
+	return n
+}
