@@ -6,6 +6,7 @@ package e2e
 
 import (
 	"fmt"
+	"golang.org/x/sys/unix"
 	"io"
 	"net"
 	"os"
@@ -86,7 +87,7 @@ func TestOptionFilesNeverHang(t *testing.T) {
 				}
 				var err error
 				if f.kind == "fifo" {
-					err = syscall.Mkfifo(p, 0o600)
+					err = unix.Mkfifo(p, 0o600)
 				} else {
 					err = os.Symlink("/dev/zero", p)
 				}
