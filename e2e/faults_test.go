@@ -188,18 +188,7 @@ func startTreeLimited(t *testing.T, tr tree, scan string, soft, hard int) *runsv
 	t.Cleanup(func() {
 		p.cmd.Process.Signal(syscall.SIGHUP)
 		<-p.done
-		entries, _ := os.ReadDir(scan)
-		for _, e := range entries {
-			sendCtl(filepath.Join(scan, e.Name()), "dx")
-		}
-		waitFor(t, 30*time.Second, "every supervisor gone", func() bool {
-			for _, e := range entries {
-				if okAlive(filepath.Join(scan, e.Name())) {
-					return false
-				}
-			}
-			return true
-		})
+		stopSupervisors(t, scan, 30*time.Second)
 	})
 	return p
 }

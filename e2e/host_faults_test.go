@@ -43,18 +43,7 @@ func startTree(t *testing.T, tr tree, scan string) *runsvdirProc {
 	t.Cleanup(func() {
 		p.cmd.Process.Signal(syscall.SIGHUP)
 		<-p.done
-		entries, _ := os.ReadDir(scan)
-		for _, e := range entries {
-			sendCtl(filepath.Join(scan, e.Name()), "dx")
-		}
-		waitFor(t, 10*time.Second, "every C supervisor gone", func() bool {
-			for _, e := range entries {
-				if okAlive(filepath.Join(scan, e.Name())) {
-					return false
-				}
-			}
-			return true
-		})
+		stopSupervisors(t, scan, 10*time.Second)
 	})
 	return p
 }

@@ -73,20 +73,27 @@ func startRunsvdirAt(t *testing.T, cwd, dir string, args []string) *runsvdirProc
 			}
 		}
 		// Whatever still runs (TERM leaves supervisors behind by design) is told to exit.
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			sendCtl(filepath.Join(dir, e.Name()), "dx")
-		}
-		waitFor(t, 10*time.Second, "every supervisor gone", func() bool {
-			for _, e := range entries {
-				if okAlive(filepath.Join(dir, e.Name())) {
-					return false
-				}
-			}
-			return true
-		})
+		stopSupervisors(t, dir, 10*time.Second)
 	})
 	return p
+}
+
+// stopSupervisors tells every supervisor still running in the scan directory dir to exit
+// (TERM leaves supervisors behind by design) and waits up to timeout for them to go.
+func stopSupervisors(t testing.TB, dir string, timeout time.Duration) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		sendCtl(filepath.Join(dir, e.Name()), "dx")
+	}
+	waitFor(t, timeout, "every supervisor gone", func() bool {
+		for _, e := range entries {
+			if okAlive(filepath.Join(dir, e.Name())) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 func (p *runsvdirProc) exitCode(t *testing.T) int {
