@@ -49,18 +49,6 @@ var gdKnown = []struct {
 		"it started in, wherever it is now named (a rename changes nothing; a removal stops the " +
 		"service, runs ./finish, writes 'down' and exits)",
 		func(m *gdModel, st gdStep) bool { return st.op == gdRemove || st.op == gdRename }},
-	// 2.
-	{"sv exit (x) while the log service does not exit (here: it is paused): C runsv writes the log's " +
-		"want exit into log/supervise/status and stat ('run, paused, want exit'; sv status NAME/log: " +
-		"'want down'), ours leaves the log's status as it was ('run, paused')",
-		func(m *gdModel, st gdStep) bool {
-			for _, v := range gdExited(m, st) {
-				if v.logStop {
-					return true
-				}
-			}
-			return false
-		}},
 	// 3.
 	{"svlogd and SIGUSR1/SIGUSR2 (sv 1/2 NAME/log): C svlogd does not catch them and dies (runsv " +
 		"starts it again), ours goes on running",

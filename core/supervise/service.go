@@ -239,8 +239,10 @@ func (s *Service) Run() {
 				return
 			}
 			if s.log.want != status.WantExit {
-				// log/run sees EOF on its stdin and exits; then so do we.
+				// log/run sees EOF on its stdin and exits; then so do we. The log's want
+				// exit is written out, as C runsv does (a paused log shows it meanwhile).
 				s.log.want = status.WantExit
+				s.writeStatus(s.log)
 				s.closeLogPipe()
 			}
 		}
