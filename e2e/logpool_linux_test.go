@@ -380,7 +380,7 @@ func TestLogPoolNotUnderCRunsv(t *testing.T) {
 // startRunsvdirEnv starts the runsvdir at bin on scan with PATH, stopping the tree at the end.
 func startRunsvdirEnv(t *testing.T, scan, bin, path string) {
 	cmd := exec.Command(bin, scan)
-	cmd.Env = append(os.Environ(), "PATH="+path)
+	cmd.Env = append(os.Environ(), "PATH="+path, "RUNIT_LOGPOOL=1") // the pool is opt-in
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

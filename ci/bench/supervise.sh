@@ -87,7 +87,7 @@ done
 # exec svlogd -tt ./main). PSS of runsvdir, supervisors, svlogd processes and (ours) the
 # logger pool, per service; and the total for one service, a container's tree.
 for n in 1 20 100 500; do
-  read -r _ po to < <(BENCH_POOLED=1 PATH=$bin:$PATH "$tool" bringup-log "$bin/runsvdir" "$n")
+  read -r _ po to < <(RUNIT_LOGPOOL=1 BENCH_POOLED=1 PATH=$bin:$PATH "$tool" bringup-log "$bin/runsvdir" "$n")
   read -r _ pc tc < <(PATH=$ccbin:$PATH "$tool" bringup-log "$ccbin/runsvdir" "$n")
   if [ "$n" = 1 ]; then
     echo "bench: whole tree PSS, one service with a log service (kB): ours $to, C $tc, ratio $(ratio "$to" "$tc")"
