@@ -310,8 +310,9 @@ type gdSvc struct {
 	up      gdTri // ./run runs
 	stopped gdTri // ./run is stopped (SIGSTOP)
 	logWant byte
-	logStop bool // the log service may be stopped (sv pause NAME/log)
 	downNow bool // ./down exists now (runsv reads it only when it starts)
+	exiting bool // told to exit, its runsv waits for a ./run that ignores TERM
+	cRacy   bool // got a c right after a t: whether control/c ran is timing
 	looped  bool // it crash-looped at some point: counts of what each start leaves differ by timing
 }
 
@@ -333,7 +334,7 @@ func (v *gdSvc) looping() bool {
 
 // fresh: a new runsv took the service.
 func (v *gdSvc) fresh() {
-	v.alive, v.want, v.logWant, v.stopped, v.logStop = gdYes, 'u', 'u', gdNo, false
+	v.alive, v.want, v.logWant, v.stopped, v.exiting = gdYes, 'u', 'u', gdNo, false
 	if v.downNow {
 		v.want = 'd'
 	}
@@ -452,7 +453,7 @@ func (v *gdSvc) exit(restart bool) {
 		}
 		v.alive, v.want = gdNo, 'd'
 	case gdYes:
-		v.want = 'd'
+		v.want, v.exiting = 'd', true
 	default:
 		v.unknown()
 		v.alive = gdUnknown
@@ -511,11 +512,6 @@ func (m *gdModel) apply(st gdStep) {
 						v.logWant = 'u'
 					case 'd', 'o':
 						v.logWant = 'd'
-					case 'p':
-						v.logStop = true
-					}
-					if c == 'c' || c == 'd' || c == 'k' {
-						v.logStop = false
 					}
 				}
 				continue
@@ -526,6 +522,9 @@ func (m *gdModel) apply(st gdStep) {
 			}
 			for _, c := range []byte(st.cmd.ctl) {
 				v.ctl(c)
+			}
+			if strings.Contains(st.cmd.ctl, "tc") {
+				v.cRacy = true
 			}
 			if st.cmd.force && v.up == gdYes && (v.spec.kind == gdStubborn || v.spec.control('t') == 0 || v.spec.check == 2) {
 				v.ctl('k') // the wait timed out: sv sends k
@@ -602,14 +601,14 @@ func gdGenerate(seed int64) *gdScenario {
 
 // gdAvoid returns the index in gdKnown of the first known difference the step would show,
 // or -1. RUNIT_GENDIFF_KNOWN=show lets every step run, to see which differences are still
-// there; show=2,5 only those of entries 2 and 5.
+// there; show=control-k,svlogd-usr only those of the entries named.
 func gdAvoid(m *gdModel, st gdStep) int {
 	show := os.Getenv("RUNIT_GENDIFF_KNOWN")
 	for i, k := range gdKnown {
 		if !k.avoid(m, st) {
 			continue
 		}
-		if show == "show" || slices.Contains(strings.Split(strings.TrimPrefix(show, "show="), ","), fmt.Sprint(i+1)) {
+		if show == "show" || slices.Contains(strings.Split(strings.TrimPrefix(show, "show="), ","), k.name) {
 			return -1
 		}
 		return i
@@ -620,7 +619,7 @@ func gdAvoid(m *gdModel, st gdStep) int {
 // gdInstead is the step run in place of one that would show known difference k: sv status
 // of the same services.
 func gdInstead(m *gdModel, st gdStep, k int) gdStep {
-	was := fmt.Sprintf(" (instead of %q: known difference %d)", st.describe(), k+1)
+	was := fmt.Sprintf(" (instead of %q: known difference %s)", st.describe(), gdKnown[k].name)
 	if st.op != gdSv {
 		st.targets = nil
 		if v := m.svc(st.id); v != nil && v.inScan {

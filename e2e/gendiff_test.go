@@ -36,32 +36,31 @@ const gdSvwait = "2"
 // status` of the same services (the step list says "instead of ...: known difference N"),
 // so that the rest of the run still compares. When a difference is fixed, remove its
 // entry; testdata/gendiff/seeds names a seed that shows it. RUNIT_GENDIFF_KNOWN=show runs
-// the steps anyway, to see which are still there.
+// the steps anyway, to see which are still there (show=NAME,NAME only those entries').
 var gdKnown = []struct {
+	name  string // the step list says "known difference NAME"; RUNIT_GENDIFF_KNOWN=show=NAME
 	what  string // the difference, as it would be reported
 	avoid func(m *gdModel, st gdStep) bool
 }{
-	// 1.
-	{"A service directory renamed in scan/ (mv scan/x scan/y) or moved out (mv scan/x attic/x, " +
-		"or its symlink removed): our runsv (in-process and -C) goes on using the old path: " +
-		"'unable to start ./run: file does not exist', 'unable to open supervise/status.new: file " +
-		"does not exist', and supervise/status stays as it was; C runsv works inside the directory " +
-		"it started in, wherever it is now named (a rename changes nothing; a removal stops the " +
-		"service, runs ./finish, writes 'down' and exits)",
-		func(m *gdModel, st gdStep) bool { return st.op == gdRemove || st.op == gdRename }},
-	// 3.
-	{"svlogd and SIGUSR1/SIGUSR2 (sv 1/2 NAME/log): C svlogd does not catch them and dies (runsv " +
-		"starts it again), ours goes on running",
-		func(m *gdModel, st gdStep) bool { return gdToSvlogd(m, st, "12") }},
-	// 4.
-	{"svlogd and SIGQUIT (sv quit NAME/log): ours prints the Go runtime's goroutine dump (60 lines) " +
-		"to its stderr and exits 2; C svlogd dies of the signal silently",
-		func(m *gdModel, st gdStep) bool { return gdToSvlogd(m, st, "q") }},
-	// 5.
-	{"k when control/k exits 0: C runsv marks the service down though ./run still runs " +
-		"(supervise/stat 'down', status with a pid), so a later d does not stop it; ours keeps it " +
-		"'run' and stops it on d. Also a force-* command's k after its timeout",
-		func(m *gdModel, st gdStep) bool {
+	{name: "moved-dir", what: "A service directory renamed in scan/ (mv scan/x scan/y) or moved " +
+		"out (mv scan/x attic/x, or its symlink removed): our runsv (in-process and -C) goes on " +
+		"using the old path: 'unable to start ./run: file does not exist', 'unable to open " +
+		"supervise/status.new: file does not exist', and supervise/status stays as it was; C " +
+		"runsv works inside the directory it started in, wherever it is now named (a rename " +
+		"changes nothing; a removal stops the service, runs ./finish, writes 'down' and exits)",
+		avoid: func(m *gdModel, st gdStep) bool { return st.op == gdRemove || st.op == gdRename }},
+	{name: "svlogd-usr", what: "svlogd and SIGUSR1/SIGUSR2 (sv 1/2 NAME/log): C svlogd does not " +
+		"catch them and dies (runsv starts it again), ours goes on running",
+		avoid: func(m *gdModel, st gdStep) bool { return gdToSvlogd(m, st, "12") }},
+	{name: "svlogd-quit", what: "svlogd and SIGQUIT (sv quit NAME/log): ours prints the Go " +
+		"runtime's goroutine dump (60 lines) to its stderr and exits 2; C svlogd dies of the " +
+		"signal silently",
+		avoid: func(m *gdModel, st gdStep) bool { return gdToSvlogd(m, st, "q") }},
+	{name: "control-k", what: "k when control/k exits 0: C runsv marks the service down though " +
+		"./run still runs (supervise/stat 'down', status with a pid), so a later d does not " +
+		"stop it; ours keeps it 'run' and stops it on d. Also a force-* command's k after its " +
+		"timeout",
+		avoid: func(m *gdModel, st gdStep) bool {
 			for _, tg := range st.targets {
 				if v := m.svc(tg.id); v != nil && !tg.log && v.spec.control('k') == 0 &&
 					(strings.Contains(st.cmd.ctl, "k") || st.cmd.force) {
@@ -70,11 +69,11 @@ var gdKnown = []struct {
 			}
 			return false
 		}},
-	// 6.
-	{"sv -v term/kill of a service that wants down and has ./finish: ours says 'ok: finish: NAME: " +
-		"(pid 0) Ns' from the record runsv writes for an instant between ./run's end and ./finish's " +
-		"start (it meets C's test too: no pid, want down); C sv, polling every 420 ms, sees 'down'",
-		func(m *gdModel, st gdStep) bool {
+	{name: "finish-pid0", what: "sv -v term/kill of a service that wants down and has ./finish: " +
+		"ours says 'ok: finish: NAME: (pid 0) Ns' from the record runsv writes for an instant " +
+		"between ./run's end and ./finish's start (it meets C's test too: no pid, want down); C " +
+		"sv, polling every 420 ms, sees 'down'",
+		avoid: func(m *gdModel, st gdStep) bool {
 			for _, tg := range st.targets {
 				v := m.svc(tg.id)
 				if v == nil || tg.log || !v.spec.finish || v.want != 'd' || v.up != gdYes || !st.waited {
@@ -88,27 +87,20 @@ var gdKnown = []struct {
 			}
 			return false
 		}},
-}
-
-// gdExited returns the services a step tells to exit: sv exit, shutdown, force-shutdown,
-// and runsvdir's SIGHUP (a TERM to each supervisor).
-func gdExited(m *gdModel, st gdStep) []*gdSvc {
-	var vs []*gdSvc
-	switch {
-	case st.op == gdHup:
-		for _, v := range m.svcs {
-			if v.inScan {
-				vs = append(vs, v)
+	{name: "exit-finish-log", what: "sv kill (or a force-* command's k) of a TERM-deaf service " +
+		"told to exit, with ./finish and a log service: C runsv has closed the log pipe, yet " +
+		"forks ./finish, whose child fails 'runsv NAME: fatal: unable to setup filedescriptor " +
+		"for ./run: file descriptor not open'; ours exits without ./finish and prints nothing",
+		avoid: func(m *gdModel, st gdStep) bool {
+			for _, tg := range st.targets {
+				v := m.svc(tg.id)
+				if v != nil && !tg.log && v.exiting && v.spec.finish && v.spec.log != 0 &&
+					(strings.Contains(st.cmd.ctl, "k") || st.cmd.force) {
+					return true
+				}
 			}
-		}
-	case st.op == gdSv && st.cmd.ctl == "x":
-		for _, tg := range st.targets {
-			if v := m.svc(tg.id); v != nil && !tg.log {
-				vs = append(vs, v)
-			}
-		}
-	}
-	return vs
+			return false
+		}},
 }
 
 // gdToSvlogd reports whether an sv step sends one of the commands in cmds to an svlogd
