@@ -87,15 +87,20 @@ var gdKnown = []struct {
 			}
 			return false
 		}},
-	{name: "exit-finish-log", what: "sv kill (or a force-* command's k) of a TERM-deaf service " +
-		"told to exit, with ./finish and a log service: C runsv has closed the log pipe, yet " +
-		"forks ./finish, whose child fails 'runsv NAME: fatal: unable to setup filedescriptor " +
-		"for ./run: file descriptor not open'; ours exits without ./finish and prints nothing",
+	{name: "exit-finish-log", what: "sv kill (or a force-* command's k, as in force-shutdown) of a " +
+		"TERM-deaf service told to exit, with ./finish and a log service: C runsv has closed the " +
+		"log pipe, yet forks ./finish, whose child fails 'runsv NAME: fatal: unable to setup " +
+		"filedescriptor for ./run: file descriptor not open'; ours exits without ./finish and " +
+		"prints nothing",
 		avoid: func(m *gdModel, st gdStep) bool {
 			for _, tg := range st.targets {
 				v := m.svc(tg.id)
-				if v != nil && !tg.log && v.exiting && v.spec.finish && v.spec.log != 0 &&
-					(strings.Contains(st.cmd.ctl, "k") || st.cmd.force) {
+				if v == nil || tg.log || !v.spec.finish || v.spec.log == 0 {
+					continue
+				}
+				// Told to exit before, or now by force-shutdown, which then kills it.
+				stuck := v.exiting || st.cmd.ctl == "x" && v.up != gdNo && !v.spec.diesOnTerm()
+				if stuck && (strings.Contains(st.cmd.ctl, "k") || st.cmd.force) {
 					return true
 				}
 			}
