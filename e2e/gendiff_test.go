@@ -14,9 +14,12 @@ package e2e
 //	RUNIT_GENDIFF_SEED=123 go test -run 'TestGenDiff$' ./e2e/   replay one seed (or a list: 1,2,3)
 //	RUNIT_GENDIFF_DURATION=10m go test -timeout 0 -run 'TestGenDiff$' ./e2e/   new seeds for 10 minutes
 //	RUNIT_GENDIFF_DRY=1 RUNIT_GENDIFF_SEED=123 go test -v -run 'TestGenDiff$' ./e2e/  only show seed 123's steps
+//
+// The environment reaches both runsvdirs: RUNIT_LOGPOOL=1 runs ours with pooled loggers.
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -243,7 +246,11 @@ func gdRun(t *testing.T, cb, ob gdBins, seed int64) {
 			}
 		}
 	}
-	gdBoth(c, o, func(tr *gdTree) { tr.start(sc) })
+	var errs [2]error
+	gdBoth(c, o, func(tr *gdTree) { errs[map[*gdTree]int{c: 0, o: 1}[tr]] = tr.start(sc) })
+	if err := errors.Join(errs[:]...); err != nil {
+		t.Fatal(err)
+	}
 	done = append(done, "start runsvdir")
 	if diffs := gdSettle(t, c, o, m, gdLooping(m, nil), true); len(diffs) > 0 {
 		fail(done[0], diffs)

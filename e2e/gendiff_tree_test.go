@@ -6,6 +6,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,7 +26,6 @@ type gdBins struct{ name, sv, runsvdir, path string }
 // (where removed services go), ROOT/sv (where linked services live), ROOT/stage (where new
 // services are written before they appear in scan/ at once).
 type gdTree struct {
-	t    *testing.T
 	bins gdBins
 	root string
 	cwd  string // where sv runs
@@ -38,7 +38,7 @@ type gdTree struct {
 }
 
 func newGdTree(t *testing.T, b gdBins, sc *gdScenario) *gdTree {
-	tr := &gdTree{t: t, bins: b, root: t.TempDir(), done: make(chan struct{}),
+	tr := &gdTree{bins: b, root: t.TempDir(), done: make(chan struct{}),
 		base: map[string]int{}, next: map[string]int{}}
 	for _, d := range []string{"scan", "attic", "sv", "stage"} {
 		if err := os.Mkdir(filepath.Join(tr.root, d), 0o755); err != nil {
@@ -80,8 +80,9 @@ func (tr *gdTree) create(s gdSpec, name string) error {
 	return os.Rename(stage, tr.path("scan/"+name))
 }
 
-// start starts runsvdir on scan/ as the scenario says.
-func (tr *gdTree) start(sc *gdScenario) {
+// start starts runsvdir on scan/ as the scenario says (called beside the other tree's
+// start, so it returns its error instead of failing the test).
+func (tr *gdTree) start(sc *gdScenario) error {
 	var args []string
 	if sc.pflag {
 		args = append(args, "-P")
@@ -93,30 +94,32 @@ func (tr *gdTree) start(sc *gdScenario) {
 	if sc.logArg != "" {
 		args = append(args, sc.logArg)
 	}
-	tr.cmd = exec.Command(tr.bins.runsvdir, args...)
-	tr.cmd.Env = append(gdEnv(), "PATH="+tr.bins.path, "RUNIT_GENDIFF_TREE="+tr.root)
-	tr.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd := exec.Command(tr.bins.runsvdir, args...)
+	cmd.Env = append(gdEnv(), "PATH="+tr.bins.path, "RUNIT_GENDIFF_TREE="+tr.root)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// Files, not pipes: supervisors and services inherit them and may outlive runsvdir.
 	for i, name := range []string{"runsvdir.out", "runsvdir.err"} {
 		f, err := os.Create(tr.path(name))
 		if err != nil {
-			tr.t.Fatal(err)
+			return err
 		}
 		defer f.Close()
 		if i == 0 {
-			tr.cmd.Stdout = f
+			cmd.Stdout = f
 		} else {
-			tr.cmd.Stderr = f
+			cmd.Stderr = f
 		}
 	}
-	if err := tr.cmd.Start(); err != nil {
-		tr.t.Fatal(err)
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("%s runsvdir: %v", tr.bins.name, err)
 	}
+	tr.cmd = cmd
 	go func() {
-		tr.cmd.Wait()
-		tr.exit = tr.cmd.ProcessState.ExitCode()
+		cmd.Wait()
+		tr.exit = cmd.ProcessState.ExitCode()
 		close(tr.done)
 	}()
+	return nil
 }
 
 // gdEnv is the test's environment without what the trees set themselves.
