@@ -19,6 +19,7 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -129,6 +130,16 @@ func TestGenDiff(t *testing.T) {
 	c := gdBins{name: "C", sv: cBin(t, "sv"), runsvdir: cBin(t, "runsvdir"), path: "/usr/bin:/bin:/usr/sbin:/sbin"}
 	cBin(t, "runsv")
 	cBin(t, "svlogd")
+	for _, name := range []string{"sv", "runsvdir", "runsv", "svlogd"} {
+		// ci/deb-test.sh puts ours in /usr/bin for a while; comparing ours with ours
+		// proves nothing.
+		if b, _ := os.ReadFile(cBin(t, name)); bytes.Contains(b, []byte("\xff Go buildinf:")) {
+			if strictTests() {
+				t.Fatalf("%s is a Go program, not C runit's", cBin(t, name))
+			}
+			t.Skipf("%s is a Go program, not C runit's: differential test skipped", cBin(t, name))
+		}
+	}
 	o := gdBins{name: "ours", sv: ourBin(t, "sv"), runsvdir: ourBin(t, "runsvdir")}
 	o.path = binDir(t, "runsv", "svlogd") + ":" + c.path
 	if v := os.Getenv("RUNIT_GENDIFF_DURATION"); v != "" {
