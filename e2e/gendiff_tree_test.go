@@ -175,13 +175,18 @@ func (tr *gdTree) stop() {
 }
 
 // gdKillMarked kills every process whose environment has RUNIT_GENDIFF_TREE=root (Linux's
-// /proc; elsewhere C runit is not installed and the test does not run).
+// /proc; elsewhere C runit is not installed and the test does not run). Not a logger pool
+// (RUNIT_LOGPOOL=1): one pool serves the loggers of every tree of the same user, other
+// seeds' too, whichever tree started it; it exits by itself once its loggers are gone.
 func gdKillMarked(root string) {
 	mark := []byte("\x00RUNIT_GENDIFF_TREE=" + root + "\x00")
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
+			continue
+		}
+		if argv, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline"); bytes.HasPrefix(argv, []byte("svlogd-pool\x00")) {
 			continue
 		}
 		env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
