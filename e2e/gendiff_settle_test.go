@@ -16,10 +16,7 @@ import (
 )
 
 var (
-	// A c right after a t and its stop sequence (restart, try-restart, force-reload send
-	// "tc") finds ./run still running, and runs control/c, only if the TERM has not ended
-	// it yet: timing.
-	gdTC    = regexp.MustCompile(`(?m)^(t\n(?:[dx]\n)?)c\n`)
+	gdCLine = regexp.MustCompile(`(?m)^c\n`)
 	gdPidRe = regexp.MustCompile(`\(pid [0-9]+\)`)
 	gdAgeRe = regexp.MustCompile(`\b[0-9]+s\b`)
 )
@@ -180,7 +177,14 @@ func (tr *gdTree) snap(m *gdModel, involved map[string]bool) (map[string]string,
 			s[p+"./finish arguments"] = tr.field(v, "finish", readFile(filepath.Join(dir, "finish.args")), loose)
 		}
 		if v.spec.controls != "" {
-			s[p+"control/ scripts run"] = tr.field(v, "control", gdTC.ReplaceAllString(readFile(filepath.Join(dir, "control.log")), "$1"), loose)
+			text := readFile(filepath.Join(dir, "control.log"))
+			if v.cRacy {
+				// A c right after a t (restart, try-restart, force-reload send "tc") finds
+				// ./run still running, and runs control/c, only if the TERM has not ended
+				// it yet: timing.
+				text = gdCLine.ReplaceAllString(text, "")
+			}
+			s[p+"control/ scripts run"] = tr.field(v, "control", text, loose)
 		}
 		if v.spec.kind == gdTrapper {
 			s[p+"signals ./run got"] = readFile(filepath.Join(dir, "sigs"))
