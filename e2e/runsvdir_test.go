@@ -334,17 +334,27 @@ func TestRunsvdirStopOnTerm(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			scan := t.TempDir()
 			a := newService(t, scan, "a", "#!/bin/sh\nexec sleep 1000\n")
-			b := newService(t, scan, "b", "#!/bin/sh\ntrap 'echo stopped > stopped; exit 0' TERM\nwhile :; do sleep 0.05; done\n")
+			// b says when its trap is set: a TERM before that would kill the shell outright
+			// (the status file says run from the fork on).
+			b := newService(t, scan, "b", "#!/bin/sh\ntrap 'echo stopped > stopped; exit 0' TERM\necho > ready\nwhile :; do sleep 0.05; done\n")
 			p := startRunsvdir(t, scan, append(m.args, "-s")...)
-			waitFor(t, 10*time.Second, "a and b running", func() bool { return running(t, a) && running(t, b) })
+			waitFor(t, 10*time.Second, "a and b running", func() bool {
+				return running(t, a) && running(t, b) && fileExists(filepath.Join(b, "ready"))
+			})
 			pa := readStatus(t, a).Pid
 			p.cmd.Process.Signal(syscall.SIGTERM)
 			if code := p.exitCode(t); code != 0 {
 				t.Errorf("exit code %d, want 0", code)
 			}
 			// When runsvdir has exited, everything has already stopped.
-			if okAlive(a) || okAlive(b) || syscall.Kill(pa, 0) == nil || readFile(filepath.Join(b, "stopped")) != "stopped\n" {
-				t.Errorf("runsvdir -s exited before its services stopped")
+			for what, bad := range map[string]bool{
+				"a's supervisor alive": okAlive(a), "b's supervisor alive": okAlive(b),
+				"a's ./run alive":       syscall.Kill(pa, 0) == nil,
+				"b's TERM trap not run": readFile(filepath.Join(b, "stopped")) != "stopped\n",
+			} {
+				if bad {
+					t.Errorf("runsvdir -s exited before its services stopped: %s", what)
+				}
 			}
 		})
 	}
