@@ -7,12 +7,12 @@ import (
 	"testing"
 )
 
-// glueOverlayScript runs a command with the root file system replaced by a throwaway
+// debOverlayScript runs a command with the root file system replaced by a throwaway
 // overlay of it, in private mount and PID namespaces: dpkg can install and remove
 // packages there while the machine (and Debian's runit, the reference of the other
 // tests) stays as it is. $1 is a scratch directory, $2 a directory copied into the
 // overlay's /tmp/glue, the rest the command. Exit 99: no overlay file system here.
-const glueOverlayScript = `set -e
+const debOverlayScript = `set -e
 b=$1 src=$2; shift 2
 mount -t tmpfs tmpfs "$b"
 mkdir -p "$b/u" "$b/w" "$b/m"
@@ -45,7 +45,7 @@ func TestDebInstall(t *testing.T) {
 	writeFile(t, filepath.Join(stage, "deb-test.sh"), script, 0o755)
 	deb := "/tmp/glue/" + filepath.Base(strings.Fields(r.stdout)[0])
 	r = run(t, "", nil, "unshare", "-m", "-p", "-f", "--propagation", "private",
-		"sh", "-c", glueOverlayScript, "sh", t.TempDir(), stage, "/bin/sh", "/tmp/glue/deb-test.sh", deb)
+		"sh", "-c", debOverlayScript, "sh", t.TempDir(), stage, "/bin/sh", "/tmp/glue/deb-test.sh", deb)
 	if r.code == 99 {
 		t.Skip("no overlay file system here: dpkg -i test skipped (ci/deb-test.sh covers it on Debian CI)")
 	}
