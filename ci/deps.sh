@@ -7,7 +7,7 @@ set -euo pipefail
 # The daemons of Debian's runit-services that install cheaply (e2e/distro_test.go runs
 # them under both runits): dbus, cron, rsyslog, chrony, haveged, at, anacron, acpi-fakekey;
 # psmisc gives fuser, which default-syslog's check uses; iproute2 brings loopback up.
-# zsh, fish, bash-completion: the shells the completion test drives (e2e/completion_test.go).
+# zsh, fish, bash-completion: the shells the completion test drives (lint/completion_test.go).
 # podman, runc: the container engine of e2e/container_test.go (runc, since crun refuses
 # a hybrid cgroup hierarchy; see ci/container/podman); tini, catatonit: the init shims
 # put in front of runit there; podman-compose runs the Compose example.

@@ -136,48 +136,6 @@ func TestInstallLayout(t *testing.T) {
 	}
 }
 
-// A second install over the first keeps the administrator's changes to /etc.
-func TestInstallKeepsEtc(t *testing.T) {
-	bin := installBinDir(t)
-	dest := t.TempDir()
-	writeFile(t, filepath.Join(dest, "etc/runit/1"), "#!/bin/sh\n# mine\n", 0o700)
-	r := installRun(t, dest, "/usr", bin)
-	if r.code != 0 {
-		t.Fatalf("install.sh exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	if got := readFile(filepath.Join(dest, "etc/runit/1")); got != "#!/bin/sh\n# mine\n" {
-		t.Errorf("etc/runit/1 was overwritten: %q", got)
-	}
-	if !strings.Contains(r.stdout, "keeping existing") {
-		t.Errorf("install.sh did not say it kept etc/runit/1: %q", r.stdout)
-	}
-	if readFile(filepath.Join(dest, "etc/runit/2")) == "" {
-		t.Error("etc/runit/2 missing after install over an existing /etc/runit")
-	}
-	// INSTALL_ETC=no leaves /etc alone entirely (ports that keep their own init).
-	dest2 := t.TempDir()
-	if r := installRun(t, dest2, "/usr/local", bin, "INSTALL_ETC=no"); r.code != 0 {
-		t.Fatalf("INSTALL_ETC=no: exit %d %s", r.code, r.stderr)
-	}
-	if _, err := os.Stat(filepath.Join(dest2, "etc")); !os.IsNotExist(err) {
-		t.Errorf("INSTALL_ETC=no created etc (%v)", err)
-	}
-}
-
-// A tool missing from BINDIR is an error, reported after installing the others.
-func TestInstallMissingTool(t *testing.T) {
-	bin := t.TempDir()
-	writeFile(t, filepath.Join(bin, "sv"), "#!/bin/sh\n", 0o755)
-	dest := t.TempDir()
-	r := installRun(t, dest, "/usr", bin, "INSTALL_ETC=no")
-	if r.code == 0 || !strings.Contains(r.stderr, "not built") || !strings.Contains(r.stderr, "runsv") {
-		t.Errorf("install.sh with only sv built: exit %d, stderr %q; want a failure naming the missing tools", r.code, r.stderr)
-	}
-	if _, err := os.Stat(filepath.Join(dest, "usr/bin/sv")); err != nil {
-		t.Errorf("sv not installed: %v", err)
-	}
-}
-
 // The installed runlevels work with the installed runsvchdir: switch the skeleton's
 // current from default to single and back, with the skeleton bind-mounted on
 // /etc/runit in a private mount namespace (runsvchdir works in /etc/runit/runsvdir).

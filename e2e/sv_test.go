@@ -784,24 +784,6 @@ func TestSvDefaultDirBuildSetting(t *testing.T) {
 	}
 }
 
-// The FreeBSD port builds sv for /var/service/, the directory its rc.d runsvdir scans:
-// its GO_BUILDFLAGS, as go.mk passes them to go build, set the default.
-func TestSvDefaultDirFreeBSDPort(t *testing.T) {
-	m := parsePortMake(readFile(filepath.Join(repoRoot, "pkg/freebsd/Makefile")))
-	flags := m.expand(m.vars["GO_BUILDFLAGS"], nil)
-	if flags == "" {
-		t.Fatal("pkg/freebsd/Makefile: no GO_BUILDFLAGS")
-	}
-	bin := filepath.Join(t.TempDir(), "sv")
-	r := run(t, repoRoot, []string{"CGO_ENABLED=0", "GOTOOLCHAIN=local"}, "sh", "-c", `go build `+flags+` -o "$1" ./cmd/sv`, "sh", bin)
-	if r.code != 0 {
-		t.Fatalf("go build %s ./cmd/sv: %s", flags, r.stderr)
-	}
-	if d := svJSONDir(t, bin, "foo"); d != "/var/service/foo" {
-		t.Errorf("the port's sv resolves foo (SVDIR unset) to %s, want /var/service/foo", d)
-	}
-}
-
 // svRunCrash is a ./run that exits at once: runsv starts it again every second.
 const svRunCrash = "#!/bin/sh\nexit 1\n"
 

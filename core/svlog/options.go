@@ -28,13 +28,16 @@ type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
 
-// ParseArgs parses svlogd's arguments (without argv[0]) with getopt's rules for
-// "R:r:l:b:tvVL". -V reports as a UsageError whose Msg is the version line.
+// Specs is svlogd's command line, as svlogd(8) documents it: ParseArgs parses its letters.
+var Specs = map[string]getopt.Spec{"svlogd": {Letters: "R:r:l:b:tvVL"}}
+
+// ParseArgs parses svlogd's arguments (without argv[0]) with getopt's rules for the
+// letters of its Spec. -V reports as a UsageError whose Msg is the version line.
 func ParseArgs(args []string) (*Options, error) {
 	o := &Options{LineMax: 1000, BufLen: 1024}
 	var uerr *UsageError
 	argv := append([]string{"svlogd"}, args...)
-	i := getopt.Parse(argv, "R:r:l:b:tvVL", func(c byte, arg string) bool {
+	i := getopt.Parse(argv, Specs["svlogd"].Letters, func(c byte, arg string) bool {
 		switch c {
 		case 't':
 			if o.Stamp < 3 {

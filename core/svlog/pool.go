@@ -308,13 +308,34 @@ func (p *pool) exitIfIdle() {
 	p.mu.Unlock()
 }
 
+// request is what an svlogd hands the pool: its options, environment and the
+// descriptors of its working directory, input and stderr; id numbers the logger.
+type request struct {
+	opt  *Options
+	env  []string
+	fds  []int // working directory, input, stderr
+	base string
+	id   int
+}
+
 // serve takes one logger from an svlogd and runs it once its supervisor says go.
 func (p *pool) serve(fd int) {
 	defer p.hold(-1)
+	r, ok := p.receive(fd)
+	if !ok {
+		return
+	}
+	p.runLogger(fd, r)
+}
+
+// receive reads an svlogd's request from the connection fd, from a process of the pool's
+// own user only, and answers with the logger's id. When it fails (ok false) it has closed
+// fd and the descriptors received.
+func (p *pool) receive(fd int) (r request, ok bool) {
 	peer, err := platform.PeerCred(fd)
 	if err != nil || !peer.Same(p.self) {
 		unix.Close(fd)
-		return
+		return r, false
 	}
 	setTimeout(fd)
 	buf := make([]byte, 16<<10) // arguments and environment; a larger one is refused
@@ -327,20 +348,20 @@ func (p *pool) serve(fd int) {
 	}
 	if err != nil || len(fds) != 3 || n == len(buf) {
 		closeAll()
-		return
+		return r, false
 	}
 	f := strings.Split(string(buf[:n]), "\x00")
 	nargs, err := strconv.Atoi(f[0])
 	if err != nil || nargs < 1 || nargs >= len(f) {
 		closeAll()
-		return
+		return r, false
 	}
 	argv, env := f[1:1+nargs], f[1+nargs:]
 	opt, err := ParseArgs(argv[1:])
 	base := platform.ProcFdDir(fds[0])
 	if err != nil || base == "" {
 		closeAll()
-		return
+		return r, false
 	}
 	p.mu.Lock()
 	p.nextID++
@@ -348,8 +369,15 @@ func (p *pool) serve(fd int) {
 	p.mu.Unlock()
 	if platform.SendFds(fd, []byte("id "+strconv.Itoa(id))) != nil {
 		closeAll()
-		return
+		return r, false
 	}
+	return request{opt: opt, env: env, fds: fds, base: base, id: id}, true
+}
+
+// runLogger runs the logger r on the supervisor's connection fd: once it says go, with
+// its control bytes, until the logger ends, whose exit status the connection then gets.
+func (p *pool) runLogger(fd int, r request) {
+	fds, id := r.fds, r.id
 	// From here the connection is the supervisor's: poll it instead of holding a thread.
 	unix.SetNonblock(fd, true)
 	conn := os.NewFile(uintptr(fd), "logger "+strconv.Itoa(id))
@@ -391,7 +419,7 @@ func (p *pool) serve(fd int) {
 	}
 	stderr := os.NewFile(uintptr(fds[2]), "stderr")
 	p.settle()
-	ws := RunLogger(opt, Instance{In: fds[1], CloseIn: true, Stderr: stderr, Base: base, Env: p.intern(env), Started: started})
+	ws := RunLogger(r.opt, Instance{In: fds[1], CloseIn: true, Stderr: stderr, Base: r.base, Env: p.intern(r.env), Started: started})
 	p.mu.Lock()
 	delete(p.loggers, id)
 	p.mu.Unlock()

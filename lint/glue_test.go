@@ -1,4 +1,4 @@
-package e2e
+package lint
 
 import (
 	"debug/elf"
@@ -721,8 +721,10 @@ func freebsdPortReplay(t *testing.T, mk string, plist []string) {
 	}
 }
 
-// `make deb` (ci/deb.sh) builds runit-go and runit-go-init from the built tools; the
-// packages are inspected with dpkg-deb -I and -c and unpacked with dpkg-deb -x.
+// `make deb` (ci/deb.sh) builds runit-go and runit-go-init from the built tools (here
+// stand-ins: the packages hold them as they are); the packages are inspected with
+// dpkg-deb -I and -c and unpacked with dpkg-deb -x. Installing them is e2e's
+// TestDebInstall.
 func TestGlueDeb(t *testing.T) {
 	if _, err := exec.LookPath("dpkg-deb"); err != nil {
 		if strictTests() {
@@ -730,7 +732,7 @@ func TestGlueDeb(t *testing.T) {
 		}
 		t.Skip("dpkg-deb not installed")
 	}
-	bin := installBinDir(t)
+	bin := standIns(t)
 	out := t.TempDir()
 	r := run(t, repoRoot, []string{"VERSION=1.2.3", "DEB_COMPRESS=gzip"}, "sh", gluePath("ci/deb.sh"), bin, out)
 	if r.code != 0 {
@@ -841,55 +843,26 @@ func TestGlueDeb(t *testing.T) {
 	}
 }
 
-// glueOverlayScript runs a command with the root file system replaced by a throwaway
-// overlay of it, in private mount and PID namespaces: dpkg can install and remove
-// packages there while the machine (and Debian's runit, the reference of the other
-// tests) stays as it is. $1 is a scratch directory, $2 a directory copied into the
-// overlay's /tmp/glue, the rest the command. Exit 99: no overlay file system here.
-const glueOverlayScript = `set -e
-b=$1 src=$2; shift 2
-mount -t tmpfs tmpfs "$b"
-mkdir -p "$b/u" "$b/w" "$b/m"
-mount -t overlay overlay -o "lowerdir=/,upperdir=$b/u,workdir=$b/w" "$b/m" 2>/dev/null || exit 99
-mount -t proc proc "$b/m/proc"
-mount --rbind /dev "$b/m/dev"
-mount -t tmpfs tmpfs "$b/m/run"
-mkdir -p "$b/m/tmp/glue"
-cp -R "$src/." "$b/m/tmp/glue/"
-exec chroot "$b/m" "$@"
-`
-
-// The .deb installs with dpkg -i, runs a logged service through the installed tools,
-// and is purged with Debian's runit put back: ci/deb-test.sh (which CI also runs on the
-// machine itself after make test), here inside a throwaway overlay of the root.
-func TestGlueDebInstall(t *testing.T) {
-	needRoot(t)
-	for _, c := range []string{"unshare", "chroot", "dpkg", "dpkg-deb", "apt-get"} {
-		if _, err := exec.LookPath(c); err != nil {
-			t.Skipf("%s not installed: dpkg -i test skipped (ci/deb-test.sh covers it on Debian CI)", c)
-		}
+// The FreeBSD port builds sv for /var/service/, the directory its rc.d runsvdir scans:
+// its GO_BUILDFLAGS, as go.mk passes them to go build, set the default. (The sv built so
+// is run once, for what `sv --json foo` resolves foo to with SVDIR unset.)
+func TestSvDefaultDirFreeBSDPort(t *testing.T) {
+	m := parsePortMake(readFile(filepath.Join(repoRoot, "pkg/freebsd/Makefile")))
+	flags := m.expand(m.vars["GO_BUILDFLAGS"], nil)
+	if flags == "" {
+		t.Fatal("pkg/freebsd/Makefile: no GO_BUILDFLAGS")
 	}
-	bin := installBinDir(t)
-	stage := t.TempDir()
-	r := run(t, repoRoot, []string{"VERSION=1.2.3", "DEB_COMPRESS=gzip"}, "sh", gluePath("ci/deb.sh"), bin, stage)
+	bin := filepath.Join(t.TempDir(), "sv")
+	r := run(t, repoRoot, []string{"CGO_ENABLED=0", "GOTOOLCHAIN=local"}, "sh", "-c", `go build `+flags+` -o "$1" ./cmd/sv`, "sh", bin)
 	if r.code != 0 {
-		t.Fatalf("ci/deb.sh: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		t.Fatalf("go build %s ./cmd/sv: %s", flags, r.stderr)
 	}
-	script := readFile(gluePath("ci/deb-test.sh"))
-	writeFile(t, filepath.Join(stage, "deb-test.sh"), script, 0o755)
-	deb := "/tmp/glue/" + filepath.Base(strings.Fields(r.stdout)[0])
-	r = run(t, "", nil, "unshare", "-m", "-p", "-f", "--propagation", "private",
-		"sh", "-c", glueOverlayScript, "sh", t.TempDir(), stage, "/bin/sh", "/tmp/glue/deb-test.sh", deb)
-	if r.code == 99 {
-		t.Skip("no overlay file system here: dpkg -i test skipped (ci/deb-test.sh covers it on Debian CI)")
+	r = run(t, t.TempDir(), nil, "env", "-u", "SVDIR", bin, "--json", "foo")
+	m2 := regexp.MustCompile(`"dir": "([^"]*)"`).FindStringSubmatch(r.stdout)
+	if m2 == nil {
+		t.Fatalf("%s --json foo: no dir in %q (stderr %q)", bin, r.stdout, r.stderr)
 	}
-	t.Logf("ci/deb-test.sh in an overlay of /:\n%s%s", r.stdout, r.stderr)
-	if r.code != 0 || !strings.Contains(r.stdout, "deb-test: ok") {
-		t.Fatalf("ci/deb-test.sh failed (exit %d)", r.code)
-	}
-	for _, w := range []string{"started: run: runit-go-deb-test:", "logged through svlogd:", "stopped: ok: down:", "are gone"} {
-		if !strings.Contains(r.stdout, w) {
-			t.Errorf("deb-test output lacks %q", w)
-		}
+	if d := m2[1]; d != "/var/service/foo" {
+		t.Errorf("the port's sv resolves foo (SVDIR unset) to %s, want /var/service/foo", d)
 	}
 }
