@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"os/signal"
 
@@ -21,188 +20,6 @@ import (
 
 // HostName is argv[0] of the supervisor host process, which is what ps shows for it.
 const HostName = "runsvdir-host"
-
-// host is runsvdir's side of the supervisor host: it starts the host process on demand and
-// speaks to it over two pipes. Commands (host's fd 3): "+ID<tab>NAME<tab>PATH" start, "-ID" stop (as
-// SIGTERM to a runsv), "x" stop all. Events (host's fd 4): "ID" when a service's supervisor
-// ended, as a runsv process exiting would. If the host dies, every service it ran is dead
-// and is started again at the next scan, in a new host.
-type host struct {
-	exe, dir string
-	pgrp     bool
-	deaths   chan<- int
-	mu       sync.Mutex
-	cmd      *os.File
-	pid      int
-	live     map[int]bool
-	exited   chan struct{} // closed when the current host process has exited
-	adopts   bool          // we are the subreaper: a dead host's processes come to us
-}
-
-func newHost(dir string, pgrp bool, deaths chan<- int) (*host, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	// As the subreaper, runsvdir inherits what a dead host leaves running, and can stop it
-	// before a new host starts the services again (see stopOrphans).
-	adopts := platform.BecomeSubreaper() == nil
-	return &host{exe: exe, dir: dir, pgrp: pgrp, deaths: deaths, live: map[int]bool{}, adopts: adopts}, nil
-}
-
-// orphanTerm is how long the processes a dead host left get after TERM before KILL: sv's
-// default wait, which is what a stop gets.
-const orphanTerm = 7 * time.Second
-
-// stopOrphans stops every process a dead host left behind (its ./run, ./finish and log/run
-// processes, reparented to us), and returns when they are gone. A new host then starts
-// each service once: without this, every service the dead host ran would run twice.
-func stopOrphans() {
-	signalled := map[int]bool{}
-	deadline := time.Now().Add(orphanTerm)
-	killed := false
-	for {
-		kids, err := platform.Children()
-		if err != nil || len(kids) == 0 {
-			return
-		}
-		for _, pid := range kids {
-			if killed {
-				unix.Kill(pid, unix.SIGKILL)
-			} else if !signalled[pid] {
-				signalled[pid] = true
-				unix.Kill(pid, unix.SIGTERM)
-				unix.Kill(pid, unix.SIGCONT)
-			}
-		}
-		if !killed && time.Now().After(deadline) {
-			killed = true
-			continue
-		}
-		time.Sleep(20 * time.Millisecond) // the reaper collects them as they exit
-		child.Reap()
-	}
-}
-
-func (h *host) ensure() error {
-	if h.cmd != nil {
-		return nil
-	}
-	cr, cw, err := platform.Pipe()
-	if err != nil {
-		return err
-	}
-	er, ew, err := platform.Pipe()
-	if err != nil {
-		syscall.Close(cr)
-		syscall.Close(cw)
-		return err
-	}
-	pid, done, err := child.Spawn(child.Spec{Path: h.exe, Argv: []string{HostName, h.dir}, Dir: h.dir,
-		Files: []uintptr{0, 1, 2, uintptr(cr), uintptr(ew)}, Setsid: h.pgrp})
-	syscall.Close(cr)
-	syscall.Close(ew)
-	if err != nil {
-		syscall.Close(cw)
-		syscall.Close(er)
-		return err
-	}
-	h.cmd, h.pid = os.NewFile(uintptr(cw), "host commands"), pid
-	h.exited = make(chan struct{})
-	cmd, exited := h.cmd, h.exited
-	go func() {
-		sc := bufio.NewScanner(os.NewFile(uintptr(er), "host events"))
-		for sc.Scan() {
-			if id, err := strconv.Atoi(sc.Text()); err == nil {
-				h.mu.Lock()
-				delete(h.live, id)
-				h.mu.Unlock()
-				select {
-				case h.deaths <- id:
-				case <-exited:
-				}
-			}
-		}
-	}()
-	go func() {
-		<-done
-		if h.adopts {
-			stopOrphans()
-		}
-		close(exited)
-		h.mu.Lock()
-		var lost []int
-		if h.cmd == cmd {
-			h.cmd.Close()
-			h.cmd = nil
-			for id := range h.live {
-				lost = append(lost, id)
-			}
-			h.live = map[int]bool{}
-		}
-		h.mu.Unlock()
-		for _, id := range lost {
-			select {
-			case h.deaths <- id:
-			default: // runsvdir is stopping and does not listen
-			}
-		}
-	}()
-	return nil
-}
-
-func (h *host) send(line string) error {
-	if h.cmd == nil {
-		return syscall.EPIPE
-	}
-	_, err := h.cmd.WriteString(line)
-	return err
-}
-
-func (h *host) start(id int, name, path string) error {
-	if strings.ContainsAny(name+path, "\n\t") {
-		return syscall.EINVAL
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if err := h.ensure(); err != nil {
-		return err
-	}
-	if err := h.send(fmt.Sprintf("+%d\t%s\t%s\n", id, name, path)); err != nil {
-		return err
-	}
-	h.live[id] = true
-	return nil
-}
-
-func (h *host) stop(id int) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	delete(h.live, id)
-	h.send(fmt.Sprintf("-%d\n", id))
-}
-
-func (h *host) stopAll() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.send("x\n")
-}
-
-// stopAndWait tells the host to stop every service, then closes its command pipe: the
-// host exits once the last service has, and we wait for that.
-func (h *host) stopAndWait() {
-	h.mu.Lock()
-	h.send("x\n")
-	exited := h.exited
-	if h.cmd != nil {
-		h.cmd.Close()
-		h.cmd = nil
-	}
-	h.mu.Unlock()
-	if exited != nil {
-		<-exited
-	}
-}
 
 // Host is the supervisor host process: it runs the runsv engine for each service runsvdir
 // names. It outlives runsvdir (as runsv processes do) and exits when, runsvdir being gone or
@@ -220,6 +37,8 @@ func Host() int {
 	unix.CloseOnExec(3)
 	unix.CloseOnExec(4)
 	child.Start()
+	// Say how many services we have descriptors for: runsvdir starts another host for more.
+	fmt.Fprintf(os.NewFile(4, "events"), "cap %d\n", capacity())
 	h := &hostSide{events: os.NewFile(4, "events"), svcs: map[int]*supervise.Service{},
 		pending: map[int]bool{}, done: make(chan struct{}, 1)}
 	term := make(chan os.Signal, 1)
@@ -249,6 +68,20 @@ func Host() int {
 	}
 	h.exitWhenEmpty()
 	return 0
+}
+
+// perService is about what the host holds per service with a log service (lock, control
+// and ok files of both, the log pipe, the reaper's pidfds, with room for a fork in flight);
+// reserved is for everything else.
+const perService, reserved = 12, 64
+
+// capacity is the number of services the host's open-files limit has room for.
+func capacity() int {
+	var l unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &l); err != nil || l.Cur > 1<<30 {
+		return 1 << 30
+	}
+	return max(1, (int(l.Cur)-reserved)/perService)
 }
 
 type hostSide struct {
