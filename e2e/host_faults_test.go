@@ -6,10 +6,12 @@ package e2e
 // specifies the behaviour, against C runsvdir beside them.
 
 import (
+	"fmt"
 	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -335,5 +337,160 @@ func TestSuperviseNewFilesNotFollowed(t *testing.T) {
 	sendCtl(dir, "d")
 	if got := readFile(victim); got != "precious\n" {
 		t.Errorf("the file behind supervise/status.new was written: %q", got)
+	}
+}
+
+// hostPids returns the pids of runsvdir's supervisor hosts.
+func hostPids(runsvdir int) []int {
+	names, _ := filepath.Glob("/proc/[0-9]*")
+	var pids []int
+	for _, p := range names {
+		stat := readFile(p + "/stat")
+		i := strings.LastIndexByte(stat, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(stat[i+1:])
+		if len(f) < 2 || f[0] == "Z" || f[1] != strconv.Itoa(runsvdir) {
+			continue
+		}
+		if strings.HasPrefix(readFile(p+"/cmdline"), "runsvdir-host\x00") {
+			pid, _ := strconv.Atoi(filepath.Base(p))
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// parentOf returns pid's parent pid, or 0.
+func parentOf(pid int) int {
+	stat := readFile(fmt.Sprintf("/proc/%d/stat", pid))
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(stat[i+1:])
+	if len(f) < 2 {
+		return 0
+	}
+	n, _ := strconv.Atoi(f[1])
+	return n
+}
+
+// TestHostDeathSparesOtherHosts: under an open-files limit that one host cannot hold all
+// services in (run as nobody, so it cannot raise it), runsvdir shares them among several
+// hosts. When one dies, only its services start again, once each, and the other hosts and
+// their services are not touched (runsvdir, the subreaper, stops what the dead host left,
+// and only that).
+func TestHostDeathSparesOtherHosts(t *testing.T) {
+	needRoot(t)
+	if _, err := os.Stat("/proc/self/cwd"); err != nil {
+		t.Skip("needs /proc to count a service's processes")
+	}
+	root, err := os.MkdirTemp("", "runit-hosts-") // t.TempDir's parent is private to root
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(root) })
+	os.Chmod(root, 0o755)
+	scan := filepath.Join(root, "service")
+	var svcs []string
+	for i := 0; i < 20; i++ {
+		d := newService(t, scan, fmt.Sprintf("s%02d", i), "#!/bin/sh\nexec sleep 1000\n")
+		writeFile(t, filepath.Join(d, "log", "run"), "#!/bin/sh\nexec cat >/dev/null\n", 0o755)
+		svcs = append(svcs, d)
+	}
+	if out, err := exec.Command("chown", "-R", "65534:65534", scan).CombinedOutput(); err != nil {
+		t.Fatalf("chown: %v %s", err, out)
+	}
+	bin := filepath.Join(root, "bin") // the build directory is private to root
+	for _, n := range []string{"runsvdir", "runsv"} {
+		writeFile(t, filepath.Join(bin, n), readFile(ourBin(t, n)), 0o755)
+	}
+	errFile := filepath.Join(root, "stderr")
+	ef, err := os.Create(errFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ef.Close()
+	// 160 descriptors: room for eight services with logs in a host.
+	cmd := exec.Command("/bin/sh", "-c", `ulimit -n 160 && exec "$@"`, "sh", filepath.Join(bin, "runsvdir"), scan)
+	cmd.Stderr = ef
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGHUP)
+		cmd.Wait()
+		for _, d := range svcs {
+			sendCtl(d, "dx")
+		}
+		if t.Failed() {
+			t.Logf("runsvdir's stderr:\n%s", readFile(errFile))
+		}
+	})
+	settled := func() bool {
+		for _, d := range svcs {
+			if !running(t, d) || len(procsIn(d)) != 1 || len(procsIn(filepath.Join(d, "log"))) != 1 {
+				return false
+			}
+		}
+		return true
+	}
+	waitFor(t, 30*time.Second, "every service and log running once", settled)
+	hosts := hostPids(cmd.Process.Pid)
+	if len(hosts) < 3 {
+		t.Fatalf("%d hosts for 20 services with logs under 160 descriptors, want 3 or more", len(hosts))
+	}
+	victim := hosts[1]
+	before := map[string]int{}
+	var onVictim []string
+	for _, d := range svcs {
+		pid := readStatus(t, d).Pid
+		before[d] = pid
+		if parentOf(pid) == victim {
+			onVictim = append(onVictim, d)
+		}
+	}
+	if len(onVictim) == 0 {
+		t.Fatalf("no service's ./run is a child of host %d", victim)
+	}
+	if err := syscall.Kill(victim, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		for _, d := range svcs {
+			if n := len(procsIn(d)); n > 1 {
+				t.Fatalf("%s runs %d times: %v", filepath.Base(d), n, procsIn(d))
+			}
+		}
+		restarted := true
+		for _, d := range onVictim {
+			if !running(t, d) || readStatus(t, d).Pid == before[d] {
+				restarted = false
+			}
+		}
+		if restarted && settled() {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the dead host's services (%d) never settled in another host", len(onVictim))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for _, h := range hosts {
+		if h != victim && syscall.Kill(h, 0) != nil {
+			t.Errorf("host %d died with host %d", h, victim)
+		}
+	}
+	for _, d := range svcs {
+		if slices.Contains(onVictim, d) {
+			continue
+		}
+		if pid := readStatus(t, d).Pid; pid != before[d] {
+			t.Errorf("%s, in a host that lived, was restarted (pid %d, was %d)", filepath.Base(d), pid, before[d])
+		}
 	}
 }
