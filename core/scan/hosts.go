@@ -117,7 +117,9 @@ func (h *hosts) spawn() (*hostProc, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := 1 << 30 // a host that does not say: no bound, as before hosts had one
+	// A host that does not say in time (a loaded machine) has at least the room our own
+	// limit gives: it starts with our limits and can only raise them.
+	n := capacity()
 	select {
 	case n = <-capLine:
 	case <-time.After(capWait):
@@ -176,7 +178,7 @@ func (h *hosts) readEvents(p *hostProc, events *os.File, capLine chan<- int) {
 		line := sc.Text()
 		if first {
 			first = false
-			n := 1 << 30
+			n := capacity()
 			if v, ok := strings.CutPrefix(line, "cap "); ok {
 				if c, err := strconv.Atoi(v); err == nil {
 					n = c
