@@ -21,6 +21,9 @@ const DefaultSourceDir = "/etc/sv"
 // and `disable` is down.
 func (c *client) links(action, source string, names []string) int {
 	svdir := strings.TrimSuffix(c.svdir, "/")
+	if c.userDir != "" {
+		svdir = strings.TrimSuffix(c.userDir, "/")
+	}
 	if action == "list" {
 		return c.list(source, svdir)
 	}

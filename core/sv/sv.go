@@ -42,14 +42,17 @@ type exit struct{ code int }
 
 // client is one sv invocation.
 type client struct {
-	prog    string
-	lsb     bool
-	svdir   string
-	wait    time.Duration
-	verbose bool
-	out     *bufio.Writer
-	errw    io.Writer
-	rc      int
+	prog  string
+	lsb   bool
+	svdir string
+	// userDir and userSource: a user's own service directory and the one sv enable
+	// links from, when the user has them and $SVDIR is unset (see userDirs).
+	userDir, userSource string
+	wait                time.Duration
+	verbose             bool
+	out                 *bufio.Writer
+	errw                io.Writer
+	rc                  int
 
 	acts  string // control bytes to send ("" for none); "C" marks check
 	kill  bool   // force-*: send k on timeout
@@ -108,6 +111,7 @@ func Main(args []string, lookupEnv func(string) (string, bool), stdout, stderr i
 	if v, ok := lookupEnv("SVDIR"); ok {
 		c.svdir = v
 	}
+	c.userDir, c.userSource = userDirs(lookupEnv)
 	if v, ok := lookupEnv("SVWAIT"); ok {
 		c.wait = seconds(v)
 	}
@@ -118,6 +122,9 @@ func Main(args []string, lookupEnv func(string) (string, bool), stdout, stderr i
 	action := rest[0]
 	if !c.lsb && (action == "enable" || action == "disable" || action == "list") {
 		source := DefaultSourceDir
+		if c.userSource != "" {
+			source = c.userSource
+		}
 		if v, ok := lookupEnv("SVSOURCE"); ok && v != "" {
 			source = v
 		}
@@ -303,9 +310,10 @@ func (c *client) parseAction(a string) {
 func (c *client) resolve(s *service, inSvDir bool) bool {
 	s.dir = s.name
 	if inSvDir {
-		s.dir = join(c.svdir, s.name)
+		var own bool
+		s.dir, own = c.nameDirUser(s.name)
 		// chdir($SVDIR) first: its failure is the one reported.
-		if err := isDir(c.svdir); err != nil {
+		if err := isDir(c.svdir); err != nil && !own {
 			c.fail(s, "unable to change to service directory", err)
 			return false
 		}

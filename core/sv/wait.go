@@ -39,7 +39,7 @@ func (c *client) waitLoop() {
 		}
 		d := s.name
 		if inSvDir(s) {
-			d = join(c.svdir, s.name)
+			d = c.nameDir(s.name)
 		}
 		if isDir(d) == nil {
 			dirs = append(dirs, join(d, "supervise"), join(d, "log/supervise"))
