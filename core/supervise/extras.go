@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
@@ -191,7 +191,7 @@ func (s *Service) notified(m notifyMsg) {
 	if m.hasStatus {
 		s.replace(filepath.Join(s.main.dir, "supervise"), s.main.rel, "notify-status", []byte(m.status+"\n"))
 	}
-	if m.ready && s.main.state == status.Run && !s.main.ready {
+	if m.ready && s.main.state == protocol.Run && !s.main.ready {
 		s.main.ready = true
 		s.writeReady(&s.main)
 	}

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
@@ -137,8 +137,7 @@ func makeFifo(path, rel string) error {
 func (s *Service) writeStatus(u *unit) {
 	sup := filepath.Join(u.dir, "supervise")
 	rel := u.rel
-	rec := status.Record{Time: u.stamp, Pid: u.pid, Paused: u.paused, WantUp: u.want == status.WantUp,
-		Term: u.term, State: u.state}
+	rec := protocol.Record{Time: u.stamp, Pid: u.pid, Paused: u.paused, Want: u.want, Term: u.term, State: u.state}
 	b := rec.Encode()
 	s.replace(sup, rel, "status", b[:])
 	if u.pid != u.pidWritten {
@@ -150,7 +149,7 @@ func (s *Service) writeStatus(u *unit) {
 			u.pidWritten = u.pid
 		}
 	}
-	if st := status.StatText(u.state, u.paused, u.term, u.want); st != u.statWritten {
+	if st := rec.StatText(); st != u.statWritten {
 		if s.replace(sup, rel, "stat", []byte(st)) {
 			u.statWritten = st
 		}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/runit-go/runit/core/errstr"
 	"github.com/runit-go/runit/core/getopt"
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 )
 
 // UpstreamSvDir is upstream runit's default service directory.
@@ -59,7 +59,7 @@ type client struct {
 	start, now time.Time
 	wake       time.Time // when a pending check may pass without a change (zero: none)
 	svc        []*service
-	raw        [status.Size]byte // the last status read, as C sv's single buffer
+	raw        [protocol.Size]byte // the last status read, as C sv's single buffer
 }
 
 // service is one service argument.
@@ -376,7 +376,7 @@ func (c *client) get(s *service, dir string) (Status, int) {
 	}
 	var e *Error
 	if errors.As(err, &e) {
-		if e.Err == status.ErrFormat {
+		if e.Err == protocol.ErrFormat {
 			c.warn(s, e.Op+": bad format", nil)
 		} else {
 			c.warn(s, e.Op, e.Err)
@@ -453,7 +453,7 @@ func (c *client) control(s *service, acts string) int {
 	if r <= 0 {
 		return -1
 	}
-	if st.Want == acts[0] && (acts[0] != 'd' || st.Term) {
+	if byte(st.Want) == acts[0] && (acts[0] != protocol.CtlDown || st.Term) {
 		return 0
 	}
 	fd, err := syscall.Open(join(s.dir, "supervise/control"), syscall.O_WRONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/runit-go/runit/core/errstr"
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
 )
 
@@ -157,7 +157,7 @@ func (c *client) check(s *service, acts string) int {
 		if a == 'C' {
 			// runit 2.3: check waits for the requested state.
 			a = 'd'
-			if st.Want == 'u' {
+			if st.Want == protocol.WantUp {
 				a = 'u'
 			}
 		}
@@ -166,11 +166,11 @@ func (c *client) check(s *service, acts string) int {
 			return 0
 		case 'u':
 			// A service that declares readiness (notification-fd) is up when it says so.
-			if st.Pid == 0 || st.State != status.Run || young || (st.ReadyDeclared && !st.Ready) || !c.checkScript(s) {
+			if st.Pid == 0 || st.State != protocol.Run || young || (st.ReadyDeclared && !st.Ready) || !c.checkScript(s) {
 				return 0
 			}
 		case 'd':
-			if st.Pid != 0 || st.State != status.Down {
+			if st.Pid != 0 || st.State != protocol.Down {
 				return 0
 			}
 		case 'c':
@@ -182,11 +182,11 @@ func (c *client) check(s *service, acts string) int {
 				return 0
 			}
 		case 'o':
-			if (st.Pid == 0 && !changed) || (st.Pid != 0 && st.Want != 'd') {
+			if (st.Pid == 0 && !changed) || (st.Pid != 0 && st.Want != protocol.WantDown) {
 				return 0
 			}
 		case 't', 'k':
-			if st.Pid == 0 && st.Want == 'd' {
+			if st.Pid == 0 && st.Want == protocol.WantDown {
 				break
 			}
 			if !changed || st.Pid == 0 || st.Term || young || !c.checkScript(s) {

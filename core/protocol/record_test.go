@@ -1,4 +1,4 @@
-package status
+package protocol
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ func TestDecodeCRunsv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Pid != 8596 || !r.WantUp || r.State != Run || r.Paused || r.Term {
+	if r.Pid != 8596 || r.Want != WantUp || r.State != Run || r.Paused || r.Term {
 		t.Errorf("decoded %+v", r)
 	}
 	if r.Time.Unix() != 0x6b056d51-10 {
@@ -58,7 +58,8 @@ func TestStatText(t *testing.T) {
 		{Run, false, true, WantExit, "run, got TERM, want exit\n"},
 	}
 	for _, c := range cases {
-		if got := StatText(c.state, c.paused, c.term, c.want); got != c.text {
+		r := Record{State: c.state, Paused: c.paused, Term: c.term, Want: c.want}
+		if got := r.StatText(); got != c.text {
 			t.Errorf("StatText(%v,%v,%v,%v) = %q, want %q", c.state, c.paused, c.term, c.want, got, c.text)
 		}
 	}

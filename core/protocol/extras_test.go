@@ -1,4 +1,4 @@
-package status
+package protocol
 
 import (
 	"os"
