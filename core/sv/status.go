@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -75,8 +74,8 @@ func Read(dir string) (Status, error) {
 // readRaw does Read's work into b. Like C sv's one status buffer, b keeps whatever a
 // failed or short read left in it, which sv's log status line shows (see client.status).
 func readRaw(dir string, b *[protocol.Size]byte) error {
-	sup := join(dir, "supervise/")
-	fd, err := syscall.Open(sup+"ok", syscall.O_WRONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	sup := join(dir, protocol.SuperviseDir+"/")
+	fd, err := syscall.Open(sup+protocol.OKFile, syscall.O_WRONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		if err == syscall.ENXIO {
 			return ErrNotRunning
@@ -85,7 +84,7 @@ func readRaw(dir string, b *[protocol.Size]byte) error {
 	}
 	syscall.Close(fd)
 	// Non-blocking, as C sv's open_read: a FIFO put there must not hang sv.
-	f, err := os.OpenFile(sup+"status", os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := os.OpenFile(sup+protocol.StatusFile, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return &Error{"unable to open supervise/status", errnoOf(err)}
 	}
@@ -112,24 +111,22 @@ func decode(dir string, b *[protocol.Size]byte) Status {
 		Term:   r.Term,
 		Since:  r.Time,
 	}
-	_, errFD := os.Stat(join(dir, "notification-fd"))
-	_, errSock := os.Stat(join(dir, "notify-socket"))
+	sup := join(dir, protocol.SuperviseDir+"/")
+	_, errFD := os.Stat(join(dir, protocol.NotificationFDFile))
+	_, errSock := os.Stat(join(dir, protocol.NotifySocketFile))
 	if errSock == nil {
-		b, _ := protocol.ReadExtra(join(dir, "supervise/notify-status"))
-		s.StatusText = strings.TrimSuffix(string(b), "\n")
+		b, _ := protocol.ReadExtra(sup + protocol.NotifyStatusFile)
+		s.StatusText = protocol.DecodeNotifyStatus(b)
 	}
 	if errFD == nil || errSock == nil {
 		s.ReadyDeclared = true
-		b, _ := protocol.ReadExtra(join(dir, "supervise/ready"))
-		s.Ready = s.Pid != 0 && string(b) == strconv.Itoa(s.Pid)+"\n"
+		b, _ := protocol.ReadExtra(sup + protocol.ReadyFile)
+		s.Ready = s.Pid != 0 && protocol.DecodeReady(b) == s.Pid
 	}
-	if b, err := protocol.ReadExtra(join(dir, "supervise/backoff")); err == nil && len(b) > 0 {
-		if f := strings.Fields(string(b)); len(f) == 2 {
-			s.Backoff, _ = strconv.Atoi(f[0])
-			s.Deaths, _ = strconv.Atoi(f[1])
-		}
+	if b, err := protocol.ReadExtra(sup + protocol.BackoffFile); err == nil {
+		s.Backoff, s.Deaths = protocol.DecodeBackoff(b)
 	}
-	if _, err := os.Stat(join(dir, "down")); err == nil {
+	if _, err := os.Stat(join(dir, protocol.DownFile)); err == nil {
 		s.NormallyUp = false
 	} else if errors.Is(err, syscall.ENOENT) {
 		s.NormallyUp = true
@@ -143,7 +140,7 @@ func decode(dir string, b *[protocol.Size]byte) Status {
 // exist, an error (as chdir would give it, e.g. ENOTDIR) when it exists but is no
 // directory.
 func LogDir(dir string) (bool, error) {
-	fi, err := os.Stat(join(dir, "log"))
+	fi, err := os.Stat(join(dir, protocol.LogDir))
 	if err != nil {
 		if errors.Is(err, syscall.ENOENT) {
 			return false, nil
@@ -250,7 +247,7 @@ func ReadReport(dir string) (Report, error) {
 		return r, nil
 	}
 	if has {
-		l, err := Read(join(dir, "log"))
+		l, err := Read(join(dir, protocol.LogDir))
 		if err != nil {
 			r.LogErr = err
 		} else {

@@ -116,9 +116,9 @@ func fill(s *Service, st sv.Status, now time.Time, tree *procTree) {
 	since := st.Since
 	s.Since = &since
 	s.Seconds = st.Age(now)
-	s.Want = "down" // the record stores exit as down; a corrupt byte reads down too
+	s.Want = protocol.WantDown.String() // the record stores exit as down; a corrupt byte reads down too
 	if st.Want == protocol.WantUp {
-		s.Want = "up"
+		s.Want = protocol.WantUp.String()
 	}
 	s.NormallyUp = st.NormallyUp
 	s.Paused, s.GotTerm = st.Paused, st.Term
