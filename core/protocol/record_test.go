@@ -27,6 +27,29 @@ func TestDecodeCRunsv(t *testing.T) {
 	}
 }
 
+// Every want is stored as C runsv stores it: exit as 'd'; a decoded want is the byte as
+// stored, so that sv shows a corrupt one as C sv does (neither up nor down).
+func TestWantByte(t *testing.T) {
+	for _, c := range []struct {
+		want Want
+		b    byte
+		s    string
+	}{{WantUp, 'u', "up"}, {WantDown, 'd', "down"}, {WantExit, 'd', "exit"}} {
+		r := Record{Want: c.want}
+		if e := r.Encode(); e[17] != c.b {
+			t.Errorf("want %v stored as %q, want %q", c.want, e[17], c.b)
+		}
+		if c.want.String() != c.s {
+			t.Errorf("Want(%q).String() = %q", byte(c.want), c.want.String())
+		}
+	}
+	b := make([]byte, Size)
+	b[17] = 'q'
+	if r, _ := Decode(b); r.Want == WantUp || r.Want == WantDown || byte(r.Want) != 'q' {
+		t.Errorf("byte 'q' decoded as want %q", byte(r.Want))
+	}
+}
+
 func TestDecodeBadLength(t *testing.T) {
 	for _, n := range []int{0, 1, 19, 21, 40} {
 		if _, err := Decode(make([]byte, n)); err != ErrFormat {
@@ -89,6 +112,9 @@ func FuzzDecode(f *testing.F) {
 		e := r.Encode()
 		if !bytes.Equal(e[:16], b[:16]) || e[19] != b[19] {
 			t.Fatalf("round trip changed % x into % x", b, e)
+		}
+		if (b[17] == 'u' || b[17] == 'd') && e[17] != b[17] {
+			t.Fatalf("want byte %q re-encoded as %q", b[17], e[17])
 		}
 	})
 }
