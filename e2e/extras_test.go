@@ -115,7 +115,10 @@ func TestBackoff(t *testing.T) {
 	startRunsv(t, ourBin(t, "runsv"), dir)
 	starts := filepath.Join(dir, "starts")
 	bo := filepath.Join(dir, "supervise", "backoff")
-	waitFor(t, 15*time.Second, "a crash loop reported", func() bool { return strings.HasPrefix(readFile(bo), "2 ") })
+	waitFor(t, 15*time.Second, "a crash loop reported", func() bool {
+		delay, _ := protocol.DecodeBackoff([]byte(readFile(bo)))
+		return delay == 2
+	})
 	n := strings.Count(readFile(starts), "x")
 	sendCtl(dir, "d")
 	waitFor(t, 2*time.Second, "want down during the backoff", func() bool { return readStatus(t, dir).Want != protocol.WantUp })
