@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/runit-go/runit/core/protocol"
 )
 
 // Tests of the opt-in additions to runit's service directory (issue 6): stop-tree,
@@ -113,10 +115,13 @@ func TestBackoff(t *testing.T) {
 	startRunsv(t, ourBin(t, "runsv"), dir)
 	starts := filepath.Join(dir, "starts")
 	bo := filepath.Join(dir, "supervise", "backoff")
-	waitFor(t, 15*time.Second, "a crash loop reported", func() bool { return strings.HasPrefix(readFile(bo), "2 ") })
+	waitFor(t, 15*time.Second, "a crash loop reported", func() bool {
+		delay, _ := protocol.DecodeBackoff([]byte(readFile(bo)))
+		return delay == 2
+	})
 	n := strings.Count(readFile(starts), "x")
 	sendCtl(dir, "d")
-	waitFor(t, 2*time.Second, "want down during the backoff", func() bool { return !readStatus(t, dir).WantUp })
+	waitFor(t, 2*time.Second, "want down during the backoff", func() bool { return readStatus(t, dir).Want != protocol.WantUp })
 	// The 2 s wait passes without a start.
 	waitFor(t, 10*time.Second, "the backoff period to pass", func() bool { return time.Since(readStatus(t, dir).Time) > 2500*time.Millisecond })
 	if got := strings.Count(readFile(starts), "x"); got != n {

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 )
 
 var (
@@ -88,12 +88,12 @@ func (tr *gdTree) field(v *gdSvc, file, text string, looping bool) string {
 // gdSvcState is what the settle loop reads of one service.
 type gdSvcState struct {
 	alive       bool
-	rec, logRec status.Record
+	rec, logRec protocol.Record
 	ok, logOK   bool
 }
 
-func gdReadStatus(dir string) (status.Record, bool) {
-	r, err := status.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
+func gdReadStatus(dir string) (protocol.Record, bool) {
+	r, err := protocol.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
 	return r, err == nil
 }
 
@@ -108,19 +108,19 @@ func (v *gdSvc) meets(s gdSvcState) string {
 		return ""
 	case !s.ok:
 		return "no status"
-	case s.rec.State == status.Finish && !v.looping():
+	case s.rec.State == protocol.Finish && !v.looping():
 		return "in ./finish"
-	case v.want != 0 && (v.want == 'u') != s.rec.WantUp:
+	case v.want != 0 && (v.want == 'u') != (s.rec.Want == protocol.WantUp):
 		return "want is not " + string(v.want)
-	case v.want == 'u' && v.up == gdYes && s.rec.State != status.Run:
+	case v.want == 'u' && v.up == gdYes && s.rec.State != protocol.Run:
 		return "not running"
-	case v.want == 'd' && v.up == gdNo && s.rec.State != status.Down:
+	case v.want == 'd' && v.up == gdNo && s.rec.State != protocol.Down:
 		return "not down"
 	case v.spec.log != 0 && !s.logOK:
 		return "no log status"
-	case v.spec.log != 0 && v.logWant == 'u' && s.logRec.State != status.Run:
+	case v.spec.log != 0 && v.logWant == 'u' && s.logRec.State != protocol.Run:
 		return "log not running"
-	case v.spec.log != 0 && v.logWant == 'd' && s.logRec.WantUp:
+	case v.spec.log != 0 && v.logWant == 'd' && s.logRec.Want == protocol.WantUp:
 		return "log wants up"
 	}
 	return ""
@@ -128,12 +128,12 @@ func (v *gdSvc) meets(s gdSvcState) string {
 
 // gdStatusText is the part of a status record both sides must agree on: not the pid, not
 // the time. A crash-looping service's state, pid and flags change faster than we read.
-func gdStatusText(r status.Record, ok, looping bool) string {
+func gdStatusText(r protocol.Record, ok, looping bool) string {
 	if !ok {
 		return "unreadable"
 	}
 	want := "d"
-	if r.WantUp {
+	if r.Want == protocol.WantUp {
 		want = "u"
 	}
 	if looping {

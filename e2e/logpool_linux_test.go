@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 )
 
 // The logger pool (core/svlog/pool.go): under our supervisor, svlogd hands its work to a
@@ -299,7 +299,7 @@ func TestLogPoolKilled(t *testing.T) {
 	p.write(t, "a", 101, 200) // into the pipe while no logger reads it
 	waitFor(t, 15*time.Second, "a's log restarted in a new pool", func() bool {
 		r := readStatus(t, p.logDir("a"))
-		return r.Pid != 0 && r.Pid != pa && r.State == status.Run && argv0(r.Pid) == "svlogd-pool"
+		return r.Pid != 0 && r.Pid != pa && r.State == protocol.Run && argv0(r.Pid) == "svlogd-pool"
 	})
 	p.write(t, "a", 201, 300)
 	p.write(t, "b", 101, 200)
@@ -343,7 +343,7 @@ func TestLogPoolKilled(t *testing.T) {
 	p.write(t, "b", 201, 300)
 	waitFor(t, 15*time.Second, "b's log restarted in a new pool", func() bool {
 		r := readStatus(t, p.logDir("b"))
-		return r.Pid != 0 && r.Pid != pb && r.State == status.Run && argv0(r.Pid) == "svlogd-pool"
+		return r.Pid != 0 && r.Pid != pb && r.State == protocol.Run && argv0(r.Pid) == "svlogd-pool"
 	})
 	p.waitLine(t, "b", 300)
 	got := p.logged("b")

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 )
 
 // runsvProc is a runsv (ours or C's) supervising one directory.
@@ -82,9 +82,9 @@ func sendCtl(dir, bytes string) error {
 	return err
 }
 
-func readStatus(t testing.TB, dir string) status.Record {
+func readStatus(t testing.TB, dir string) protocol.Record {
 	t.Helper()
-	r, err := status.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
+	r, err := protocol.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
 	if err != nil {
 		t.Fatalf("%s: status: %v", dir, err)
 	}
@@ -103,7 +103,7 @@ func waitStat(t testing.TB, dir, want string) {
 
 // statusSays renders supervise/status as stat text (want exit reads as want down).
 func statusSays(dir string) string {
-	r, err := status.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
+	r, err := protocol.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
 	if err != nil {
 		return ""
 	}
@@ -111,17 +111,13 @@ func statusSays(dir string) string {
 }
 
 // recordSays renders a status record as stat text.
-func recordSays(r status.Record) string {
-	want := status.WantDown
-	if r.WantUp {
-		want = status.WantUp
-	}
-	return status.StatText(r.State, r.Paused, r.Term, want)
+func recordSays(r protocol.Record) string {
+	return r.StatText()
 }
 
 // shape is the part of a status record that must agree between C runsv and ours.
-func shape(r status.Record) string {
-	return fmt.Sprintf("pid:%v paused:%v wantup:%v term:%v state:%v", r.Pid != 0, r.Paused, r.WantUp, r.Term, r.State)
+func shape(r protocol.Record) string {
+	return fmt.Sprintf("pid:%v paused:%v wantup:%v term:%v state:%v", r.Pid != 0, r.Paused, r.Want == protocol.WantUp, r.Term, r.State)
 }
 
 func newService(t testing.TB, root, name, run string) string {
@@ -172,17 +168,17 @@ func TestRunsvDifferential(t *testing.T) {
 			}
 			// runsv renames pid, stat and status into place one after the other (C runsv
 			// too), so wait until all three describe the same state.
-			var r status.Record
+			var r protocol.Record
 			waitFor(t, 10*time.Second, fmt.Sprintf("step %d %s: stat %q with a matching status and pid file", i, who, st.stat), func() bool {
 				if readFile(filepath.Join(dir, "supervise", "stat")) != st.stat {
 					return false
 				}
 				var err error
-				r, err = status.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
+				r, err = protocol.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
 				pid := readFile(filepath.Join(dir, "supervise", "pid"))
 				// The record read once: read again, it could be newer than r.
 				return err == nil && recordSays(r) == st.stat &&
-					(r.Pid == 0) == (r.State == status.Down) &&
+					(r.Pid == 0) == (r.State == protocol.Down) &&
 					(r.Pid == 0) == (pid == "") && (r.Pid == 0 || pid == fmt.Sprintf("%d\n", r.Pid))
 			})
 			got[who] = shape(r)
@@ -213,8 +209,8 @@ func TestRunsvFiles(t *testing.T) {
 			t.Errorf("%s: mode %v, want %v", name, fi.Mode(), mode&^os.FileMode(old))
 		}
 	}
-	if fi, _ := os.Stat(filepath.Join(dir, "supervise", "status")); fi == nil || fi.Size() != status.Size {
-		t.Errorf("status is not %d bytes", status.Size)
+	if fi, _ := os.Stat(filepath.Join(dir, "supervise", "status")); fi == nil || fi.Size() != protocol.Size {
+		t.Errorf("status is not %d bytes", protocol.Size)
 	}
 }
 
@@ -235,7 +231,7 @@ func TestRunsvFinishArguments(t *testing.T) {
 			})
 			waitFor(t, 10*time.Second, "restart after kill", func() bool {
 				r := readStatus(t, dir)
-				return r.State == status.Run && r.Pid != 0 && r.Pid != pid
+				return r.State == protocol.Run && r.Pid != 0 && r.Pid != pid
 			})
 		})
 	}
@@ -251,7 +247,7 @@ func TestRunsvLogPipe(t *testing.T) {
 	sendCtl(filepath.Join(dir, "log"), "k") // restart the logger
 	waitFor(t, 10*time.Second, "log restarted", func() bool {
 		r := readStatus(t, filepath.Join(dir, "log"))
-		return r.State == status.Run && r.Pid != 0
+		return r.State == protocol.Run && r.Pid != 0
 	})
 	sendCtl(dir, "t") // restart the service
 	waitFor(t, 10*time.Second, "second line in the log", func() bool { return strings.Count(readFile(out), "start") == 2 })
@@ -297,12 +293,12 @@ func TestRunsvControlDuringThrottle(t *testing.T) {
 	startRunsv(t, ourBin(t, "runsv"), dir)
 	starts := filepath.Join(dir, "starts")
 	waitFor(t, 5*time.Second, "first start", func() bool { return readFile(starts) == "x\n" })
-	waitFor(t, 5*time.Second, "down after the quick exit", func() bool { return readStatus(t, dir).State == status.Down })
+	waitFor(t, 5*time.Second, "down after the quick exit", func() bool { return readStatus(t, dir).State == protocol.Down })
 	if err := sendCtl(dir, "d"); err != nil {
 		t.Fatal(err)
 	}
 	down := time.Now()
-	waitFor(t, 5*time.Second, "want down recorded", func() bool { return !readStatus(t, dir).WantUp })
+	waitFor(t, 5*time.Second, "want down recorded", func() bool { return readStatus(t, dir).Want != protocol.WantUp })
 	t.Logf("d honoured %v after sending, during the restart pause", time.Since(down))
 	// Let the throttle period pass completely: the service must not have run again.
 	waitFor(t, 5*time.Second, "throttle period to pass", func() bool { return time.Since(readStatus(t, dir).Time) > 1500*time.Millisecond })
@@ -468,7 +464,7 @@ func FuzzControlBytes(f *testing.F) {
 			}
 			return r
 		}, ctl)
-		wantUp := readStatus(t, dir).WantUp
+		wantUp := readStatus(t, dir).Want == protocol.WantUp
 		for _, c := range ctl {
 			switch c {
 			case 'u':
@@ -482,24 +478,24 @@ func FuzzControlBytes(f *testing.F) {
 		if err := sendCtl(dir, string(ctl)+"p"); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, 10*time.Second, "the acknowledging pause", func() bool { return statusOK(dir, func(r status.Record) bool { return r.Paused }) })
+		waitFor(t, 10*time.Second, "the acknowledging pause", func() bool { return statusOK(dir, func(r protocol.Record) bool { return r.Paused }) })
 		if err := sendCtl(dir, "c"); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(t, 10*time.Second, "the acknowledging continue", func() bool {
-			return statusOK(dir, func(r status.Record) bool { return !r.Paused })
+			return statusOK(dir, func(r protocol.Record) bool { return !r.Paused })
 		})
 		if !okAlive(dir) {
 			t.Fatalf("runsv died after %q", ctl)
 		}
-		if r := readStatus(t, dir); r.WantUp != wantUp {
-			t.Fatalf("after %q: want up %v, status says %v", ctl, wantUp, r.WantUp)
+		if r := readStatus(t, dir); (r.Want == protocol.WantUp) != wantUp {
+			t.Fatalf("after %q: want up %v, status says %v", ctl, wantUp, r.Want == protocol.WantUp)
 		}
 	})
 }
 
 // statusOK reports whether supervise/status decodes and satisfies cond.
-func statusOK(dir string, cond func(status.Record) bool) bool {
-	r, err := status.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
+func statusOK(dir string, cond func(protocol.Record) bool) bool {
+	r, err := protocol.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
 	return err == nil && cond(r)
 }

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 )
 
 type runsvdirProc struct {
@@ -112,8 +112,8 @@ func running(t testing.TB, dir string) bool {
 	if !okAlive(dir) {
 		return false
 	}
-	r, err := status.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
-	return err == nil && r.State == status.Run && r.Pid != 0
+	r, err := protocol.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
+	return err == nil && r.State == protocol.Run && r.Pid != 0
 }
 
 var modes = []struct {
@@ -234,7 +234,7 @@ func TestRunsvdirIsolation(t *testing.T) {
 	waitFor(t, 10*time.Second, "bad retried", func() bool {
 		return strings.Count(p.stderr.String(), "runsv bad: fatal") >= 2
 	})
-	if r := readStatus(t, good); r.Pid != pid || r.State != status.Run {
+	if r := readStatus(t, good); r.Pid != pid || r.State != protocol.Run {
 		t.Fatalf("good was disturbed: %+v", r)
 	}
 	sendCtl(good, "d")
@@ -402,7 +402,7 @@ func TestForceShutdownSkipsFinish(t *testing.T) {
 			waitFor(t, 10*time.Second, "run started", func() bool { return readFile(trace) == "started\n" })
 			sendCtl(a, "x")
 			waitFor(t, 10*time.Second, "TERM sent", func() bool {
-				r, err := status.Decode([]byte(readFile(filepath.Join(a, "supervise", "status"))))
+				r, err := protocol.Decode([]byte(readFile(filepath.Join(a, "supervise", "status"))))
 				return err == nil && r.Term
 			})
 			sendCtl(a, "k")

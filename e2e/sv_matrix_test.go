@@ -7,13 +7,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/runit-go/runit/core/protocol"
 	"golang.org/x/sys/unix"
 )
 
@@ -288,8 +288,8 @@ func (tr *svmTree) ready() {
 		// Also out of the second of the last change: C sv compares whole seconds, and
 		// would take that change for one made by the command.
 		waitFor(tr.t, 20*time.Second, dir+" settled for a second", func() bool {
-			b, err := os.ReadFile(filepath.Join(dir, "supervise/status"))
-			return err == nil && len(b) == 20 && time.Since(svRecordTime(b)) > 1100*time.Millisecond
+			r, err := protocol.Decode([]byte(readFile(filepath.Join(dir, "supervise/status"))))
+			return err == nil && time.Since(r.Time) > 1100*time.Millisecond
 		})
 	}
 }
@@ -299,7 +299,7 @@ func (tr *svmTree) stop() {
 	defer tr.mu.Unlock()
 	for i, cmd := range tr.procs {
 		dir := filepath.Join(tr.base, "sv", tr.svcs[i])
-		if pid, err := strconv.Atoi(strings.TrimSpace(readFile(filepath.Join(dir, "supervise/pid")))); err == nil && pid > 0 {
+		if pid := protocol.DecodePid([]byte(readFile(filepath.Join(dir, "supervise/pid")))); pid > 0 {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
@@ -364,14 +364,13 @@ func (tr *svmTree) sv(c svmCase) result {
 // crash-looping service, whose process comes and goes).
 func (tr *svmTree) state(name, kind string) string {
 	dir := filepath.Join(tr.base, "sv", name)
-	b, err := os.ReadFile(filepath.Join(dir, "supervise/status"))
-	if err != nil || len(b) != 20 {
+	r, err := protocol.Decode([]byte(readFile(filepath.Join(dir, "supervise/status"))))
+	if err != nil {
 		return "unreadable"
 	}
-	s := fmt.Sprintf("runsv=%v want=%c paused=%d term=%d", okAlive(dir), b[17], b[16], b[18])
+	s := fmt.Sprintf("runsv=%v want=%c paused=%v term=%v", okAlive(dir), r.Want, r.Paused, r.Term)
 	if kind != "crash" {
-		running := b[12]|b[13]|b[14]|b[15] != 0
-		s += fmt.Sprintf(" state=%d running=%v", b[19], running)
+		s += fmt.Sprintf(" state=%d running=%v", r.State, r.Pid != 0)
 	}
 	return s
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/runit-go/runit/core/protocol"
 	"golang.org/x/sys/unix"
 )
 
@@ -132,27 +133,23 @@ func (tr *svTree) reap(name string) {
 	}
 }
 
+// record reads the service's supervise/status.
+func (tr *svTree) record(name string) (protocol.Record, bool) {
+	r, err := protocol.Decode([]byte(readFile(filepath.Join(tr.root, name, "supervise/status"))))
+	return r, err == nil
+}
+
 // status returns the decoded supervise/status fields sv looks at.
 func (tr *svTree) status(name string) (pid int, state byte, ok bool) {
-	b, err := os.ReadFile(filepath.Join(tr.root, name, "supervise/status"))
-	if err != nil || len(b) != 20 {
-		return 0, 0, false
-	}
-	return int(b[12]) | int(b[13])<<8 | int(b[14])<<16 | int(b[15])<<24, b[19], true
+	r, ok := tr.record(name)
+	return r.Pid, byte(r.State), ok
 }
 
 // waitAge waits until the service's last state change is at least sec seconds old.
 func (tr *svTree) waitAge(name string, sec int64) {
 	waitFor(tr.t, time.Duration(sec+5)*time.Second, name+" old enough", func() bool {
-		b, err := os.ReadFile(filepath.Join(tr.root, name, "supervise/status"))
-		if err != nil || len(b) != 20 {
-			return false
-		}
-		var tai int64
-		for _, x := range b[:8] {
-			tai = tai<<8 | int64(x)
-		}
-		return time.Now().Unix()-(tai-(1<<62)-10) >= sec
+		r, ok := tr.record(name)
+		return ok && time.Now().Unix()-r.Time.Unix() >= sec
 	})
 }
 
@@ -161,18 +158,8 @@ func (tr *svTree) waitAge(name string, sec int64) {
 // second (C runsv sleeps through it and takes no command meanwhile).
 func (tr *svTree) waitRun(name string, d time.Duration) {
 	waitFor(tr.t, d+5*time.Second, name+" settled", func() bool {
-		b, err := os.ReadFile(filepath.Join(tr.root, name, "supervise/status"))
-		if err != nil || len(b) != 20 {
-			return false
-		}
-		var tai, ns int64
-		for _, x := range b[:8] {
-			tai = tai<<8 | int64(x)
-		}
-		for _, x := range b[8:12] {
-			ns = ns<<8 | int64(x)
-		}
-		return time.Since(time.Unix(tai-(1<<62)-10, ns)) >= d
+		r, ok := tr.record(name)
+		return ok && time.Since(r.Time) >= d
 	})
 }
 
@@ -646,12 +633,8 @@ func svFake(t *testing.T, dir string, status []byte, control bool) {
 // missing, short and long status files, a missing control FIFO, one without reader.
 func TestSvDiffCorrupt(t *testing.T) {
 	p := newSvPair(t, cBin(t, "runsv"))
-	rec := make([]byte, 20)
-	tai := uint64(time.Now().Unix()-10) + 1<<62 + 10
-	for i := 0; i < 8; i++ {
-		rec[i] = byte(tai >> (56 - 8*i))
-	}
-	rec[17] = 'd'
+	r := protocol.Record{Time: time.Unix(time.Now().Unix()-10, 0), Want: protocol.WantDown}.Encode()
+	rec := r[:]
 	long := append(append([]byte{}, rec...), "garbage"...)
 	for _, tr := range []*svTree{p.c, p.o} {
 		svFake(t, tr.service("nostatus", "", nil), nil, true)
@@ -825,18 +808,6 @@ func TestSvDiffWaitQuirks(t *testing.T) {
 	}
 }
 
-// svRecordTime is the time of a supervise/status record.
-func svRecordTime(b []byte) time.Time {
-	var tai, ns int64
-	for _, x := range b[:8] {
-		tai = tai<<8 | int64(x)
-	}
-	for _, x := range b[8:12] {
-		ns = ns<<8 | int64(x)
-	}
-	return time.Unix(tai-(1<<62)-10, ns)
-}
-
 // svRunWindows watches a service's status records and measures, by runsv's own
 // timestamps, how long each process it started ran. It returns a query: for pid, how
 // long it ran (known), or, for a run the watcher never saw, at most how long it can have
@@ -863,15 +834,15 @@ func svRunWindows(t *testing.T, path string) func(pid int) (d time.Duration, kno
 			mu.Lock()
 			gap = max(gap, now.Sub(prev))
 			prev = now
-			if err == nil && len(b) == 20 && string(b) != string(last) {
+			if r, derr := protocol.Decode(b); err == nil && derr == nil && string(b) != string(last) {
 				last = b
-				pid := int(b[12]) | int(b[13])<<8 | int(b[14])<<16 | int(b[15])<<24
+				pid := r.Pid
 				if cur != 0 && pid != cur {
-					took[cur] = svRecordTime(b).Sub(start[cur])
+					took[cur] = r.Time.Sub(start[cur])
 					cur = 0
 				}
-				if pid != 0 && b[19] == 1 && cur == 0 {
-					cur, start[pid] = pid, svRecordTime(b)
+				if pid != 0 && r.State == protocol.Run && cur == 0 {
+					cur, start[pid] = pid, r.Time
 				}
 			}
 			mu.Unlock()

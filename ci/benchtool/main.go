@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
 )
 
@@ -74,15 +74,15 @@ func waitUntil(d time.Duration, cond func() bool) error {
 // so that daemontools' supervise can be measured beside runsv.
 func runningPid(dir string) (int, time.Time) {
 	b, err := os.ReadFile(filepath.Join(dir, "supervise", "status"))
-	if err != nil || (len(b) != 18 && len(b) != status.Size) {
+	if err != nil || (len(b) != 18 && len(b) != protocol.Size) {
 		return 0, time.Time{}
 	}
-	if len(b) == status.Size && status.State(b[19]) != status.Run {
+	if len(b) == protocol.Size && protocol.State(b[19]) != protocol.Run {
 		return 0, time.Time{}
 	}
-	var rec [status.Size]byte
+	var rec [protocol.Size]byte
 	copy(rec[:], b)
-	r, _ := status.Decode(rec[:])
+	r, _ := protocol.Decode(rec[:])
 	return r.Pid, r.Time
 }
 
@@ -251,7 +251,7 @@ func allLogsUp(root string, n int) bool {
 		if err != nil || !runitUp(b) {
 			return false
 		}
-		r, _ := status.Decode(b)
+		r, _ := protocol.Decode(b)
 		cmd, _ := os.ReadFile("/proc/" + strconv.Itoa(r.Pid) + "/cmdline")
 		a0, _, _ := strings.Cut(string(cmd), "\x00")
 		c := filepath.Base(a0)
@@ -319,8 +319,8 @@ func allUp(root string, n int, up func([]byte) bool) bool {
 
 // runitUp: runit's 20-byte record says run and names a pid.
 func runitUp(b []byte) bool {
-	r, err := status.Decode(b)
-	return err == nil && r.State == status.Run && r.Pid != 0
+	r, err := protocol.Decode(b)
+	return err == nil && r.State == protocol.Run && r.Pid != 0
 }
 
 // s6Up: s6-supervise's 35-byte record (two TAI64N stamps, then the pid as a big-endian

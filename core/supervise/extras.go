@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
@@ -57,11 +56,11 @@ func (s *Service) readNotification(fd, pid int) {
 // writeReady keeps supervise/ready: the pid of the process that declared readiness, or
 // empty. It is a file of its own so that supervise/status stays runit's 20 bytes.
 func (s *Service) writeReady(u *unit) {
-	text := ""
+	pid := 0
 	if u.ready {
-		text = strconv.Itoa(u.pid) + "\n"
+		pid = u.pid
 	}
-	s.replace(filepath.Join(u.dir, "supervise"), u.rel, "ready", []byte(text))
+	s.replace(filepath.Join(u.dir, protocol.SuperviseDir), u.rel, protocol.ReadyFile, protocol.EncodeReady(pid))
 }
 
 // backoff delays the next start of a ./run that keeps dying quickly: 1, 2, 4 ... seconds
@@ -92,11 +91,7 @@ func (s *Service) backoff(u *unit, now time.Time) {
 // writeBackoff keeps supervise/backoff: "SECONDS DEATHS" while a crash loop holds the
 // service down, empty otherwise. sv shows it as a crash-looping state.
 func (s *Service) writeBackoff(u *unit, delay time.Duration) {
-	text := ""
-	if delay > 0 {
-		text = fmt.Sprintf("%d %d\n", int(delay/time.Second), s.quick)
-	}
-	s.replace(filepath.Join(u.dir, "supervise"), u.rel, "backoff", []byte(text))
+	s.replace(filepath.Join(u.dir, protocol.SuperviseDir), u.rel, protocol.BackoffFile, protocol.EncodeBackoff(delay, s.quick))
 }
 
 // openNotify opens the NOTIFY_SOCKET of the service once, and reads its messages.
@@ -189,9 +184,9 @@ func (s *Service) notified(m notifyMsg) {
 		return
 	}
 	if m.hasStatus {
-		s.replace(filepath.Join(s.main.dir, "supervise"), s.main.rel, "notify-status", []byte(m.status+"\n"))
+		s.replace(filepath.Join(s.main.dir, protocol.SuperviseDir), s.main.rel, protocol.NotifyStatusFile, protocol.EncodeNotifyStatus(m.status))
 	}
-	if m.ready && s.main.state == status.Run && !s.main.ready {
+	if m.ready && s.main.state == protocol.Run && !s.main.ready {
 		s.main.ready = true
 		s.writeReady(&s.main)
 	}

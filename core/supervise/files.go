@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
@@ -50,7 +49,7 @@ func fatal(msg string, err error) error { return &fatalError{msg, err} }
 // it ("supervise" or "log/supervise"). The main lock is non-blocking (a second runsv dies);
 // the log's lock blocks, as in C runsv.
 func openSupervise(dir, rel string, waitLock bool) (*files, error) {
-	sup := filepath.Join(dir, "supervise")
+	sup := filepath.Join(dir, protocol.SuperviseDir)
 	if err := unix.Mkdir(sup, 0o700); err != nil {
 		// supervise may be a symlink to a directory that does not exist yet (read-only roots).
 		var buf [256]byte
@@ -74,23 +73,23 @@ func openSupervise(dir, rel string, waitLock bool) (*files, error) {
 		return nil, fatal(msg, err)
 	}
 	var err error
-	f.lock, err = unix.Open(filepath.Join(sup, "lock"), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+	f.lock, err = unix.Open(filepath.Join(sup, protocol.LockFile), unix.O_WRONLY|unix.O_APPEND|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return fail("unable to open "+rel+"/lock", err)
 	}
 	if err := platform.Lock(f.lock, waitLock); err != nil {
 		return fail("unable to lock "+rel+"/lock", err)
 	}
-	if err := makeFifo(filepath.Join(sup, "control"), rel+"/control"); err != nil {
+	if err := makeFifo(filepath.Join(sup, protocol.ControlFile), rel+"/control"); err != nil {
 		f.close()
 		return nil, err
 	}
-	cfd, err := unix.Open(filepath.Join(sup, "control"), unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	cfd, err := unix.Open(filepath.Join(sup, protocol.ControlFile), unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fail("unable to open "+rel+"/control", err)
 	}
 	f.control = os.NewFile(uintptr(cfd), rel+"/control")
-	if f.ctlW, err = unix.Open(filepath.Join(sup, "control"), unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0); err != nil {
+	if f.ctlW, err = unix.Open(filepath.Join(sup, protocol.ControlFile), unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0); err != nil {
 		return fail("unable to open "+rel+"/control", err)
 	}
 	return f, nil
@@ -99,7 +98,7 @@ func openSupervise(dir, rel string, waitLock bool) (*files, error) {
 // openOK creates and opens supervise/ok. It comes last, after the first status is written,
 // so that a client that sees us alive also sees a status.
 func (f *files) openOK(dir, rel string) error {
-	p := filepath.Join(dir, "supervise", "ok")
+	p := filepath.Join(dir, protocol.SuperviseDir, protocol.OKFile)
 	if err := makeFifo(p, rel+"/ok"); err != nil {
 		return err
 	}
@@ -135,30 +134,25 @@ func makeFifo(path, rel string) error {
 // from it, follow and are skipped when their text is unchanged (a restart keeps "run").
 // Failures are warnings: supervision goes on.
 func (s *Service) writeStatus(u *unit) {
-	sup := filepath.Join(u.dir, "supervise")
+	sup := filepath.Join(u.dir, protocol.SuperviseDir)
 	rel := u.rel
-	rec := status.Record{Time: u.stamp, Pid: u.pid, Paused: u.paused, WantUp: u.want == status.WantUp,
-		Term: u.term, State: u.state}
+	rec := protocol.Record{Time: u.stamp, Pid: u.pid, Paused: u.paused, Want: u.want, Term: u.term, State: u.state}
 	b := rec.Encode()
-	s.replace(sup, rel, "status", b[:])
+	s.replace(sup, rel, protocol.StatusFile, b[:])
 	if u.pid != u.pidWritten {
-		pid := ""
-		if u.pid != 0 {
-			pid = strconv.Itoa(u.pid) + "\n"
-		}
-		if s.replace(sup, rel, "pid", []byte(pid)) {
+		if s.replace(sup, rel, protocol.PidFile, protocol.EncodePid(u.pid)) {
 			u.pidWritten = u.pid
 		}
 	}
-	if st := status.StatText(u.state, u.paused, u.term, u.want); st != u.statWritten {
-		if s.replace(sup, rel, "stat", []byte(st)) {
+	if st := rec.StatText(); st != u.statWritten {
+		if s.replace(sup, rel, protocol.StatFile, []byte(st)) {
 			u.statWritten = st
 		}
 	}
 }
 
 func (s *Service) replace(sup, rel, name string, data []byte) bool {
-	tmp := filepath.Join(sup, name+".new")
+	tmp := filepath.Join(sup, name+protocol.NewSuffix)
 	// Non-blocking, as C runsv opens it: a FIFO left in its place fails instead of hanging.
 	// Not through a symlink (C follows it): whoever owns the service directory could
 	// otherwise have a root supervisor truncate any file.

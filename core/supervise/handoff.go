@@ -13,7 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/runit-go/runit/core/child"
-	"github.com/runit-go/runit/core/status"
+	status "github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
 )
 

@@ -19,7 +19,7 @@ import (
 
 	"github.com/runit-go/runit/core/child"
 	"github.com/runit-go/runit/core/errstr"
-	"github.com/runit-go/runit/core/status"
+	status "github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 )
 
 func TestFinishArgs(t *testing.T) {
@@ -67,8 +67,8 @@ func TestServiceInProcess(t *testing.T) {
 		wait(step.want)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "supervise", "status"))
-	r, err := status.Decode(b)
-	if err != nil || r.State != status.Run || !r.WantUp || r.Pid == 0 {
+	r, err := protocol.Decode(b)
+	if err != nil || r.State != protocol.Run || r.Want != protocol.WantUp || r.Pid == 0 {
 		t.Fatalf("status %+v %v", r, err)
 	}
 	s.Exit()

@@ -10,19 +10,18 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 )
 
 // Status is one service's state as sv sees it: the supervise/status record plus
 // whether the service is normally up (no ./down file).
 type Status struct {
-	Pid        int          // pid of ./run or ./finish, 0 when none
-	State      status.State // down, run, finish (other values are kept as read)
-	Want       byte         // 'u' or 'd' exactly as stored (exit is stored as 'd')
+	Pid        int            // pid of ./run or ./finish, 0 when none
+	State      protocol.State // down, run, finish (other values are kept as read)
+	Want       protocol.Want  // 'u' or 'd' (exit is stored as 'd'), or whatever byte was stored
 	Paused     bool
 	Term       bool      // runsv sent TERM and the process has not exited yet
 	Since      time.Time // last state change
@@ -65,7 +64,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // runsv holds supervise/ok open (ErrNotRunning otherwise), then reads supervise/status,
 // then stats dir/down.
 func Read(dir string) (Status, error) {
-	var b [status.Size]byte
+	var b [protocol.Size]byte
 	if err := readRaw(dir, &b); err != nil {
 		return Status{}, err
 	}
@@ -74,9 +73,9 @@ func Read(dir string) (Status, error) {
 
 // readRaw does Read's work into b. Like C sv's one status buffer, b keeps whatever a
 // failed or short read left in it, which sv's log status line shows (see client.status).
-func readRaw(dir string, b *[status.Size]byte) error {
-	sup := join(dir, "supervise/")
-	fd, err := syscall.Open(sup+"ok", syscall.O_WRONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+func readRaw(dir string, b *[protocol.Size]byte) error {
+	sup := join(dir, protocol.SuperviseDir+"/")
+	fd, err := syscall.Open(sup+protocol.OKFile, syscall.O_WRONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		if err == syscall.ENXIO {
 			return ErrNotRunning
@@ -85,7 +84,7 @@ func readRaw(dir string, b *[status.Size]byte) error {
 	}
 	syscall.Close(fd)
 	// Non-blocking, as C sv's open_read: a FIFO put there must not hang sv.
-	f, err := os.OpenFile(sup+"status", os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := os.OpenFile(sup+protocol.StatusFile, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return &Error{"unable to open supervise/status", errnoOf(err)}
 	}
@@ -95,41 +94,39 @@ func readRaw(dir string, b *[status.Size]byte) error {
 	if err != nil && err != io.EOF {
 		return &Error{"unable to read supervise/status", errnoOf(err)}
 	}
-	if n != status.Size {
-		return &Error{"unable to read supervise/status", status.ErrFormat}
+	if n != protocol.Size {
+		return &Error{"unable to read supervise/status", protocol.ErrFormat}
 	}
 	return nil
 }
 
 // decode turns a raw record into a Status, with NormallyUp from dir/down.
-func decode(dir string, b *[status.Size]byte) Status {
-	r, _ := status.Decode(b[:])
+func decode(dir string, b *[protocol.Size]byte) Status {
+	r, _ := protocol.Decode(b[:])
 	s := Status{
 		Pid:    r.Pid,
 		State:  r.State,
-		Want:   b[17],
+		Want:   r.Want,
 		Paused: r.Paused,
 		Term:   r.Term,
 		Since:  r.Time,
 	}
-	_, errFD := os.Stat(join(dir, "notification-fd"))
-	_, errSock := os.Stat(join(dir, "notify-socket"))
+	sup := join(dir, protocol.SuperviseDir+"/")
+	_, errFD := os.Stat(join(dir, protocol.NotificationFDFile))
+	_, errSock := os.Stat(join(dir, protocol.NotifySocketFile))
 	if errSock == nil {
-		b, _ := status.ReadExtra(join(dir, "supervise/notify-status"))
-		s.StatusText = strings.TrimSuffix(string(b), "\n")
+		b, _ := protocol.ReadExtra(sup + protocol.NotifyStatusFile)
+		s.StatusText = protocol.DecodeNotifyStatus(b)
 	}
 	if errFD == nil || errSock == nil {
 		s.ReadyDeclared = true
-		b, _ := status.ReadExtra(join(dir, "supervise/ready"))
-		s.Ready = s.Pid != 0 && string(b) == strconv.Itoa(s.Pid)+"\n"
+		b, _ := protocol.ReadExtra(sup + protocol.ReadyFile)
+		s.Ready = s.Pid != 0 && protocol.DecodeReady(b) == s.Pid
 	}
-	if b, err := status.ReadExtra(join(dir, "supervise/backoff")); err == nil && len(b) > 0 {
-		if f := strings.Fields(string(b)); len(f) == 2 {
-			s.Backoff, _ = strconv.Atoi(f[0])
-			s.Deaths, _ = strconv.Atoi(f[1])
-		}
+	if b, err := protocol.ReadExtra(sup + protocol.BackoffFile); err == nil {
+		s.Backoff, s.Deaths = protocol.DecodeBackoff(b)
 	}
-	if _, err := os.Stat(join(dir, "down")); err == nil {
+	if _, err := os.Stat(join(dir, protocol.DownFile)); err == nil {
 		s.NormallyUp = false
 	} else if errors.Is(err, syscall.ENOENT) {
 		s.NormallyUp = true
@@ -143,7 +140,7 @@ func decode(dir string, b *[status.Size]byte) Status {
 // exist, an error (as chdir would give it, e.g. ENOTDIR) when it exists but is no
 // directory.
 func LogDir(dir string) (bool, error) {
-	fi, err := os.Stat(join(dir, "log"))
+	fi, err := os.Stat(join(dir, protocol.LogDir))
 	if err != nil {
 		if errors.Is(err, syscall.ENOENT) {
 			return false, nil
@@ -161,16 +158,16 @@ func LogDir(dir string) (bool, error) {
 func Line(name string, s Status, now time.Time) string {
 	b := make([]byte, 0, 80)
 	switch s.State {
-	case status.Down:
+	case protocol.Down:
 		b = append(b, "down: "...)
-	case status.Run:
+	case protocol.Run:
 		b = append(b, "run: "...)
-	case status.Finish:
+	case protocol.Finish:
 		b = append(b, "finish: "...)
 	}
 	b = append(b, name...)
 	b = append(b, ": "...)
-	if s.State != status.Down {
+	if s.State != protocol.Down {
 		b = append(b, "(pid "...)
 		b = strconv.AppendInt(b, int64(s.Pid), 10)
 		b = append(b, ") "...)
@@ -186,16 +183,16 @@ func Line(name string, s Status, now time.Time) string {
 	if s.Pid != 0 && s.Paused {
 		b = append(b, ", paused"...)
 	}
-	if s.Pid == 0 && s.Want == 'u' {
+	if s.Pid == 0 && s.Want == protocol.WantUp {
 		b = append(b, ", want up"...)
 	}
-	if s.Pid != 0 && s.Want == 'd' {
+	if s.Pid != 0 && s.Want == protocol.WantDown {
 		b = append(b, ", want down"...)
 	}
 	if s.Pid != 0 && s.Term {
 		b = append(b, ", got TERM"...)
 	}
-	if s.ReadyDeclared && s.Pid != 0 && s.State == status.Run {
+	if s.ReadyDeclared && s.Pid != 0 && s.State == protocol.Run {
 		if s.Ready {
 			b = append(b, ", ready"...)
 		} else {
@@ -250,7 +247,7 @@ func ReadReport(dir string) (Report, error) {
 		return r, nil
 	}
 	if has {
-		l, err := Read(join(dir, "log"))
+		l, err := Read(join(dir, protocol.LogDir))
 		if err != nil {
 			r.LogErr = err
 		} else {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/runit-go/runit/core/errstr"
 	"github.com/runit-go/runit/core/getopt"
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 )
 
 // UpstreamSvDir is upstream runit's default service directory.
@@ -62,7 +62,7 @@ type client struct {
 	start, now time.Time
 	wake       time.Time // when a pending check may pass without a change (zero: none)
 	svc        []*service
-	raw        [status.Size]byte // the last status read, as C sv's single buffer
+	raw        [protocol.Size]byte // the last status read, as C sv's single buffer
 }
 
 // service is one service argument.
@@ -227,8 +227,8 @@ func (c *client) fatal(msg string, err error) {
 	panic(exit{100})
 }
 
-// parseAction maps a command word to control bytes and waiting, as sv's table does:
-// mostly the first character counts, some words are matched whole.
+// parseAction maps a command word to control bytes (protocol.Ctl*) and waiting, as sv's
+// table does: mostly the first character counts, some words are matched whole.
 func (c *client) parseAction(a string) {
 	c.wait4 = true
 	if a == "" {
@@ -375,7 +375,7 @@ func (c *client) get(s *service, dir string) (Status, int) {
 		return decode(dir, &c.raw), 1
 	}
 	if err == ErrNotRunning {
-		if c.acts != "" && c.acts[0] == 'x' {
+		if c.acts != "" && c.acts[0] == protocol.CtlExit {
 			c.ok(s, "runsv not running")
 		} else {
 			c.fail(s, "runsv not running", nil)
@@ -384,7 +384,7 @@ func (c *client) get(s *service, dir string) (Status, int) {
 	}
 	var e *Error
 	if errors.As(err, &e) {
-		if e.Err == status.ErrFormat {
+		if e.Err == protocol.ErrFormat {
 			c.warn(s, e.Op+": bad format", nil)
 		} else {
 			c.warn(s, e.Op, e.Err)
@@ -431,7 +431,7 @@ func (c *client) status(s *service) {
 	default:
 		c.out.WriteString("; ")
 		s.log = true
-		logDir := join(s.dir, "log")
+		logDir := join(s.dir, protocol.LogDir)
 		if _, r := c.get(s, logDir); r != 0 {
 			// C sv prints its status buffer even when the log's read failed (-1): what
 			// the main service's read left, partly overwritten by a short read.
@@ -461,14 +461,14 @@ func (c *client) control(s *service, acts string) int {
 	if r <= 0 {
 		return -1
 	}
-	if st.Want == acts[0] && (acts[0] != 'd' || st.Term) {
+	if byte(st.Want) == acts[0] && (acts[0] != protocol.CtlDown || st.Term) {
 		return 0
 	}
-	fd, err := syscall.Open(join(s.dir, "supervise/control"), syscall.O_WRONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	fd, err := syscall.Open(join(s.dir, protocol.SuperviseDir+"/"+protocol.ControlFile), syscall.O_WRONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		if err != syscall.ENXIO {
 			c.warn(s, "unable to open supervise/control", err)
-		} else if c.acts != "" && c.acts[0] == 'x' {
+		} else if c.acts != "" && c.acts[0] == protocol.CtlExit {
 			c.ok(s, "runsv not running")
 		} else {
 			c.fail(s, "runsv not running", nil)

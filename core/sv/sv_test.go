@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,11 +19,11 @@ func TestLine(t *testing.T) {
 		s    Status
 		want string
 	}{
-		{Status{State: status.Run, Pid: 7, Want: 'u', Since: time.Unix(987, 5), NormallyUp: true}, "run: x: (pid 7) 13s"},
-		{Status{State: status.Down, Want: 'd', Since: time.Unix(1000, 0), NormallyUp: true}, "down: x: 0s, normally up"},
-		{Status{State: status.Down, Want: 'u', Since: time.Unix(1005, 0)}, "down: x: 0s, want up"},
-		{Status{State: status.Run, Pid: 9, Want: 'd', Paused: true, Term: true, Since: time.Unix(997, 0)}, "run: x: (pid 9) 3s, normally down, paused, want down, got TERM"},
-		{Status{State: status.Finish, Want: 'u', Since: time.Unix(1000, 0), NormallyUp: true}, "finish: x: (pid 0) 0s, normally up, want up"},
+		{Status{State: protocol.Run, Pid: 7, Want: 'u', Since: time.Unix(987, 5), NormallyUp: true}, "run: x: (pid 7) 13s"},
+		{Status{State: protocol.Down, Want: 'd', Since: time.Unix(1000, 0), NormallyUp: true}, "down: x: 0s, normally up"},
+		{Status{State: protocol.Down, Want: 'u', Since: time.Unix(1005, 0)}, "down: x: 0s, want up"},
+		{Status{State: protocol.Run, Pid: 9, Want: 'd', Paused: true, Term: true, Since: time.Unix(997, 0)}, "run: x: (pid 9) 3s, normally down, paused, want down, got TERM"},
+		{Status{State: protocol.Finish, Want: 'u', Since: time.Unix(1000, 0), NormallyUp: true}, "finish: x: (pid 0) 0s, normally up, want up"},
 		{Status{State: 7, Pid: 1, Want: 'u', Since: time.Unix(1000, 0), NormallyUp: true}, "x: (pid 1) 0s"},
 	} {
 		if got := Line("x", c.s, now); got != c.want {
@@ -143,19 +143,19 @@ func TestReadErrors(t *testing.T) {
 	if _, err := Read(d); err == nil || !strings.Contains(err.Error(), "bad format") {
 		t.Errorf("short status: %v", err)
 	}
-	r := status.Record{Time: time.Unix(1700000000, 500), Pid: 42, WantUp: true, State: status.Run}
+	r := protocol.Record{Time: time.Unix(1700000000, 500), Pid: 42, Want: protocol.WantUp, State: protocol.Run}
 	b := r.Encode()
 	os.WriteFile(filepath.Join(d, "supervise/status"), b[:], 0o644)
 	os.WriteFile(filepath.Join(d, "down"), nil, 0o644)
 	s, err := Read(d)
-	if err != nil || s.Pid != 42 || s.State != status.Run || s.Want != 'u' || s.NormallyUp {
+	if err != nil || s.Pid != 42 || s.State != protocol.Run || s.Want != 'u' || s.NormallyUp {
 		t.Errorf("Read = %+v, %v", s, err)
 	}
 }
 
 func TestReadReport(t *testing.T) {
 	d := t.TempDir()
-	served := func(dir string, r status.Record) {
+	served := func(dir string, r protocol.Record) {
 		os.MkdirAll(filepath.Join(dir, "supervise"), 0o700)
 		if err := unix.Mkfifo(filepath.Join(dir, "supervise/ok"), 0o600); err != nil {
 			t.Fatal(err)
@@ -168,7 +168,7 @@ func TestReadReport(t *testing.T) {
 		b := r.Encode()
 		os.WriteFile(filepath.Join(dir, "supervise/status"), b[:], 0o644)
 	}
-	served(d, status.Record{Time: time.Unix(1700000000, 500), Pid: 5, WantUp: true, State: status.Run})
+	served(d, protocol.Record{Time: time.Unix(1700000000, 500), Pid: 5, Want: protocol.WantUp, State: protocol.Run})
 	r, err := ReadReport(d)
 	if err != nil || r.Pid != 5 || r.Log != nil || r.LogErr != nil {
 		t.Fatalf("no log: %+v, %v", r, err)
@@ -178,9 +178,9 @@ func TestReadReport(t *testing.T) {
 		t.Errorf("log is a file: LogErr %v, want ENOTDIR", r.LogErr)
 	}
 	os.Remove(filepath.Join(d, "log"))
-	served(filepath.Join(d, "log"), status.Record{Time: time.Unix(1700000000, 500), State: status.Down})
+	served(filepath.Join(d, "log"), protocol.Record{Time: time.Unix(1700000000, 500), State: protocol.Down})
 	r, err = ReadReport(d)
-	if err != nil || r.Log == nil || r.Log.State != status.Down || r.Log.Want != 'd' || !r.Log.NormallyUp {
+	if err != nil || r.Log == nil || r.Log.State != protocol.Down || r.Log.Want != 'd' || !r.Log.NormallyUp {
 		t.Errorf("with log: %+v %+v, %v", r, r.Log, err)
 	}
 }

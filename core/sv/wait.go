@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/runit-go/runit/core/errstr"
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
 )
 
@@ -42,7 +42,7 @@ func (c *client) waitLoop() {
 			d = c.nameDir(s.name)
 		}
 		if isDir(d) == nil {
-			dirs = append(dirs, join(d, "supervise"), join(d, "log/supervise"))
+			dirs = append(dirs, join(d, protocol.SuperviseDir), join(d, protocol.LogDir+"/"+protocol.SuperviseDir))
 		}
 	}
 	w, err := platform.WatchDirs(dirs...)
@@ -149,44 +149,44 @@ func (c *client) check(s *service, acts string) int {
 	for i := 0; i < len(acts); i++ {
 		a := acts[i]
 		if r == 0 {
-			if a == 'x' {
+			if a == protocol.CtlExit {
 				return 1 // runsv is gone, as asked ("ok: NAME: runsv not running" printed)
 			}
 			return -1
 		}
 		if a == 'C' {
 			// runit 2.3: check waits for the requested state.
-			a = 'd'
-			if st.Want == 'u' {
-				a = 'u'
+			a = protocol.CtlDown
+			if st.Want == protocol.WantUp {
+				a = protocol.CtlUp
 			}
 		}
 		switch a {
-		case 'x':
+		case protocol.CtlExit:
 			return 0
-		case 'u':
+		case protocol.CtlUp:
 			// A service that declares readiness (notification-fd) is up when it says so.
-			if st.Pid == 0 || st.State != status.Run || young || (st.ReadyDeclared && !st.Ready) || !c.checkScript(s) {
+			if st.Pid == 0 || st.State != protocol.Run || young || (st.ReadyDeclared && !st.Ready) || !c.checkScript(s) {
 				return 0
 			}
-		case 'd':
-			if st.Pid != 0 || st.State != status.Down {
+		case protocol.CtlDown:
+			if st.Pid != 0 || st.State != protocol.Down {
 				return 0
 			}
-		case 'c':
+		case protocol.CtlCont:
 			if st.Pid != 0 && st.Paused {
 				return 0
 			}
-		case 'p':
+		case protocol.CtlPause:
 			if st.Pid != 0 && !st.Paused {
 				return 0
 			}
-		case 'o':
-			if (st.Pid == 0 && !changed) || (st.Pid != 0 && st.Want != 'd') {
+		case protocol.CtlOnce:
+			if (st.Pid == 0 && !changed) || (st.Pid != 0 && st.Want != protocol.WantDown) {
 				return 0
 			}
-		case 't', 'k':
-			if st.Pid == 0 && st.Want == 'd' {
+		case protocol.CtlTerm, protocol.CtlKill:
+			if st.Pid == 0 && st.Want == protocol.WantDown {
 				break
 			}
 			if !changed || st.Pid == 0 || st.Term || young || !c.checkScript(s) {

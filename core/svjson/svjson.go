@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/runit-go/runit/core/status"
+	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/core/sv"
 	"github.com/shirou/gopsutil/v3/process"
 )
@@ -116,9 +116,9 @@ func fill(s *Service, st sv.Status, now time.Time, tree *procTree) {
 	since := st.Since
 	s.Since = &since
 	s.Seconds = st.Age(now)
-	s.Want = "down"
-	if st.Want == 'u' {
-		s.Want = "up"
+	s.Want = protocol.WantDown.String() // the record stores exit as down; a corrupt byte reads down too
+	if st.Want == protocol.WantUp {
+		s.Want = protocol.WantUp.String()
 	}
 	s.NormallyUp = st.NormallyUp
 	s.Paused, s.GotTerm = st.Paused, st.Term
@@ -130,7 +130,7 @@ func fill(s *Service, st sv.Status, now time.Time, tree *procTree) {
 	if st.Backoff > 0 {
 		s.CrashLoop = &CrashLoop{DelaySeconds: st.Backoff, Deaths: st.Deaths}
 	}
-	if st.Pid != 0 && st.State != status.Down {
+	if st.Pid != 0 && st.State != protocol.Down {
 		s.Resources = tree.usage(int32(st.Pid))
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/core/svjson"
 )
 
@@ -30,11 +31,15 @@ func flag(b bool) float64 {
 
 var metrics = []metric{
 	{"runit_service_up", "Whether the unit's process runs (1) or not (0).", "gauge",
-		func(u *svjson.Service) (float64, bool) { return flag(u.State == "run"), u.Error == "" }},
+		func(u *svjson.Service) (float64, bool) { return flag(u.State == protocol.Run.String()), u.Error == "" }},
 	{"runit_service_finishing", "Whether the unit's ./finish runs.", "gauge",
-		func(u *svjson.Service) (float64, bool) { return flag(u.State == "finish"), u.Error == "" }},
+		func(u *svjson.Service) (float64, bool) {
+			return flag(u.State == protocol.Finish.String()), u.Error == ""
+		}},
 	{"runit_service_want_up", "Whether the unit is wanted up.", "gauge",
-		func(u *svjson.Service) (float64, bool) { return flag(u.Want == "up"), u.Error == "" }},
+		func(u *svjson.Service) (float64, bool) {
+			return flag(u.Want == protocol.WantUp.String()), u.Error == ""
+		}},
 	{"runit_service_normally_up", "Whether the unit has no down file.", "gauge",
 		func(u *svjson.Service) (float64, bool) { return flag(u.NormallyUp), u.Error == "" }},
 	{"runit_service_paused", "Whether the unit was sent STOP by sv pause.", "gauge",

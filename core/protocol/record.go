@@ -1,24 +1,24 @@
-// Package status is runsv's 20-byte supervise/status record and the supervise/stat text.
-//
-// The record is daemontools-compatible and must match C runit byte for byte, so that C
-// runit's sv can read our runsv and our sv can read theirs:
+package protocol
+
+import (
+	"encoding/binary"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/runit-go/runit/core/tai64n"
+)
+
+// supervise/status is runsv's 20-byte record, daemontools-compatible and byte for byte C
+// runit's:
 //
 //	0-7   TAI64 seconds of the last state change (big-endian, unix + 2^62 + 10)
 //	8-11  nanoseconds (big-endian; runit stores usec*1000+500)
 //	12-15 pid of the child (run or finish) or 0, little-endian
 //	16    paused flag
-//	17    want: 'u' for up, 'd' for down and for exit
+//	17    want: 'u' for up, 'd' for down and for exit (want.go)
 //	18    term flag: runsv sent SIGTERM and the child has not been reaped yet
 //	19    state: 0 down, 1 run, 2 finish
-package status
-
-import (
-	"encoding/binary"
-	"errors"
-	"time"
-
-	"github.com/runit-go/runit/core/tai64n"
-)
 
 // Size is the exact length of supervise/status.
 const Size = 20
@@ -43,22 +43,12 @@ func (s State) String() string {
 	return "down"
 }
 
-// Want is what the supervisor was told to aim for.
-type Want byte
-
-// Wants. The record cannot tell WantDown from WantExit: both are stored as 'd'.
-const (
-	WantUp Want = iota
-	WantDown
-	WantExit
-)
-
-// Record is one decoded supervise/status.
+// Record is one supervise/status.
 type Record struct {
 	Time   time.Time // last state change
 	Pid    int       // 0 when nothing runs
 	Paused bool
-	WantUp bool // byte 17 == 'u'
+	Want   Want // decoded as stored: 'u', 'd' (WantExit is encoded as 'd'), or whatever byte was there
 	Term   bool
 	State  State
 }
@@ -79,17 +69,15 @@ func (r Record) Encode() [Size]byte {
 	copy(b[:12], p[:])
 	binary.LittleEndian.PutUint32(b[12:16], uint32(r.Pid))
 	b[16] = flag(r.Paused)
-	b[17] = 'd'
-	if r.WantUp {
-		b[17] = 'u'
-	}
+	b[17] = r.Want.recordByte()
 	b[18] = flag(r.Term)
 	b[19] = byte(r.State)
 	return b
 }
 
 // Decode parses a status record. Anything but exactly Size bytes is ErrFormat, as sv says.
-// Unknown byte values are kept as C sv does: state is taken as is, flags are "non-zero".
+// Unknown byte values are kept as C sv does: state and want are taken as they are, flags
+// are "non-zero".
 func Decode(b []byte) (Record, error) {
 	if len(b) != Size {
 		return Record{}, ErrFormat
@@ -100,7 +88,7 @@ func Decode(b []byte) (Record, error) {
 		Time:   tai64n.Unpack(p),
 		Pid:    int(binary.LittleEndian.Uint32(b[12:16])),
 		Paused: b[16] != 0,
-		WantUp: b[17] == 'u',
+		Want:   Want(b[17]),
 		Term:   b[18] != 0,
 		State:  State(b[19]),
 	}, nil
@@ -113,17 +101,18 @@ func flag(v bool) byte {
 	return 0
 }
 
-// StatText is the one line runsv writes to supervise/stat, e.g. "run, paused, want down\n".
-func StatText(state State, paused, term bool, want Want) string {
-	s := state.String()
-	if paused {
+// StatText is supervise/stat, the record as the one line runsv writes, e.g.
+// "run, paused, want down\n". Unlike the record, it tells want exit from want down.
+func (r Record) StatText() string {
+	s := r.State.String()
+	if r.Paused {
 		s += ", paused"
 	}
-	if term {
+	if r.Term {
 		s += ", got TERM"
 	}
-	if state != Down {
-		switch want {
+	if r.State != Down {
+		switch r.Want {
 		case WantDown:
 			s += ", want down"
 		case WantExit:
@@ -131,4 +120,27 @@ func StatText(state State, paused, term bool, want Want) string {
 		}
 	}
 	return s + "\n"
+}
+
+// EncodePid is supervise/pid: the pid and a newline, empty for 0 (nothing runs).
+// supervise/ready has the same form.
+func EncodePid(pid int) []byte {
+	if pid == 0 {
+		return []byte{}
+	}
+	return []byte(strconv.Itoa(pid) + "\n")
+}
+
+// DecodePid is the pid in supervise/pid (or ready), 0 for none. Only what EncodePid writes
+// is a pid: "042\n", "42" or "+42\n" are not.
+func DecodePid(b []byte) int {
+	n := len(b)
+	if n < 2 || b[n-1] != '\n' {
+		return 0
+	}
+	pid, err := strconv.Atoi(string(b[:n-1]))
+	if err != nil || pid <= 0 || strconv.Itoa(pid) != string(b[:n-1]) {
+		return 0
+	}
+	return pid
 }

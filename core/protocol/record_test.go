@@ -1,4 +1,4 @@
-package status
+package protocol
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ func TestDecodeCRunsv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Pid != 8596 || !r.WantUp || r.State != Run || r.Paused || r.Term {
+	if r.Pid != 8596 || r.Want != WantUp || r.State != Run || r.Paused || r.Term {
 		t.Errorf("decoded %+v", r)
 	}
 	if r.Time.Unix() != 0x6b056d51-10 {
@@ -24,6 +24,29 @@ func TestDecodeCRunsv(t *testing.T) {
 	}
 	if got := r.Encode(); !bytes.Equal(got[:], running) {
 		t.Errorf("re-encode % x, want % x", got, running)
+	}
+}
+
+// Every want is stored as C runsv stores it: exit as 'd'; a decoded want is the byte as
+// stored, so that sv shows a corrupt one as C sv does (neither up nor down).
+func TestWantByte(t *testing.T) {
+	for _, c := range []struct {
+		want Want
+		b    byte
+		s    string
+	}{{WantUp, 'u', "up"}, {WantDown, 'd', "down"}, {WantExit, 'd', "exit"}} {
+		r := Record{Want: c.want}
+		if e := r.Encode(); e[17] != c.b {
+			t.Errorf("want %v stored as %q, want %q", c.want, e[17], c.b)
+		}
+		if c.want.String() != c.s {
+			t.Errorf("Want(%q).String() = %q", byte(c.want), c.want.String())
+		}
+	}
+	b := make([]byte, Size)
+	b[17] = 'q'
+	if r, _ := Decode(b); r.Want == WantUp || r.Want == WantDown || byte(r.Want) != 'q' {
+		t.Errorf("byte 'q' decoded as want %q", byte(r.Want))
 	}
 }
 
@@ -58,7 +81,8 @@ func TestStatText(t *testing.T) {
 		{Run, false, true, WantExit, "run, got TERM, want exit\n"},
 	}
 	for _, c := range cases {
-		if got := StatText(c.state, c.paused, c.term, c.want); got != c.text {
+		r := Record{State: c.state, Paused: c.paused, Term: c.term, Want: c.want}
+		if got := r.StatText(); got != c.text {
 			t.Errorf("StatText(%v,%v,%v,%v) = %q, want %q", c.state, c.paused, c.term, c.want, got, c.text)
 		}
 	}
@@ -88,6 +112,9 @@ func FuzzDecode(f *testing.F) {
 		e := r.Encode()
 		if !bytes.Equal(e[:16], b[:16]) || e[19] != b[19] {
 			t.Fatalf("round trip changed % x into % x", b, e)
+		}
+		if (b[17] == 'u' || b[17] == 'd') && e[17] != b[17] {
+			t.Fatalf("want byte %q re-encoded as %q", b[17], e[17])
 		}
 	})
 }
