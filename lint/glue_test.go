@@ -32,6 +32,8 @@ var glueShellScripts = []struct{ path, shell string }{
 	{"etc/sv/getty-tty1/run", "sh"},
 	{"etc/sv/getty-tty1/finish", "sh"},
 	{"etc/sv/sulogin/run", "sh"},
+	{"etc/sv/runsvdir-user/run", "sh"},
+	{"etc/sv/runsvdir-user/control/t", "sh"},
 	{"ci/install.sh", "sh"},
 	{"ci/deb.sh", "sh"},
 	{"ci/deb-test.sh", "sh"},
