@@ -33,4 +33,5 @@ const (
 	NotificationFDFile = "notification-fd"
 	NotifySocketFile   = "notify-socket"
 	BackoffMaxFile     = "backoff" // in DIR, not DIR/supervise: the longest crash-loop delay
+	StatusGroupFile    = "status-group"
 )

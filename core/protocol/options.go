@@ -87,6 +87,19 @@ func DecodeNotificationFD(v string) (int, bool) {
 	return n, err == nil && n >= 3 && n < 1024
 }
 
+// DecodeStatusGroup is the value of status-group: a gid (a number, 1 or more: group 0
+// needs no grant) or a group name, which lookup resolves.
+func DecodeStatusGroup(v string, lookup func(string) (int, bool)) (int, bool) {
+	if n, err := strconv.Atoi(v); err == nil {
+		return n, n > 0 && n < 1<<31-1
+	}
+	if v == "" {
+		return 0, false
+	}
+	n, ok := lookup(v)
+	return n, ok && n > 0
+}
+
 // EncodeNotificationFD is a notification-fd file naming fd.
 func EncodeNotificationFD(fd int) []byte { return []byte(strconv.Itoa(fd) + "\n") }
 

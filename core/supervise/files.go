@@ -1,9 +1,12 @@
 package supervise
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
@@ -16,6 +19,10 @@ type files struct {
 	control *os.File // supervise/control, read end (non-blocking, in the poller)
 	ctlW    int      // our own write end, so readers never see EOF
 	ok      int      // supervise/ok, read end: lets clients tell we are alive
+	// group may read the status (status-group), -1 for none; warning says why a
+	// status-group file was not taken, for the caller to say.
+	group   int
+	warning string
 }
 
 func (f *files) close() {
@@ -67,7 +74,8 @@ func openSupervise(dir, rel string, waitLock bool) (*files, error) {
 			return nil, fatal("unable to readlink ./"+rel, rerr)
 		}
 	}
-	f := &files{lock: -1, ctlW: -1, ok: -1}
+	f := &files{lock: -1, ctlW: -1, ok: -1, group: -1}
+	f.grantStatus(dir, rel, sup)
 	fail := func(msg string, err error) (*files, error) {
 		f.close()
 		return nil, fatal(msg, err)
@@ -101,6 +109,12 @@ func (f *files) openOK(dir, rel string) error {
 	p := filepath.Join(dir, protocol.SuperviseDir, protocol.OKFile)
 	if err := makeFifo(p, rel+"/ok"); err != nil {
 		return err
+	}
+	if f.group >= 0 {
+		// sv tells a live runsv by opening ok for writing: the group may do that too,
+		// and nothing is read from it.
+		unix.Chown(p, -1, f.group)
+		unix.Chmod(p, 0o620)
 	}
 	fd, err := unix.Open(p, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -176,4 +190,38 @@ func (s *Service) replace(sup, rel, name string, data []byte) bool {
 		return false
 	}
 	return true
+}
+
+// grantStatus gives the group named by the service's status-group file (the main
+// service's, for its log too) read access to supervise/ (mode 0750, the group's) and the
+// right to open ok, so that its members can run sv status, sv --json and sv --metrics
+// without root, as s6-svperms -g does. control stays 0600: they cannot control the
+// service. Without the file nothing changes (a supervise/ made by runsv is 0700).
+func (f *files) grantStatus(dir, rel, sup string) {
+	svc := dir
+	if strings.HasPrefix(rel, protocol.LogDir+"/") {
+		svc = filepath.Dir(dir)
+	}
+	v, err := protocol.ReadOption(filepath.Join(svc, protocol.StatusGroupFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		f.warning = "unable to read " + protocol.StatusGroupFile + ": " + errText(err)
+		return
+	}
+	gid, ok := protocol.DecodeStatusGroup(v, platform.LookupGroup)
+	if !ok {
+		f.warning = "ignoring " + protocol.StatusGroupFile + ": not a group: " + v
+		return
+	}
+	if err := unix.Chown(sup, -1, gid); err != nil {
+		f.warning = "unable to give ./" + rel + " to group " + v + ": " + errText(err)
+		return
+	}
+	if err := unix.Chmod(sup, 0o750); err != nil {
+		f.warning = "unable to give ./" + rel + " to group " + v + ": " + errText(err)
+		return
+	}
+	f.group = gid
 }

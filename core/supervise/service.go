@@ -130,6 +130,9 @@ func Open(cfg Config) (*Service, error) {
 		s.Close()
 		return nil, err
 	}
+	if w := s.main.f.warning; w != "" {
+		s.warn(w, nil)
+	}
 	s.main.stamp = status.Stamp(now)
 	s.writeStatus(&s.main)
 	if err := s.main.f.openOK(cfg.Dir, "supervise"); err != nil {
