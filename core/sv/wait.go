@@ -51,7 +51,20 @@ func (c *client) waitLoop() {
 	} else {
 		defer w.Close()
 	}
-	deadline := (c.wait/cPoll + 1) * cPoll
+	deadline := func(s *service) time.Duration {
+		w := c.wait
+		if s.wait > 0 {
+			w = s.wait
+		}
+		return (w/cPoll + 1) * cPoll
+	}
+	if c.kill && !c.waitSet {
+		for _, s := range c.svc {
+			if s.live {
+				s.wait = stopTimeout(s.dir)
+			}
+		}
+	}
 	step := recheck
 	elapsed := time.Duration(0) // the first check counts as instantaneous, as in C sv
 	for {
@@ -69,7 +82,7 @@ func (c *client) waitLoop() {
 				s.live = false
 				continue
 			}
-			if elapsed >= deadline {
+			if elapsed >= deadline(s) {
 				c.timeout(s)
 				s.live = false
 				continue
@@ -83,8 +96,10 @@ func (c *client) waitLoop() {
 		d := step
 		// Wake at the deadline so that the timeout is reported on time, and when a
 		// process has run long enough to count as started.
-		if rem := deadline - time.Since(c.start); rem < d {
-			d = rem
+		for _, s := range c.svc {
+			if rem := deadline(s) - time.Since(c.start); s.live && rem < d {
+				d = rem
+			}
 		}
 		if !c.wake.IsZero() {
 			if rem := time.Until(c.wake); rem < d {
@@ -236,4 +251,15 @@ func (c *client) checkScript(s *service) bool {
 func (c *client) stderr(msg string) {
 	c.out.Flush()
 	io.WriteString(c.errw, msg)
+}
+
+// stopTimeout is the service's own stop-timeout (0 without a valid one): how long it asked
+// to be given after TERM before KILL, which force-* then waits too.
+func stopTimeout(dir string) time.Duration {
+	v, err := protocol.ReadOption(join(dir, protocol.StopTimeoutFile))
+	if err != nil {
+		return 0
+	}
+	d, _ := protocol.DecodeStopTimeout(v)
+	return d
 }
