@@ -48,7 +48,6 @@ type client struct {
 	// userDir and userSource: a user's own service directory and the one sv enable
 	// links from, when the user has them and $SVDIR is unset (see userDirs).
 	userDir, userSource string
-	waitSet             bool // -w or SVWAIT gave the wait
 	wait                time.Duration
 	verbose             bool
 	out                 *bufio.Writer
@@ -72,8 +71,8 @@ type service struct {
 	dir  string // path to its directory
 	live bool   // still being worked on
 	log  bool   // messages are about its log service (NAME/log)
-	// wait, when not 0, replaces the client's wait for this service: a force-* command
-	// without -w or SVWAIT waits for the service's own stop-timeout before the kill.
+	// wait, when longer, replaces the client's wait for this service: a force-*
+	// command gives a service its own stop-timeout before the kill.
 	wait time.Duration
 }
 
@@ -118,7 +117,6 @@ func Main(args []string, lookupEnv func(string) (string, bool), stdout, stderr i
 	c.userDir, c.userSource = userDirs(lookupEnv)
 	if v, ok := lookupEnv("SVWAIT"); ok {
 		c.wait = seconds(v)
-		c.waitSet = true
 	}
 	rest := c.options(args)
 	if len(rest) == 0 {
@@ -203,7 +201,6 @@ func (c *client) options(args []string) []string {
 			c.usage()
 		case 'w':
 			c.wait = seconds(arg)
-			c.waitSet = true
 			c.verbose = true // -w implies -v, as in C sv
 		}
 		return true

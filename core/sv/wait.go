@@ -52,13 +52,9 @@ func (c *client) waitLoop() {
 		defer w.Close()
 	}
 	deadline := func(s *service) time.Duration {
-		w := c.wait
-		if s.wait > 0 {
-			w = s.wait
-		}
-		return (w/cPoll + 1) * cPoll
+		return (max(c.wait, s.wait)/cPoll + 1) * cPoll
 	}
-	if c.kill && !c.waitSet {
+	if c.kill {
 		for _, s := range c.svc {
 			if s.live {
 				s.wait = stopTimeout(s.dir)
