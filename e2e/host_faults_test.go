@@ -201,7 +201,9 @@ func TestHostDeathRunsNothingTwice(t *testing.T) {
 			t.Fatal(err)
 		}
 		deadline := time.Now().Add(30 * time.Second)
-		for !settled() {
+		// Settled means under a new host: the old one gone and another in its place (just
+		// after the kill, the dead host's status files still look settled).
+		for hostPid(p.cmd.Process.Pid) == host || hostPid(p.cmd.Process.Pid) == 0 || !settled() {
 			for _, d := range append(steady, flappy...) {
 				if n := len(procsIn(d)); n > 1 {
 					t.Fatalf("round %d: %s runs %d times: %v", round, filepath.Base(d), n, procsIn(d))
@@ -213,7 +215,7 @@ func TestHostDeathRunsNothingTwice(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 		for _, d := range steady {
-			if syscall.Kill(old[d], 0) == nil && len(procsIn(d)) == 1 && procsIn(d)[0] == old[d] {
+			if pids := procsIn(d); syscall.Kill(old[d], 0) == nil && len(pids) == 1 && pids[0] == old[d] {
 				continue // taken over as it was: fine too
 			}
 			if pid := readStatus(t, d).Pid; pid == old[d] {
