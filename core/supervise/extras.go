@@ -9,24 +9,20 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/runit-go/runit/core/status"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
 
-// quickDeath is how long ./run must live for its death not to count towards the backoff.
-const quickDeath = 10 * time.Second
-
-// setTree creates or drops the process-tree confinement as the stop-tree file says.
-func (s *Service) setTree() {
+// setTree creates or drops the process-tree confinement as the stop-tree file says (on).
+func (s *Service) setTree(on bool) {
 	switch {
-	case s.opt.tree && s.tree == nil:
+	case on && s.tree == nil:
 		var note string
 		s.tree, note = platform.NewTree(s.cfg.Name)
 		if note != "" {
 			s.warnOnce("tree", "stop-tree: "+note)
 		}
-	case !s.opt.tree && s.tree != nil:
+	case !on && s.tree != nil:
 		s.tree.Close()
 		s.tree = nil
 	}
@@ -64,37 +60,12 @@ func (s *Service) writeReady(u *unit) {
 	s.replace(filepath.Join(u.dir, "supervise"), u.rel, "ready", []byte(text))
 }
 
-// backoff delays the next start of a ./run that keeps dying quickly: 1, 2, 4 ... seconds
-// up to the backoff file's maximum. The delay is a deadline, not a sleep, so control
-// commands are honoured meanwhile.
-func (s *Service) backoff(u *unit, now time.Time) {
-	if u.started.IsZero() || now.Sub(u.started) >= quickDeath {
-		if s.quick > 0 {
-			s.quick = 0
-			s.writeBackoff(u, 0)
-		}
-		return
-	}
-	s.quick++
-	if s.quick < 2 {
-		return
-	}
-	delay := time.Second << min(s.quick-1, 20)
-	if delay > s.opt.backoffMax {
-		delay = s.opt.backoffMax
-	}
-	if next := now.Add(delay); next.After(u.notBefore) {
-		u.notBefore = next
-	}
-	s.writeBackoff(u, delay)
-}
-
 // writeBackoff keeps supervise/backoff: "SECONDS DEATHS" while a crash loop holds the
 // service down, empty otherwise. sv shows it as a crash-looping state.
 func (s *Service) writeBackoff(u *unit, delay time.Duration) {
 	text := ""
 	if delay > 0 {
-		text = fmt.Sprintf("%d %d\n", int(delay/time.Second), s.quick)
+		text = fmt.Sprintf("%d %d\n", int(delay/time.Second), u.quick)
 	}
 	s.replace(filepath.Join(u.dir, "supervise"), u.rel, "backoff", []byte(text))
 }
@@ -191,9 +162,8 @@ func (s *Service) notified(m notifyMsg) {
 	if m.hasStatus {
 		s.replace(filepath.Join(s.main.dir, "supervise"), s.main.rel, "notify-status", []byte(m.status+"\n"))
 	}
-	if m.ready && s.main.state == status.Run && !s.main.ready {
-		s.main.ready = true
-		s.writeReady(&s.main)
+	if m.ready {
+		s.step(&s.main, event{kind: evReady, pid: -1})
 	}
 }
 

@@ -175,7 +175,8 @@ func (s *Service) takeHandoff(r handoffReq) {
 	done := make(chan child.Exit, 1)
 	u.pid, u.pool, u.done = r.poolPid, conn, done
 	go watchPool(conn, r.poolPid, done)
-	s.writeStatus(u)
+	s.changed(u)
+	s.announce() // the record names the pool before svlogd hears "ok" and exits
 	r.reply <- true
 }
 
