@@ -3,9 +3,11 @@
 // the supervise/ files exactly as C runsv does, so that any sv can drive it.
 //
 // One Service is driven by one goroutine that owns all of its state; control bytes, child
-// exits and timers reach it as events. Nothing ever blocks in a sleep, so a control command
-// sent during the one-second restart pause is honoured at once. Many Services can share a
-// process (runsvdir's in-process mode): they share only the child reaper.
+// exits and timers reach it as events, which the engine (engine.go: states, events and the
+// transitions table) applies through its effects (effects.go). Nothing ever blocks in a
+// sleep, so a control command sent during the one-second restart pause is honoured at once.
+// Many Services can share a process (runsvdir's in-process mode): they share only the
+// child reaper.
 package supervise
 
 import (
@@ -35,9 +37,10 @@ type Config struct {
 	ErrFd    uintptr       // stderr of every child
 }
 
+// ctlByte is a byte written to the control FIFO of u.
 type ctlByte struct {
-	log bool
-	c   byte
+	u *unit
+	c byte
 }
 
 // Service supervises one service directory: the engine's state, and what the system gives
@@ -87,7 +90,8 @@ func Open(cfg Config) (*Service, error) {
 		if u == nil {
 			continue
 		}
-		if u.f, err = openSupervise(u.dir, u.rel, u.pol.readsLog); err != nil {
+		// The log's lock blocks, as in C runsv.
+		if u.f, err = openSupervise(u.dir, u.rel, u == s.log); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -187,9 +191,9 @@ func (s *Service) closeLogPipe() {
 // waits for the next event.
 func (s *Service) Run() {
 	defer s.Close()
-	go s.readControl(s.main.f.control, false)
+	go s.readControl(s.main.f.control, &s.main)
 	if s.log != nil {
-		go s.readControl(s.log.f.control, true)
+		go s.readControl(s.log.f.control, s.log)
 	}
 	var dirTick <-chan time.Time
 	if s.cfg.WatchDir > 0 {
@@ -201,7 +205,7 @@ func (s *Service) Run() {
 	timer.Stop()
 	s.begin()
 	for {
-		now := time.Now()
+		now := s.fx.Now()
 		if s.settle(now) {
 			return
 		}
@@ -232,12 +236,8 @@ func (s *Service) wait(timeout, dirTick <-chan time.Time) {
 	case e := <-logDone:
 		s.step(s.log, event{kind: evExited, ws: e.Status})
 	case b := <-s.ctl:
-		u := &s.main
-		if b.log {
-			u = s.log
-		}
-		if ev, ok := controlEvent(b.c); ok && u != nil {
-			s.step(u, ev)
+		if ev, ok := controlEvent(b.c); ok {
+			s.step(b.u, ev)
 		}
 	case <-s.exitReq:
 		s.step(&s.main, event{kind: evExit, c: 'x'})
@@ -254,13 +254,13 @@ func (s *Service) wait(timeout, dirTick <-chan time.Time) {
 }
 
 // readControl feeds the bytes written to a control FIFO to the loop, one event per byte.
-func (s *Service) readControl(f *os.File, isLog bool) {
+func (s *Service) readControl(f *os.File, u *unit) {
 	var buf [32]byte
 	for {
 		n, err := f.Read(buf[:])
 		for _, c := range buf[:n] {
 			select {
-			case s.ctl <- ctlByte{isLog, c}:
+			case s.ctl <- ctlByte{u, c}:
 			case <-s.quit:
 				return
 			}
@@ -301,7 +301,7 @@ func (s *Service) checkDir() {
 	if err := f.openOK(s.cfg.Dir, "supervise"); err != nil {
 		s.warn(err.Error(), nil)
 	}
-	go s.readControl(f.control, false)
+	go s.readControl(f.control, &s.main)
 	if s.log != nil {
 		if lf, err := openSupervise(s.log.dir, "log/supervise", false); err == nil {
 			s.log.f.close()
@@ -310,7 +310,7 @@ func (s *Service) checkDir() {
 			s.changed(s.log)
 			s.announce()
 			lf.openOK(s.log.dir, "log/supervise")
-			go s.readControl(lf.control, true)
+			go s.readControl(lf.control, s.log)
 		}
 	}
 	s.dev, s.ino = uint64(st.Dev), uint64(st.Ino)
