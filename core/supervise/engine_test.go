@@ -398,3 +398,22 @@ func TestControlEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestNextWake: the loop sleeps until the earliest wake time of the units, and not at all
+// without one.
+func TestNextWake(t *testing.T) {
+	now := time.Unix(1_000_000_000, 0)
+	e := &engine{main: unit{pol: servicePolicy}, log: &unit{pol: logPolicy}}
+	if d := e.nextWake(now); d != 0 {
+		t.Errorf("no wake time: nextWake %v, want 0", d)
+	}
+	e.main.wake = now.Add(2 * time.Second)
+	e.log.wake = now.Add(time.Second)
+	if d := e.nextWake(now); d != time.Second {
+		t.Errorf("nextWake %v, want 1s", d)
+	}
+	e.log.wake = now.Add(-time.Second)
+	if d := e.nextWake(now); d <= 0 || d > time.Millisecond {
+		t.Errorf("a wake time already past: nextWake %v, want a moment", d)
+	}
+}
