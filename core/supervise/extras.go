@@ -13,19 +13,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// quickDeath is how long ./run must live for its death not to count towards the backoff.
-const quickDeath = 10 * time.Second
-
-// setTree creates or drops the process-tree confinement as the stop-tree file says.
-func (s *Service) setTree() {
+// setTree creates or drops the process-tree confinement as the stop-tree file says (on).
+func (s *Service) setTree(on bool) {
 	switch {
-	case s.opt.tree && s.tree == nil:
+	case on && s.tree == nil:
 		var note string
 		s.tree, note = platform.NewTree(s.cfg.Name)
 		if note != "" {
 			s.warnOnce("tree", "stop-tree: "+note)
 		}
-	case !s.opt.tree && s.tree != nil:
+	case !on && s.tree != nil:
 		s.tree.Close()
 		s.tree = nil
 	}
@@ -63,35 +60,10 @@ func (s *Service) writeReady(u *unit) {
 	s.replace(filepath.Join(u.dir, protocol.SuperviseDir), u.rel, protocol.ReadyFile, protocol.EncodeReady(pid))
 }
 
-// backoff delays the next start of a ./run that keeps dying quickly: 1, 2, 4 ... seconds
-// up to the backoff file's maximum. The delay is a deadline, not a sleep, so control
-// commands are honoured meanwhile.
-func (s *Service) backoff(u *unit, now time.Time) {
-	if u.started.IsZero() || now.Sub(u.started) >= quickDeath {
-		if s.quick > 0 {
-			s.quick = 0
-			s.writeBackoff(u, 0)
-		}
-		return
-	}
-	s.quick++
-	if s.quick < 2 {
-		return
-	}
-	delay := time.Second << min(s.quick-1, 20)
-	if delay > s.opt.backoffMax {
-		delay = s.opt.backoffMax
-	}
-	if next := now.Add(delay); next.After(u.notBefore) {
-		u.notBefore = next
-	}
-	s.writeBackoff(u, delay)
-}
-
 // writeBackoff keeps supervise/backoff: "SECONDS DEATHS" while a crash loop holds the
 // service down, empty otherwise. sv shows it as a crash-looping state.
 func (s *Service) writeBackoff(u *unit, delay time.Duration) {
-	s.replace(filepath.Join(u.dir, protocol.SuperviseDir), u.rel, protocol.BackoffFile, protocol.EncodeBackoff(delay, s.quick))
+	s.replace(filepath.Join(u.dir, protocol.SuperviseDir), u.rel, protocol.BackoffFile, protocol.EncodeBackoff(delay, u.quick))
 }
 
 // openNotify opens the NOTIFY_SOCKET of the service once, and reads its messages.
@@ -186,9 +158,8 @@ func (s *Service) notified(m notifyMsg) {
 	if m.hasStatus {
 		s.replace(filepath.Join(s.main.dir, protocol.SuperviseDir), s.main.rel, protocol.NotifyStatusFile, protocol.EncodeNotifyStatus(m.status))
 	}
-	if m.ready && s.main.state == protocol.Run && !s.main.ready {
-		s.main.ready = true
-		s.writeReady(&s.main)
+	if m.ready {
+		s.step(&s.main, event{kind: evReady, pid: -1})
 	}
 }
 

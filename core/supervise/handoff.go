@@ -13,7 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/runit-go/runit/core/child"
-	status "github.com/runit-go/runit/core/protocol"
+	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
 )
 
@@ -163,7 +163,7 @@ func handoffServe(fd int) {
 // takeHandoff makes the log unit the pooled logger, if r comes from its current log/run.
 func (s *Service) takeHandoff(r handoffReq) {
 	u := s.log
-	if u == nil || u.pid != r.pid || u.pool != nil || u.state != status.Run {
+	if u == nil || u.pid != r.pid || u.pool != nil || u.state != protocol.Run {
 		unix.Close(r.conn)
 		r.reply <- false
 		return
@@ -175,7 +175,8 @@ func (s *Service) takeHandoff(r handoffReq) {
 	done := make(chan child.Exit, 1)
 	u.pid, u.pool, u.done = r.poolPid, conn, done
 	go watchPool(conn, r.poolPid, done)
-	s.writeStatus(u)
+	s.changed(u)
+	s.announce() // the record names the pool before svlogd hears "ok" and exits
 	r.reply <- true
 }
 
