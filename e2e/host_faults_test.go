@@ -161,20 +161,29 @@ func hostPid(runsvdir int) int {
 // TestHostDeathRunsNothingTwice: when the supervisor host dies (kill -9, at random moments
 // while services start and restart), every service runs once afterwards: what the dead
 // host left running is stopped before a new host starts the services again, and nothing
-// is left unsupervised. It used to leave each old ./run running beside a new one.
+// is left unsupervised. It used to leave each old ./run running beside a new one. With 10
+// services for many rounds, and with 100 for a few, the first kill during the start-up.
 func TestHostDeathRunsNothingTwice(t *testing.T) {
 	if _, err := os.Stat("/proc/self/cwd"); err != nil {
 		t.Skip("needs /proc to count a service's processes")
 	}
+	for _, c := range []struct{ steady, flappy, rounds int }{{6, 4, 8}, {90, 10, 3}} {
+		t.Run(fmt.Sprintf("%d services", c.steady+c.flappy), func(t *testing.T) {
+			hostDeathRounds(t, c.steady, c.flappy, c.rounds)
+		})
+	}
+}
+
+func hostDeathRounds(t *testing.T, nSteady, nFlappy, rounds int) {
 	scan := t.TempDir()
 	var steady, flappy []string
-	for i := 0; i < 6; i++ {
-		d := newService(t, scan, "steady"+strconv.Itoa(i), "#!/bin/sh\nexec sleep 1000\n")
+	for i := 0; i < nSteady; i++ {
+		d := newService(t, scan, fmt.Sprintf("steady%02d", i), "#!/bin/sh\nexec sleep 1000\n")
 		writeFile(t, filepath.Join(d, "log", "run"), "#!/bin/sh\nexec cat >/dev/null\n", 0o755)
 		steady = append(steady, d)
 	}
-	for i := 0; i < 4; i++ {
-		flappy = append(flappy, newService(t, scan, "flappy"+strconv.Itoa(i), "#!/bin/sh\nexec sleep 0.$$\n"))
+	for i := 0; i < nFlappy; i++ {
+		flappy = append(flappy, newService(t, scan, fmt.Sprintf("flappy%02d", i), "#!/bin/sh\nexec sleep 0.$$\n"))
 	}
 	p := startRunsvdir(t, scan)
 	rnd := rand.New(rand.NewSource(time.Now().UnixNano()))
@@ -186,11 +195,16 @@ func TestHostDeathRunsNothingTwice(t *testing.T) {
 		}
 		return true
 	}
-	for round := 0; round < 8; round++ {
-		waitFor(t, 30*time.Second, "every steady service and log running once", settled)
+	for round := 0; round < rounds; round++ {
 		old := map[string]int{}
-		for _, d := range steady {
-			old[d] = readStatus(t, d).Pid
+		if round == 0 {
+			// The first kill comes while the services are starting.
+			waitFor(t, 30*time.Second, "a supervisor host", func() bool { return hostPid(p.cmd.Process.Pid) != 0 })
+		} else {
+			waitFor(t, 60*time.Second, "every steady service and log running once", settled)
+			for _, d := range steady {
+				old[d] = readStatus(t, d).Pid
+			}
 		}
 		host := hostPid(p.cmd.Process.Pid)
 		if host == 0 {
@@ -200,13 +214,13 @@ func TestHostDeathRunsNothingTwice(t *testing.T) {
 		if err := syscall.Kill(host, syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(30 * time.Second)
+		deadline := time.Now().Add(60 * time.Second)
 		// Settled means under a new host: the old one gone and another in its place (just
 		// after the kill, the dead host's status files still look settled).
 		for hostPid(p.cmd.Process.Pid) == host || hostPid(p.cmd.Process.Pid) == 0 || !settled() {
 			for _, d := range append(steady, flappy...) {
-				if n := len(procsIn(d)); n > 1 {
-					t.Fatalf("round %d: %s runs %d times: %v", round, filepath.Base(d), n, procsIn(d))
+				if pids := procsIn(d); len(pids) > 1 {
+					t.Fatalf("round %d: %s runs %d times: %v", round, filepath.Base(d), len(pids), pids)
 				}
 			}
 			if time.Now().After(deadline) {
@@ -215,6 +229,9 @@ func TestHostDeathRunsNothingTwice(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 		for _, d := range steady {
+			if old[d] == 0 {
+				continue
+			}
 			if pids := procsIn(d); syscall.Kill(old[d], 0) == nil && len(pids) == 1 && pids[0] == old[d] {
 				continue // taken over as it was: fine too
 			}

@@ -48,10 +48,7 @@ func (c *classic) start(id int, name, _ string) error {
 			delete(c.pids, id)
 		}
 		c.mu.Unlock()
-		select {
-		case c.deaths <- id:
-		default: // nobody listens any more (stopAndWait): do not block
-		}
+		reportDeath(c.deaths, id)
 	}()
 	return nil
 }

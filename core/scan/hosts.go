@@ -195,10 +195,7 @@ func (h *hosts) readEvents(p *hostProc, events *os.File, capLine chan<- int) {
 				delete(h.where, id)
 			}
 			h.mu.Unlock()
-			select {
-			case h.deaths <- id:
-			case <-p.exited:
-			}
+			reportDeath(h.deaths, id)
 		}
 	}
 	if first {
@@ -232,10 +229,20 @@ func (h *hosts) reap(p *hostProc, done <-chan child.Exit) {
 	p.live = map[int]bool{}
 	h.mu.Unlock()
 	for _, id := range lost {
-		select {
-		case h.deaths <- id:
-		default: // runsvdir is stopping and does not listen
-		}
+		reportDeath(h.deaths, id)
+	}
+}
+
+// reportDeath tells runsvdir's loop that the supervisor of service id has ended. It never
+// drops one (a service whose death is lost is never started again: a host dying with
+// more services than the channel holds lost the rest) and never blocks its caller (the
+// loop may be stopping and listen no more): when the channel is full, a goroutine waits
+// to deliver it.
+func reportDeath(deaths chan<- int, id int) {
+	select {
+	case deaths <- id:
+	default:
+		go func() { deaths <- id }()
 	}
 }
 
