@@ -277,6 +277,16 @@ func TestContainerPodman(t *testing.T) {
 				code, took := c.stop(10)
 				measure("tini:     start %.2fs, podman stop -t 10 %.2fs, exit %d (no supervision)", up.Seconds(), took.Seconds(), code)
 			}},
+		// Logs both in files and in the engine's log: svlogd's e* config line.
+		{"logs-both", nil, nil, func(t *testing.T, c *ctr) {
+			c.svPid("hello")
+			c.sh("sv up logboth")
+			c.waitLog("logboth: line 2")
+			waitFor(t, 20*time.Second, "logboth's lines in its log file too", func() bool {
+				r := c.exec("cat", "/etc/service/logboth/log/main/current")
+				return strings.Contains(r.stdout, "logboth: line 2")
+			})
+		}},
 		{"killed-service-restarts", nil, nil, func(t *testing.T, c *ctr) {
 			pid := c.svPid("hello")
 			c.sh(fmt.Sprintf("kill -KILL %d", pid))
