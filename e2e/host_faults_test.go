@@ -137,23 +137,10 @@ func procsIn(dir string) []int {
 	return pids
 }
 
-// hostPid returns the pid of runsvdir's supervisor host, or 0.
+// hostPid returns the pid of runsvdir's (first) supervisor host, or 0.
 func hostPid(runsvdir int) int {
-	names, _ := filepath.Glob("/proc/[0-9]*")
-	for _, p := range names {
-		stat := readFile(p + "/stat")
-		i := strings.LastIndexByte(stat, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(stat[i+1:])
-		if len(f) < 2 || f[0] == "Z" || f[1] != strconv.Itoa(runsvdir) {
-			continue
-		}
-		if strings.HasPrefix(readFile(p+"/cmdline"), "runsvdir-host\x00") {
-			pid, _ := strconv.Atoi(filepath.Base(p))
-			return pid
-		}
+	if pids := hostPids(runsvdir); len(pids) > 0 {
+		return pids[0]
 	}
 	return 0
 }
@@ -255,12 +242,7 @@ func TestForkFailureRecovered(t *testing.T) {
 		}
 		t.Skip("prlimit (util-linux) is not installed")
 	}
-	root, err := os.MkdirTemp("", "runit-nproc-") // t.TempDir's parent is private to root
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(root) })
-	os.Chmod(root, 0o755)
+	root := publicTempDir(t, "runit-nproc-")
 	scan := filepath.Join(root, "service")
 	a := newService(t, scan, "a", "#!/bin/sh\nexec sleep 1000\n")
 	b := newService(t, scan, "b", "#!/bin/sh\nexec sleep 1000\n")
@@ -406,12 +388,7 @@ func TestHostDeathSparesOtherHosts(t *testing.T) {
 	if _, err := os.Stat("/proc/self/cwd"); err != nil {
 		t.Skip("needs /proc to count a service's processes")
 	}
-	root, err := os.MkdirTemp("", "runit-hosts-") // t.TempDir's parent is private to root
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(root) })
-	os.Chmod(root, 0o755)
+	root := publicTempDir(t, "runit-hosts-")
 	scan := filepath.Join(root, "service")
 	var svcs []string
 	for i := 0; i < 20; i++ {
@@ -512,4 +489,17 @@ func TestHostDeathSparesOtherHosts(t *testing.T) {
 			t.Errorf("%s, in a host that lived, was restarted (pid %d, was %d)", filepath.Base(d), pid, before[d])
 		}
 	}
+}
+
+// publicTempDir is a temporary directory (removed at the end) that other users may enter,
+// for tests that run programs as nobody: t.TempDir's parent is private to root.
+func publicTempDir(t *testing.T, prefix string) string {
+	t.Helper()
+	root, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(root) })
+	os.Chmod(root, 0o755)
+	return root
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -19,12 +18,7 @@ func TestStatusGroup(t *testing.T) {
 	const gid = 4242 // a group nobody is in otherwise; no name needed
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
-			root, err := os.MkdirTemp("", "runit-statusgroup-") // t.TempDir's parent is private to root
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { os.RemoveAll(root) })
-			os.Chmod(root, 0o755)
+			root := publicTempDir(t, "runit-statusgroup-")
 			scan := filepath.Join(root, "service")
 			open := newService(t, scan, "open", "#!/bin/sh\nexec sleep 1000\n")
 			writeFile(t, filepath.Join(open, "log", "run"), "#!/bin/sh\nexec cat >/dev/null\n", 0o755)

@@ -19,12 +19,7 @@ func TestUserServices(t *testing.T) {
 	if _, err := exec.LookPath("getent"); err != nil && !strictTests() {
 		t.Skip("getent not installed")
 	}
-	root, err := os.MkdirTemp("", "runit-user-") // t.TempDir's parent is private to root
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(root) })
-	os.Chmod(root, 0o755)
+	root := publicTempDir(t, "runit-user-")
 	bin := filepath.Join(root, "bin") // the build directory is private to root
 	for _, n := range []string{"runsvdir", "runsv", "chpst", "sv"} {
 		writeFile(t, filepath.Join(bin, n), readFile(ourBin(t, n)), 0o755)
