@@ -1,5 +1,6 @@
 // Command benchtool measures the supervisors for `make bench`: restart latency after
-// kill -9, supervisor PSS per service, and bring-up time under runsvdir. It runs one
+// kill -9 (also beside a sick service), supervisor PSS per service, and bring-up time
+// under runsvdir. It runs one
 // implementation at a time (PATH decides which runsv runsvdir starts); ci/bench/*.sh runs
 // it for C runit and for ours and prints the ratios.
 package main
@@ -21,12 +22,23 @@ import (
 )
 
 func main() {
+	// The sick services' ./run and log/run (see sick.go).
+	helpers := map[string]func() error{"sick-fork": sickFork, "sick-notify": sickNotify, "sick-log": sickLog, "slow-log": slowLog}
+	if len(os.Args) == 2 && helpers[os.Args[1]] != nil {
+		if err := helpers[os.Args[1]](); err != nil {
+			fmt.Fprintln(os.Stderr, "benchtool:", os.Args[1]+":", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | restart-scan RUNSVDIR | bringup RUNSVDIR N [args...] | bringup-s6 S6-SVSCAN N | bringup-log RUNSVDIR N")
+		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | restart-scan RUNSVDIR | sick RUNSVDIR [args...] | bringup RUNSVDIR N [args...] | bringup-s6 S6-SVSCAN N | bringup-log RUNSVDIR N")
 		os.Exit(2)
 	}
 	var err error
 	switch os.Args[1] {
+	case "sick":
+		err = sick(os.Args[2:])
 	case "restart":
 		err = restart(os.Args[2], false)
 	case "restart-scan":
