@@ -18,9 +18,9 @@ go build -o "$tool" ./ci/benchtool
 if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ]; then export TMPDIR=/dev/shm; fi
 fs=$(df --output=fstype "${TMPDIR:-/tmp}" | tail -n1)
 
-# Each prints "CASE MEDIAN_MS ACTIVITY_PER_S UNIT", quiet first and last: quiet-again/quiet
-# (and C's notify row, where nothing is flooded) show how much of a ratio is the shared
-# machine's noise.
+# Each prints "CASE MEDIAN_MS ACTIVITY_PER_S UNIT". The baseline, quiet, is two rounds, one
+# before the sick cases and one after; how far each round is from it (and C's notify row,
+# where nothing is flooded) shows how much of a ratio is the shared machine's noise.
 declare -A ms act
 for impl in ours ours-C C; do
   case $impl in
@@ -35,9 +35,9 @@ for impl in ours ours-C C; do
 done
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-echo "bench: healthy restart after kill -9 beside a sick service ($fs, median of 15, ms; (x) = sick/quiet):"
+echo "bench: healthy restart after kill -9 beside a sick service ($fs, median of 15 restarts, ms; (x) = /quiet, quiet = median of both quiet rounds):"
 printf 'bench:   %-12s %-15s %-15s %-15s %-7s %-9s %s\n' case ours "ours -C" "C runit" ours/C "ours-C/C" "sick activity (ours / ours -C / C)"
-for c in quiet crash fork notify log quiet-again; do
+for c in quiet quiet-before crash fork notify log quiet-after; do
   cell() { if [ "$c" = quiet ]; then echo "${ms[$1,$c]}"; else echo "${ms[$1,$c]} ($(r "${ms[$1,$c]}" "${ms[$1,quiet]}"))"; fi; }
   a="-"
   case $c in quiet*) ;; *) a="${act[ours,$c]} / ${act[ours-C,$c]} / ${act[C,$c]}" ;; esac

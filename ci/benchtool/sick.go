@@ -83,8 +83,8 @@ func counted(dir string) int {
 // sick starts the scanner (argv, the scan directory appended) on healthy services and one
 // service per sick case, all sick ones down. It measures the healthy services' restart
 // latency quiet, then with each sick service up in turn (for the few seconds its samples
-// take), then quiet again, and prints one line per case: "CASE MEDIAN_MS ACTIVITY_PER_S
-// UNIT".
+// take), then quiet again, and prints one line per case, "CASE MEDIAN_MS ACTIVITY_PER_S
+// UNIT": quiet (both quiet rounds), quiet-before, the sick cases, quiet-after.
 func sick(argv []string) error {
 	self, err := os.Executable()
 	if err != nil {
@@ -138,24 +138,23 @@ func sick(argv []string) error {
 		return fmt.Errorf("the tree never came up")
 	}
 	next := 0
-	measure := func() (float64, error) {
+	measure := func() ([]time.Duration, error) {
 		var samples []time.Duration
 		for len(samples) < sickSamples {
 			d, err := restartOnce(dirs[next%len(dirs)])
 			next++
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			samples = append(samples, d)
 		}
-		sort.Slice(samples, func(i, j int) bool { return samples[i] < samples[j] })
-		return float64(samples[len(samples)/2].Microseconds()) / 1000, nil
+		return samples, nil
 	}
-	ms, err := measure()
+	before, err := measure()
 	if err != nil {
 		return err
 	}
-	fmt.Printf("quiet %.3f 0 -\n", ms)
+	var rows []string
 	for _, c := range sickCases {
 		dir := filepath.Join(root, c.name)
 		t0 := time.Now()
@@ -163,7 +162,7 @@ func sick(argv []string) error {
 			return err
 		}
 		time.Sleep(sickWarmUp)
-		ms, err := measure()
+		samples, err := measure()
 		n, unit := c.activity(dir)
 		rate := float64(n) / time.Since(t0).Seconds()
 		if err := control(dir, "d"); err != nil {
@@ -172,16 +171,29 @@ func sick(argv []string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.name, err)
 		}
-		fmt.Printf("%s %.3f %.1f %s\n", c.name, ms, rate, unit)
+		rows = append(rows, fmt.Sprintf("%s %.3f %.1f %s", c.name, median(samples), rate, unit))
 		// The next case starts with this one gone: its ./run no longer runs.
 		waitUntil(5*time.Second, func() bool { p, _ := runningPid(dir); return p == 0 })
 	}
-	// Quiet again: how far the machine's own noise moved the figures meanwhile.
-	if ms, err = measure(); err != nil {
+	// Quiet again: the baseline is both quiet rounds together, and how far they differ is
+	// the shared machine's own noise meanwhile.
+	after, err := measure()
+	if err != nil {
 		return err
 	}
-	fmt.Printf("quiet-again %.3f 0 -\n", ms)
+	fmt.Printf("quiet %.3f 0 -\n", median(append(before, after...)))
+	fmt.Printf("quiet-before %.3f 0 -\n", median(before))
+	for _, l := range rows {
+		fmt.Println(l)
+	}
+	fmt.Printf("quiet-after %.3f 0 -\n", median(after))
 	return nil
+}
+
+// median in milliseconds.
+func median(samples []time.Duration) float64 {
+	sort.Slice(samples, func(i, j int) bool { return samples[i] < samples[j] })
+	return float64(samples[len(samples)/2].Microseconds()) / 1000
 }
 
 // control writes to the service's supervise/control, as sv does.
