@@ -10,10 +10,12 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -112,13 +114,26 @@ func sick(argv []string) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	defer func() {
-		cmd.Process.Signal(syscall.SIGHUP) // runsvdir: stop its supervisors and services too
-		cmd.Wait()
-		waitUntil(10*time.Second, func() bool { return len(inTree(root)) == 0 })
-		for _, pid := range inTree(root) { // a stop that left some: not our measurement's business
-			syscall.Kill(pid, syscall.SIGKILL)
-		}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cmd.Process.Signal(syscall.SIGHUP) // runsvdir: stop its supervisors and services too
+			cmd.Wait()
+			waitUntil(10*time.Second, func() bool { return len(inTree(root)) == 0 })
+			for _, pid := range inTree(root) { // a stop that left some: not our measurement's business
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+		})
+	}
+	defer stop()
+	// An interrupted bench must not leave a crash loop or a forking service behind.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		<-sigs
+		stop()
+		os.RemoveAll(root)
+		os.Exit(1)
 	}()
 	ready := func() bool {
 		for _, c := range sickCases {
