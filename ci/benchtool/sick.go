@@ -86,7 +86,8 @@ func counted(dir string) int {
 // service per sick case, all sick ones down. It measures the healthy services' restart
 // latency quiet, then with each sick service up in turn (for the few seconds its samples
 // take), then quiet again, and prints one line per case, "CASE MEDIAN_MS ACTIVITY_PER_S
-// UNIT": quiet (both quiet rounds), quiet-before, the sick cases, quiet-after.
+// UNIT SUPERVISOR_CPU_%": quiet (both quiet rounds), quiet-before, the sick cases,
+// quiet-after.
 func sick(argv []string) error {
 	self, err := os.Executable()
 	if err != nil {
@@ -153,31 +154,33 @@ func sick(argv []string) error {
 		return fmt.Errorf("the tree never came up")
 	}
 	next := 0
-	measure := func() ([]time.Duration, error) {
+	// measure takes sickSamples restarts, and the share of a core the supervisors used
+	// from since until it is done.
+	measure := func(since time.Time, cpu0 float64) ([]time.Duration, float64, error) {
 		var samples []time.Duration
 		for len(samples) < sickSamples {
 			d, err := restartOnce(dirs[next%len(dirs)])
 			next++
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			samples = append(samples, d)
 		}
-		return samples, nil
+		return samples, 100 * (supervisorCPU(cmd.Process.Pid) - cpu0) / time.Since(since).Seconds(), nil
 	}
-	before, err := measure()
+	before, cpuBefore, err := measure(time.Now(), supervisorCPU(cmd.Process.Pid))
 	if err != nil {
 		return err
 	}
 	var rows []string
 	for _, c := range sickCases {
 		dir := filepath.Join(root, c.name)
-		t0 := time.Now()
+		t0, cpu0 := time.Now(), supervisorCPU(cmd.Process.Pid)
 		if err := control(dir, "u"); err != nil {
 			return err
 		}
 		time.Sleep(sickWarmUp)
-		samples, err := measure()
+		samples, cpu, err := measure(t0, cpu0)
 		n, unit := c.activity(dir)
 		rate := float64(n) / time.Since(t0).Seconds()
 		if err := control(dir, "d"); err != nil {
@@ -186,23 +189,52 @@ func sick(argv []string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.name, err)
 		}
-		rows = append(rows, fmt.Sprintf("%s %.3f %.1f %s", c.name, median(samples), rate, unit))
+		rows = append(rows, fmt.Sprintf("%s %.3f %.1f %s %.1f", c.name, median(samples), rate, unit, cpu))
 		// The next case starts with this one gone: its ./run no longer runs.
 		waitUntil(5*time.Second, func() bool { p, _ := runningPid(dir); return p == 0 })
 	}
 	// Quiet again: the baseline is both quiet rounds together, and how far they differ is
 	// the shared machine's own noise meanwhile.
-	after, err := measure()
+	after, cpuAfter, err := measure(time.Now(), supervisorCPU(cmd.Process.Pid))
 	if err != nil {
 		return err
 	}
-	fmt.Printf("quiet %.3f 0 -\n", median(append(before, after...)))
-	fmt.Printf("quiet-before %.3f 0 -\n", median(before))
+	fmt.Printf("quiet %.3f 0 - %.1f\n", median(append(before, after...)), (cpuBefore+cpuAfter)/2)
+	fmt.Printf("quiet-before %.3f 0 - %.1f\n", median(before), cpuBefore)
 	for _, l := range rows {
 		fmt.Println(l)
 	}
-	fmt.Printf("quiet-after %.3f 0 -\n", median(after))
+	fmt.Printf("quiet-after %.3f 0 - %.1f\n", median(after), cpuAfter)
 	return nil
+}
+
+// supervisorCPU is the CPU time in seconds that the scanner (pid) and the supervisors
+// under it (runsvdir, runsv; ours' host is runsvdir's executable too) have used so far.
+func supervisorCPU(pid int) float64 {
+	ticks := 0
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		exe, _ := os.Readlink("/proc/" + e.Name() + "/exe")
+		if b := filepath.Base(exe); (b != "runsvdir" && b != "runsv") || !descends(p, pid) {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// After the command's closing parenthesis: state (field 3), ..., utime (14), stime (15).
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(f) > 12 {
+			u, _ := strconv.Atoi(f[11])
+			s, _ := strconv.Atoi(f[12])
+			ticks += u + s
+		}
+	}
+	return float64(ticks) / 100 // USER_HZ, 100 on Linux
 }
 
 // median in milliseconds.
