@@ -1,5 +1,6 @@
 // Command benchtool measures the supervisors for `make bench`: restart latency after
-// kill -9, supervisor PSS per service, and bring-up time under runsvdir. It runs one
+// kill -9 (also beside a sick service), supervisor PSS per service, and bring-up time
+// under runsvdir. It runs one
 // implementation at a time (PATH decides which runsv runsvdir starts); ci/bench/*.sh runs
 // it for C runit and for ours and prints the ratios.
 package main
@@ -21,12 +22,23 @@ import (
 )
 
 func main() {
+	// The sick services' ./run and log/run (see sick.go).
+	helpers := map[string]func() error{"sick-fork": sickFork, "sick-notify": sickNotify, "sick-log": sickLog, "slow-log": slowLog}
+	if len(os.Args) == 2 && helpers[os.Args[1]] != nil {
+		if err := helpers[os.Args[1]](); err != nil {
+			fmt.Fprintln(os.Stderr, "benchtool:", os.Args[1]+":", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | restart-scan RUNSVDIR | bringup RUNSVDIR N [args...] | bringup-s6 S6-SVSCAN N | bringup-log RUNSVDIR N")
+		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | restart-scan RUNSVDIR | sick RUNSVDIR [args...] | bringup RUNSVDIR N [args...] | bringup-s6 S6-SVSCAN N | bringup-log RUNSVDIR N")
 		os.Exit(2)
 	}
 	var err error
 	switch os.Args[1] {
+	case "sick":
+		err = sick(os.Args[2:])
 	case "restart":
 		err = restart(os.Args[2], false)
 	case "restart-scan":
@@ -115,49 +127,53 @@ func restart(prog string, scan bool) error {
 	}()
 	var samples []time.Duration
 	for i := 0; i < 15; i++ {
-		var pid int
-		var since time.Time
-		if err := waitUntil(10*time.Second, func() bool {
-			pid, since = runningPid(dir)
-			return pid != 0
-		}); err != nil {
-			return fmt.Errorf("service never ran")
-		}
-		// The service must have run for more than a second (the supervisors' throttle).
-		for time.Since(since) < 1100*time.Millisecond {
-			time.Sleep(10 * time.Millisecond)
-		}
-		old := pid
-		// Woken by the status file's replacement (inotify here), not by a coarse poll.
-		w, err := platform.WatchDirs(filepath.Join(dir, "supervise"))
+		d, err := restartOnce(dir)
 		if err != nil {
 			return err
-		}
-		t0 := time.Now()
-		syscall.Kill(old, syscall.SIGKILL)
-		end := t0.Add(10 * time.Second)
-		for {
-			if p, _ := runningPid(dir); p != 0 && p != old {
-				break
-			}
-			if !time.Now().Before(end) {
-				err = fmt.Errorf("timed out")
-				break
-			}
-			if _, err = w.Wait(time.Until(end)); err != nil {
-				break
-			}
-		}
-		d := time.Since(t0)
-		w.Close()
-		if err != nil {
-			return fmt.Errorf("no restart")
 		}
 		samples = append(samples, d)
 	}
 	sort.Slice(samples, func(i, j int) bool { return samples[i] < samples[j] })
 	fmt.Printf("%.3f\n", float64(samples[len(samples)/2].Microseconds())/1000)
 	return nil
+}
+
+// restartOnce waits until the service in dir has run for over a second (the supervisors'
+// throttle), kills it with SIGKILL and returns the time until supervise/status records a
+// new running pid, as seen by a watcher woken by the status file's change.
+func restartOnce(dir string) (time.Duration, error) {
+	var pid int
+	var since time.Time
+	if err := waitUntil(10*time.Second, func() bool {
+		pid, since = runningPid(dir)
+		return pid != 0
+	}); err != nil {
+		return 0, fmt.Errorf("%s: service never ran", dir)
+	}
+	for time.Since(since) < 1100*time.Millisecond {
+		time.Sleep(10 * time.Millisecond)
+	}
+	old := pid
+	// Woken by the status file's replacement (inotify here), not by a coarse poll.
+	w, err := platform.WatchDirs(filepath.Join(dir, "supervise"))
+	if err != nil {
+		return 0, err
+	}
+	defer w.Close()
+	t0 := time.Now()
+	syscall.Kill(old, syscall.SIGKILL)
+	end := t0.Add(10 * time.Second)
+	for {
+		if p, _ := runningPid(dir); p != 0 && p != old {
+			return time.Since(t0), nil
+		}
+		if !time.Now().Before(end) {
+			return 0, fmt.Errorf("%s: no restart", dir)
+		}
+		if _, err := w.Wait(time.Until(end)); err != nil {
+			return 0, fmt.Errorf("%s: no restart: %w", dir, err)
+		}
+	}
 }
 
 // scanner is how one implementation's directory scanner is measured.
