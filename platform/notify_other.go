@@ -3,6 +3,7 @@
 package platform
 
 import (
+	"errors"
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
@@ -24,10 +25,10 @@ func notifyRecv(fd int, buf, oob []byte) (int, NotifySender, error) {
 }
 
 // ErrGone is ChildAncestor's answer for a process that no longer exists.
-var ErrGone = ErrNotSupported
+var ErrGone = errors.ErrUnsupported
 
 // ChildAncestor is not available here: NotifyRead knows no senders.
-func ChildAncestor(pid int) (int, error) { return 0, ErrNotSupported }
+func ChildAncestor(pid int) (int, error) { return 0, errors.ErrUnsupported }
 
 // ProcessUid is not available here: NotifyRead knows no senders.
-func ProcessUid(pid int) (int, error) { return 0, ErrNotSupported }
+func ProcessUid(pid int) (int, error) { return 0, errors.ErrUnsupported }

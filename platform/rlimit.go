@@ -1,7 +1,5 @@
 package platform
 
-import "errors"
-
 // Rlimit names a resource limit independently of its number on any one system.
 type Rlimit int
 
@@ -18,9 +16,6 @@ const (
 	RlimitRSS
 	RlimitCPU
 )
-
-// ErrNotSupported means this system has no such resource limit (or feature).
-var ErrNotSupported = errors.New("not supported on this system")
 
 // rlimitInfo is one limit's number and C name on this system.
 type rlimitInfo struct {

@@ -33,7 +33,7 @@ func TestSetSoftRlimit(t *testing.T) {
 	}
 	for r := RlimitData; r <= RlimitCPU; r++ {
 		if _, ok := RlimitName(r); !ok {
-			if err := SetSoftRlimit(r, 1); !errors.Is(err, ErrNotSupported) {
+			if err := SetSoftRlimit(r, 1); !errors.Is(err, errors.ErrUnsupported) {
 				t.Errorf("limit %d is missing here but SetSoftRlimit says %v", r, err)
 			}
 		}
@@ -60,7 +60,7 @@ func TestLookup(t *testing.T) {
 
 // TestRlimitMissing: with a limit taken out of this system's table (as Solaris lacks
 // RLIMIT_NPROC; here RLIMIT_CORE, which every system has), SetSoftRlimit says
-// ErrNotSupported and touches nothing, and RlimitName reports the limit absent.
+// errors.ErrUnsupported and touches nothing, and RlimitName reports the limit absent.
 func TestRlimitMissing(t *testing.T) {
 	saved := rlimits
 	defer func() { rlimits = saved }()
@@ -72,7 +72,7 @@ func TestRlimitMissing(t *testing.T) {
 	}
 	var before, after unix.Rlimit
 	unix.Getrlimit(unix.RLIMIT_CORE, &before)
-	if err := SetSoftRlimit(RlimitCore, 0); !errors.Is(err, ErrNotSupported) {
+	if err := SetSoftRlimit(RlimitCore, 0); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("SetSoftRlimit of a missing limit: %v", err)
 	}
 	unix.Getrlimit(unix.RLIMIT_CORE, &after)

@@ -3,6 +3,7 @@
 package platform
 
 import (
+	"errors"
 	"fmt"
 
 	"golang.org/x/sys/unix"
@@ -19,12 +20,12 @@ func (e *RlimitError) Unwrap() error { return e.Err }
 
 // SetSoftRlimit sets the soft limit of r to v, or to the hard limit when v is negative or
 // above it: chpst only ever lowers toward, or raises up to, the hard limit. It returns
-// ErrNotSupported when the system lacks r. unix.Setrlimit goes through package syscall,
+// errors.ErrUnsupported when the system lacks r. unix.Setrlimit goes through package syscall,
 // which also stops Go from restoring its saved RLIMIT_NOFILE at exec.
 func SetSoftRlimit(r Rlimit, v int64) error {
 	info, ok := rlimits[r]
 	if !ok {
-		return ErrNotSupported
+		return errors.ErrUnsupported
 	}
 	var rl unix.Rlimit
 	if err := unix.Getrlimit(info.num, &rl); err != nil {

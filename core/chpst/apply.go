@@ -216,7 +216,7 @@ func (p *Plan) setLimits(stderr io.Writer, fatal func(string, error) int) (int, 
 		}
 		r := limitRlimit[l]
 		err := rlimitSys.setSoft(r, v)
-		if errors.Is(err, platform.ErrNotSupported) {
+		if errors.Is(err, errors.ErrUnsupported) {
 			flag := p.LimitFlags[l]
 			name := limitCName(l)
 			if len(limitLetters[flag[1]]) > 1 {

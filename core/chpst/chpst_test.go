@@ -1,6 +1,7 @@
 package chpst
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -366,7 +367,7 @@ func TestLimitsNotSupported(t *testing.T) {
 	defer func() { rlimitSys = saved }()
 	rlimitSys.setSoft = func(r platform.Rlimit, _ int64) error {
 		if missing[r] {
-			return platform.ErrNotSupported
+			return errors.ErrUnsupported
 		}
 		set = append(set, r)
 		return nil

@@ -1,3 +1,5 @@
+//go:build solaris
+
 package solaris
 
 import (
@@ -25,6 +27,9 @@ func PowerOff() error { return uadmin(adPowerOff) }
 
 // Halt stops the machine (uadmin A_SHUTDOWN AD_HALT).
 func Halt() error { return uadmin(adHalt) }
+
+// PowerFailSignal asks process 1 for a power-failure shutdown: SIGPWR.
+const PowerFailSignal = syscall.SIGPWR
 
 // Solaris and illumos take system calls only through libc, and x/sys has no uadmin, so
 // we call libc's uadmin(2) the way x/sys calls the others: the dynamic import below and

@@ -1,3 +1,5 @@
+//go:build darwin
+
 package darwin
 
 import (
@@ -15,8 +17,13 @@ const (
 // Reboot restarts the machine (reboot(2) with RB_AUTOBOOT).
 func Reboot() error { return reboot(rbAutoboot) }
 
-// Halt stops the machine (RB_HALT); there is no separate power-off flag on macOS.
+// Halt stops the machine (RB_HALT). There is no separate power-off flag on macOS: a
+// halted Mac turns itself off, so platform's PowerOff hook stays empty.
 func Halt() error { return reboot(rbHalt) }
+
+// PowerFailSignal asks process 1 for a power-failure shutdown. macOS has no SIGPWR;
+// SIGUSR2 stands in, as on FreeBSD.
+const PowerFailSignal = unix.SIGUSR2
 
 // reboot calls reboot(2) by number: there is no libSystem wrapper in x/sys. xnu takes a
 // second argument, a message for the panic log; we pass NULL.

@@ -1,0 +1,17 @@
+package platform
+
+import "syscall"
+
+// OS is everything that differs between the systems runit-go runs on, as hooks that the
+// system's backend fills (system_<os>.go). A nil hook means the system lacks the feature,
+// or needs nothing beyond the portable way; the API function using it says which.
+type OS struct {
+	// Shutdown (reboot.go).
+	Reboot, Halt    func() error
+	PowerOff        func() error // nil: a halt already cuts the power (macOS)
+	DisableCAD      func() error // nil: no kernel ctrl-alt-del reboot to turn off
+	PowerFailSignal syscall.Signal
+}
+
+// sys is the running system's hooks; tests put a fake in its place.
+var sys = system

@@ -1,0 +1,70 @@
+package platform
+
+import (
+	"errors"
+	"syscall"
+	"testing"
+)
+
+// fakeOS is an OS whose every hook records its call in calls and does nothing else, for
+// tests of the portable API: what it does with the hooks, and without them.
+func fakeOS(calls *[]string) OS {
+	rec := func(name string) func() error {
+		return func() error { *calls = append(*calls, name); return nil }
+	}
+	return OS{
+		Reboot: rec("reboot"), PowerOff: rec("poweroff"), Halt: rec("halt"),
+		DisableCAD: rec("cadoff"), PowerFailSignal: syscall.SIGUSR2,
+	}
+}
+
+// useOS puts o in place of the running system's hooks until the test ends.
+func useOS(t *testing.T, o OS) {
+	saved := sys
+	sys = o
+	t.Cleanup(func() { sys = saved })
+}
+
+// TestShutdownHooks: each action reaches its own hook; where the system has no power-off
+// of its own, PowerOff halts and CanPowerOff says so; where it has nothing to turn off on
+// ctrl-alt-del, DisableCAD says errors.ErrUnsupported.
+func TestShutdownHooks(t *testing.T) {
+	var calls []string
+	full := fakeOS(&calls)
+	noPower := full
+	noPower.PowerOff, noPower.DisableCAD = nil, nil
+	for _, c := range []struct {
+		name     string
+		os       OS
+		how      Shutdown
+		want     string
+		canPower bool
+	}{
+		{"reboot", full, Reboot, "reboot", true},
+		{"power off", full, PowerOff, "poweroff", true},
+		{"halt", full, Halt, "halt", true},
+		{"power off without the hook", noPower, PowerOff, "halt", false},
+		{"reboot without power-off", noPower, Reboot, "reboot", false},
+	} {
+		calls = nil
+		useOS(t, c.os)
+		if err := System.Shutdown(c.how); err != nil || len(calls) != 1 || calls[0] != c.want {
+			t.Errorf("%s: Shutdown(%v) = %v, calls %q, want %q", c.name, c.how, err, calls, c.want)
+		}
+		if CanPowerOff() != c.canPower {
+			t.Errorf("%s: CanPowerOff() = %v", c.name, !c.canPower)
+		}
+	}
+	calls = nil
+	useOS(t, full)
+	if err := DisableCAD(); err != nil || len(calls) != 1 || calls[0] != "cadoff" {
+		t.Errorf("DisableCAD = %v, calls %q", err, calls)
+	}
+	if PowerFailSignal() != syscall.SIGUSR2 {
+		t.Errorf("PowerFailSignal = %v, not the hook's", PowerFailSignal())
+	}
+	useOS(t, noPower)
+	if err := DisableCAD(); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("DisableCAD without the hook = %v, want ErrUnsupported", err)
+	}
+}

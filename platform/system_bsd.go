@@ -1,0 +1,12 @@
+//go:build freebsd || openbsd || netbsd
+
+package platform
+
+import "github.com/runit-go/runit/platform/freebsd"
+
+// system is the BSDs': platform/freebsd, whose build constraints tell FreeBSD, OpenBSD and
+// NetBSD apart where they differ.
+var system = OS{
+	Reboot: freebsd.Reboot, PowerOff: freebsd.PowerOff, Halt: freebsd.Halt,
+	PowerFailSignal: freebsd.PowerFailSignal,
+}

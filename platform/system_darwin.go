@@ -1,0 +1,9 @@
+package platform
+
+import "github.com/runit-go/runit/platform/darwin"
+
+// system is macOS's: platform/darwin.
+var system = OS{
+	Reboot: darwin.Reboot, Halt: darwin.Halt,
+	PowerFailSignal: darwin.PowerFailSignal,
+}
