@@ -11,6 +11,10 @@ type OS struct {
 	PowerOff        func() error // nil: a halt already cuts the power (macOS)
 	DisableCAD      func() error // nil: no kernel ctrl-alt-del reboot to turn off
 	PowerFailSignal syscall.Signal
+
+	// Login records (utmp.go): layout name and files, the current and an older one.
+	UtmpFiles    func() (layout, utmp, wtmp string)
+	UtmpOldFiles func() (layout, utmp, wtmp string) // nil: no older database
 }
 
 // sys is the running system's hooks; tests put a fake in its place.

@@ -15,6 +15,7 @@ func fakeOS(calls *[]string) OS {
 	return OS{
 		Reboot: rec("reboot"), PowerOff: rec("poweroff"), Halt: rec("halt"),
 		DisableCAD: rec("cadoff"), PowerFailSignal: syscall.SIGUSR2,
+		UtmpFiles: func() (string, string, string) { return "glibc", "/u", "/w" },
 	}
 }
 
@@ -66,5 +67,23 @@ func TestShutdownHooks(t *testing.T) {
 	useOS(t, noPower)
 	if err := DisableCAD(); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("DisableCAD without the hook = %v, want ErrUnsupported", err)
+	}
+}
+
+// TestUtmpHooks: the current files are the hook's; without an older database the old
+// files are empty, with one they are its.
+func TestUtmpHooks(t *testing.T) {
+	o := fakeOS(new([]string))
+	useOS(t, o)
+	if l, u, w := UtmpFiles(); l != "glibc" || u != "/u" || w != "/w" {
+		t.Errorf("UtmpFiles = %q %q %q", l, u, w)
+	}
+	if l, u, w := UtmpOldFiles(); l != "" || u != "" || w != "" {
+		t.Errorf("UtmpOldFiles without the hook = %q %q %q", l, u, w)
+	}
+	o.UtmpOldFiles = func() (string, string, string) { return "netbsd-utmp", "/ou", "/ow" }
+	useOS(t, o)
+	if l, u, w := UtmpOldFiles(); l != "netbsd-utmp" || u != "/ou" || w != "/ow" {
+		t.Errorf("UtmpOldFiles = %q %q %q", l, u, w)
 	}
 }

@@ -5,8 +5,13 @@ package platform
 import "github.com/runit-go/runit/platform/freebsd"
 
 // system is the BSDs': platform/freebsd, whose build constraints tell FreeBSD, OpenBSD and
-// NetBSD apart where they differ.
+// NetBSD apart where they differ (a hook it leaves nil there is nil here).
 var system = OS{
-	Reboot: freebsd.Reboot, PowerOff: freebsd.PowerOff, Halt: freebsd.Halt,
+	Reboot:          freebsd.Reboot,
+	PowerOff:        freebsd.PowerOff,
+	Halt:            freebsd.Halt,
 	PowerFailSignal: freebsd.PowerFailSignal,
+
+	UtmpFiles:    freebsd.UtmpFiles,
+	UtmpOldFiles: freebsd.UtmpOldFiles,
 }

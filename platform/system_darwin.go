@@ -4,6 +4,9 @@ import "github.com/runit-go/runit/platform/darwin"
 
 // system is macOS's: platform/darwin.
 var system = OS{
-	Reboot: darwin.Reboot, Halt: darwin.Halt,
+	Reboot:          darwin.Reboot,
+	Halt:            darwin.Halt,
 	PowerFailSignal: darwin.PowerFailSignal,
+
+	UtmpFiles: darwin.UtmpFiles,
 }

@@ -4,6 +4,11 @@ import "github.com/runit-go/runit/platform/linux"
 
 // system is Linux's: platform/linux.
 var system = OS{
-	Reboot: linux.Reboot, PowerOff: linux.PowerOff, Halt: linux.Halt,
-	DisableCAD: linux.CADOff, PowerFailSignal: linux.PowerFailSignal,
+	Reboot:          linux.Reboot,
+	PowerOff:        linux.PowerOff,
+	Halt:            linux.Halt,
+	DisableCAD:      linux.CADOff,
+	PowerFailSignal: linux.PowerFailSignal,
+
+	UtmpFiles: linux.UtmpFiles,
 }

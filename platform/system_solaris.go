@@ -4,6 +4,10 @@ import "github.com/runit-go/runit/platform/solaris"
 
 // system is Solaris's and illumos's: platform/solaris.
 var system = OS{
-	Reboot: solaris.Reboot, PowerOff: solaris.PowerOff, Halt: solaris.Halt,
+	Reboot:          solaris.Reboot,
+	PowerOff:        solaris.PowerOff,
+	Halt:            solaris.Halt,
 	PowerFailSignal: solaris.PowerFailSignal,
+
+	UtmpFiles: solaris.UtmpFiles,
 }

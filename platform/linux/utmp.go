@@ -1,11 +1,10 @@
-package platform
+//go:build linux
+
+package linux
 
 // UtmpFiles names the login-record layout (a core/utmp layout name) and the paths of
 // the current-logins and login-log files: glibc's utmp and wtmp (_PATH_UTMP, _PATH_WTMP).
-// The record differs between architectures (see utmp_glibc*_linux.go).
+// The record differs between architectures (see utmp_glibc*.go).
 func UtmpFiles() (layout, utmp, wtmp string) {
 	return glibcUtmpLayout, "/var/run/utmp", "/var/log/wtmp"
 }
-
-// UtmpOldFiles: no older login database is kept beside the one above.
-func UtmpOldFiles() (layout, utmp, wtmp string) { return "", "", "" }
