@@ -1,6 +1,10 @@
 package platform
 
-import "syscall"
+import (
+	"syscall"
+
+	"github.com/runit-go/runit/platform/posix"
+)
 
 // OS is everything that differs between the systems runit-go runs on, as hooks that the
 // system's backend fills (system_<os>.go). A nil hook means the system lacks the feature,
@@ -15,6 +19,9 @@ type OS struct {
 	// Login records (utmp.go): layout name and files, the current and an older one.
 	UtmpFiles    func() (layout, utmp, wtmp string)
 	UtmpOldFiles func() (layout, utmp, wtmp string) // nil: no older database
+
+	// A service's process tree (tree.go): how to confine it, or why not (the note).
+	NewConfinement func(service string) (posix.Confinement, string) // nil: process group
 }
 
 // sys is the running system's hooks; tests put a fake in its place.

@@ -2,8 +2,11 @@ package platform
 
 import (
 	"errors"
+	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/runit-go/runit/platform/posix"
 )
 
 // fakeOS is an OS whose every hook records its call in calls and does nothing else, for
@@ -85,5 +88,56 @@ func TestUtmpHooks(t *testing.T) {
 	useOS(t, o)
 	if l, u, w := UtmpOldFiles(); l != "netbsd-utmp" || u != "/ou" || w != "/ow" {
 		t.Errorf("UtmpOldFiles = %q %q %q", l, u, w)
+	}
+}
+
+// fakeConfinement records what Tree asks of a confinement.
+type fakeConfinement struct{ calls []string }
+
+func (f *fakeConfinement) Attr(a *syscall.SysProcAttr) { f.calls = append(f.calls, "attr") }
+func (f *fakeConfinement) Started(pid int)             { f.calls = append(f.calls, "started") }
+func (f *fakeConfinement) Signal(sig syscall.Signal) error {
+	f.calls = append(f.calls, sig.String())
+	return nil
+}
+func (f *fakeConfinement) Close()       { f.calls = append(f.calls, "close") }
+func (f *fakeConfinement) Weaken() bool { f.calls = append(f.calls, "weaken"); return true }
+
+// TestTreeHooks: with the system's confinement, Tree hands everything to it and passes its
+// note on; without one (the hook nil, or the hook declining) the process is put in a
+// process group of its own.
+func TestTreeHooks(t *testing.T) {
+	o := fakeOS(new([]string))
+	useOS(t, o)
+	tr, note := NewTree("svc")
+	var a syscall.SysProcAttr
+	tr.Attr(&a)
+	if !a.Setpgid || note != "" || tr.Weaken() {
+		t.Errorf("without a confinement: Setpgid %v, note %q, Weaken true", a.Setpgid, note)
+	}
+
+	o.NewConfinement = func(string) (posix.Confinement, string) { return nil, "no cgroups" }
+	useOS(t, o)
+	tr, note = NewTree("svc")
+	a = syscall.SysProcAttr{}
+	tr.Attr(&a)
+	if !a.Setpgid || note != "no cgroups" {
+		t.Errorf("with a confinement declined: Setpgid %v, note %q", a.Setpgid, note)
+	}
+
+	fc := &fakeConfinement{}
+	o.NewConfinement = func(name string) (posix.Confinement, string) { return fc, "" }
+	useOS(t, o)
+	tr, _ = NewTree("svc")
+	a = syscall.SysProcAttr{}
+	tr.Attr(&a)
+	pid, err := tr.Fork(func() (int, error) { return 42, nil })
+	tr.Started(pid)
+	tr.Signal(syscall.SIGTERM)
+	weak := tr.Weaken()
+	tr.Close()
+	want := []string{"attr", "started", syscall.SIGTERM.String(), "weaken", "close"}
+	if a.Setpgid || pid != 42 || err != nil || !weak || strings.Join(fc.calls, ",") != strings.Join(want, ",") {
+		t.Errorf("with a confinement: Setpgid %v, Fork %d %v, Weaken %v, calls %q, want %q", a.Setpgid, pid, err, weak, fc.calls, want)
 	}
 }

@@ -14,4 +14,6 @@ var system = OS{
 
 	UtmpFiles:    freebsd.UtmpFiles,
 	UtmpOldFiles: freebsd.UtmpOldFiles,
+
+	NewConfinement: freebsd.NewConfinement,
 }

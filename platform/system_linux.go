@@ -11,4 +11,6 @@ var system = OS{
 	PowerFailSignal: linux.PowerFailSignal,
 
 	UtmpFiles: linux.UtmpFiles,
+
+	NewConfinement: linux.NewConfinement,
 }

@@ -10,4 +10,6 @@ var system = OS{
 	PowerFailSignal: solaris.PowerFailSignal,
 
 	UtmpFiles: solaris.UtmpFiles,
+
+	NewConfinement: solaris.NewConfinement,
 }

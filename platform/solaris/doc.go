@@ -1,5 +1,3 @@
-//go:build solaris
-
 // Package solaris is the backend of package platform for Solaris and illumos (GOOS
 // illumos builds the solaris files too): uadmin, process contracts, lockf-style locks.
 // Only package platform imports it, in system_solaris.go, which puts these functions into

@@ -1,6 +1,4 @@
-//go:build unix
-
-package platform
+package solaris
 
 import (
 	"encoding/binary"

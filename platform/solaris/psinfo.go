@@ -1,6 +1,4 @@
-//go:build unix
-
-package platform
+package solaris
 
 import (
 	"bytes"
@@ -9,7 +7,7 @@ import (
 
 // psinfoHead mirrors the start of Solaris/illumos psinfo_t (sys/procfs.h) as a 64-bit
 // reader of /proc/<pid>/psinfo sees it, up to pr_contract, the id of the process contract
-// the process belongs to. It lives outside the Solaris files so that the layout is tested
+// the process belongs to. This file has no build constraint so that the layout is tested
 // on every system.
 type psinfoHead struct {
 	Flag, Nlwp                       int32

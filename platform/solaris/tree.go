@@ -1,6 +1,6 @@
 //go:build solaris
 
-package platform
+package solaris
 
 import (
 	"os"
@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/runit-go/runit/platform/posix"
 )
 
 // Contract file system ioctls (sys/ctfs.h): 'c'<<24 | 't'<<16 | kind<<8 | n.
@@ -33,7 +35,8 @@ type contractTree struct {
 	pgid int            // the last ./run's process group, for one whose contract is unknown
 }
 
-func newTreeImpl(string) (treeImpl, string) {
+// NewConfinement opens the process contract template, or returns nil and why not.
+func NewConfinement(string) (posix.Confinement, string) {
 	fd, err := unix.Open(contractTemplate, unix.O_RDWR|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, "no process contracts (" + contractTemplate + ": " + err.Error() + "): stopping the process group instead"
@@ -41,14 +44,14 @@ func newTreeImpl(string) (treeImpl, string) {
 	return &contractTree{tmpl: fd, ids: map[int32]bool{}}, ""
 }
 
-// attr adds the process group, so a ./run that exits before its contract is known still
+// Attr adds the process group, so a ./run that exits before its contract is known still
 // leaves its group to be signalled.
-func (c *contractTree) attr(a *syscall.SysProcAttr) { a.Setpgid = true }
+func (c *contractTree) Attr(a *syscall.SysProcAttr) { a.Setpgid = true }
 
-// fork runs start with the template active. Templates are per LWP, so the goroutine stays
+// Fork runs start with the template active. Templates are per LWP, so the goroutine stays
 // on its thread from activation to clearing; the new contract's id is read from the child's
 // psinfo before the caller's reaper can collect it.
-func (c *contractTree) fork(start func() (int, error)) (int, error) {
+func (c *contractTree) Fork(start func() (int, error)) (int, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	active := unix.IoctlSetInt(c.tmpl, ctTActivate, 0) == nil
@@ -90,15 +93,16 @@ func contractOf(pid string) (int32, bool) {
 	return ct, ok
 }
 
-func (c *contractTree) started(pid int) {
+// Started records the process group of the last ./run.
+func (c *contractTree) Started(pid int) {
 	c.mu.Lock()
 	c.pgid = pid
 	c.mu.Unlock()
 }
 
-// signal sends sig to the last ./run's process group and to every member of the
+// Signal sends sig to the last ./run's process group and to every member of the
 // service's contracts, and forgets the contracts that have none left.
-func (c *contractTree) signal(sig unix.Signal) error {
+func (c *contractTree) Signal(sig syscall.Signal) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.pgid > 0 {
@@ -131,6 +135,8 @@ func (c *contractTree) signal(sig unix.Signal) error {
 	return nil
 }
 
-func (c *contractTree) close() { unix.Close(c.tmpl) }
+// Close closes the template; the contracts were abandoned at once.
+func (c *contractTree) Close() { unix.Close(c.tmpl) }
 
-func (c *contractTree) weaken() bool { return false }
+// Weaken: there is nothing weaker to fall back to.
+func (c *contractTree) Weaken() bool { return false }

@@ -1,6 +1,6 @@
 //go:build freebsd
 
-package platform
+package freebsd
 
 import (
 	"sync"
@@ -8,6 +8,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/runit-go/runit/platform/posix"
 )
 
 // procctl(2) reaper commands and flags (sys/procctl.h).
@@ -38,7 +40,9 @@ type reaperTree struct {
 	subtrees []int
 }
 
-func newTreeImpl(string) (treeImpl, string) {
+// NewConfinement makes the supervisor the reaper of its descendants (once) and returns a
+// confinement by reaper subtree, or nil and why not.
+func NewConfinement(string) (posix.Confinement, string) {
 	acquireOnce.Do(func() { acquireErr = procctl(procReapAcquire, nil) })
 	if acquireErr != nil && acquireErr != unix.EBUSY {
 		return nil, "cannot become a reaper (" + acquireErr.Error() + "): stopping the process group instead"
@@ -54,9 +58,11 @@ func procctl(cmd int, data unsafe.Pointer) error {
 	return nil
 }
 
-func (r *reaperTree) attr(*syscall.SysProcAttr) {}
+// Attr: nothing to prepare, the subtree follows from the fork.
+func (r *reaperTree) Attr(*syscall.SysProcAttr) {}
 
-func (r *reaperTree) started(pid int) {
+// Started records pid as the root of a subtree.
+func (r *reaperTree) Started(pid int) {
 	r.mu.Lock()
 	r.subtrees = append(r.subtrees, pid)
 	if len(r.subtrees) > 8 { // ./run and ./finish of the last few cycles are enough
@@ -65,7 +71,8 @@ func (r *reaperTree) started(pid int) {
 	r.mu.Unlock()
 }
 
-func (r *reaperTree) signal(sig unix.Signal) error {
+// Signal signals every process of the recorded subtrees (PROC_REAP_KILL).
+func (r *reaperTree) Signal(sig syscall.Signal) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, st := range r.subtrees {
@@ -75,6 +82,8 @@ func (r *reaperTree) signal(sig unix.Signal) error {
 	return nil
 }
 
-func (r *reaperTree) close() {}
+// Close: there is nothing to release.
+func (r *reaperTree) Close() {}
 
-func (r *reaperTree) weaken() bool { return false }
+// Weaken: there is nothing weaker to fall back to.
+func (r *reaperTree) Weaken() bool { return false }

@@ -1,6 +1,6 @@
 //go:build linux
 
-package platform
+package linux
 
 import (
 	"bufio"
@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/runit-go/runit/platform/posix"
 )
 
 var cgroupSeq atomic.Int64
@@ -25,7 +27,9 @@ type cgroupTree struct {
 	useFD bool
 }
 
-func newTreeImpl(name string) (treeImpl, string) {
+// NewConfinement makes a cgroup for the service named name, or returns nil and why not
+// (the process group is used then).
+func NewConfinement(name string) (posix.Confinement, string) {
 	base, err := ownCgroup2()
 	if err != nil {
 		return nil, "no writable cgroup2 hierarchy (" + err.Error() + "): stopping the process group instead"
@@ -85,23 +89,24 @@ func ownCgroup2() (string, error) {
 	return base, nil
 }
 
-func (c *cgroupTree) attr(a *syscall.SysProcAttr) {
+// Attr places the process into the cgroup at clone time.
+func (c *cgroupTree) Attr(a *syscall.SysProcAttr) {
 	if c.useFD {
 		a.UseCgroupFD = true
 		a.CgroupFD = c.fd
 	}
 }
 
-// started moves pid into the cgroup when it could not be placed there at clone time.
-func (c *cgroupTree) started(pid int) {
+// Started moves pid into the cgroup when it could not be placed there at clone time.
+func (c *cgroupTree) Started(pid int) {
 	if !c.useFD {
 		os.WriteFile(filepath.Join(c.dir, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0)
 	}
 }
 
-// weaken falls back to moving the process after its start (kernels before 5.7 have no
+// Weaken falls back to moving the process after its start (kernels before 5.7 have no
 // CLONE_INTO_CGROUP).
-func (c *cgroupTree) weaken() bool {
+func (c *cgroupTree) Weaken() bool {
 	if !c.useFD {
 		return false
 	}
@@ -109,7 +114,8 @@ func (c *cgroupTree) weaken() bool {
 	return true
 }
 
-func (c *cgroupTree) signal(sig unix.Signal) error {
+// Signal kills through cgroup.kill, or signals each process of cgroup.procs.
+func (c *cgroupTree) Signal(sig syscall.Signal) error {
 	if sig == unix.SIGKILL {
 		if err := os.WriteFile(filepath.Join(c.dir, "cgroup.kill"), []byte("1"), 0); err == nil {
 			return nil
@@ -127,7 +133,8 @@ func (c *cgroupTree) signal(sig unix.Signal) error {
 	return nil
 }
 
-func (c *cgroupTree) close() {
+// Close removes the cgroup once it is empty.
+func (c *cgroupTree) Close() {
 	unix.Close(c.fd)
 	os.Remove(c.dir) // fails while processes remain; the kernel keeps it until then
 }
