@@ -22,6 +22,10 @@ type OS struct {
 
 	// A service's process tree (tree.go): how to confine it, or why not (the note).
 	NewConfinement func(service string) (posix.Confinement, string) // nil: process group
+
+	// Directory watches (watch.go).
+	WatchDirs    func(dirs ...string) (posix.Watcher, error)
+	WatchEntries func(dir string) (events <-chan struct{}, stop func(), err error) // nil: poll
 }
 
 // sys is the running system's hooks; tests put a fake in its place.

@@ -2,7 +2,10 @@
 
 package platform
 
-import "github.com/runit-go/runit/platform/freebsd"
+import (
+	"github.com/runit-go/runit/platform/freebsd"
+	"github.com/runit-go/runit/platform/posix"
+)
 
 // system is the BSDs': platform/freebsd, whose build constraints tell FreeBSD, OpenBSD and
 // NetBSD apart where they differ (a hook it leaves nil there is nil here).
@@ -16,4 +19,6 @@ var system = OS{
 	UtmpOldFiles: freebsd.UtmpOldFiles,
 
 	NewConfinement: freebsd.NewConfinement,
+
+	WatchDirs: posix.WatchDirsKqueue,
 }

@@ -1,6 +1,9 @@
 package platform
 
-import "github.com/runit-go/runit/platform/darwin"
+import (
+	"github.com/runit-go/runit/platform/darwin"
+	"github.com/runit-go/runit/platform/posix"
+)
 
 // system is macOS's: platform/darwin.
 var system = OS{
@@ -9,4 +12,6 @@ var system = OS{
 	PowerFailSignal: darwin.PowerFailSignal,
 
 	UtmpFiles: darwin.UtmpFiles,
+
+	WatchDirs: posix.WatchDirsKqueue,
 }

@@ -13,4 +13,7 @@ var system = OS{
 	UtmpFiles: linux.UtmpFiles,
 
 	NewConfinement: linux.NewConfinement,
+
+	WatchDirs:    linux.WatchDirs,
+	WatchEntries: linux.WatchEntries,
 }

@@ -12,4 +12,6 @@ var system = OS{
 	UtmpFiles: solaris.UtmpFiles,
 
 	NewConfinement: solaris.NewConfinement,
+
+	WatchDirs: solaris.WatchDirs,
 }

@@ -1,6 +1,6 @@
-//go:build linux || freebsd || openbsd || netbsd || darwin
+//go:build linux
 
-package platform
+package linux
 
 import (
 	"os"

@@ -1,6 +1,6 @@
 //go:build freebsd || openbsd || netbsd || darwin
 
-package platform
+package posix
 
 import (
 	"time"
@@ -8,25 +8,22 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Watcher wakes a waiting caller when an entry is renamed into, created in or removed
-// from one of the watched directories (runsv renames status.new over status), so that sv
-// reacts to a state change at once instead of polling. It never replaces polling: callers
-// always re-check after Wait returns, whatever it says. BSDs and macOS: kqueue
-// EVFILT_VNODE on each directory (NOTE_WRITE fires when its entries change).
-type Watcher struct {
+// kqueueWatcher is a Watcher for the BSDs and macOS: kqueue EVFILT_VNODE on each
+// directory (NOTE_WRITE fires when its entries change).
+type kqueueWatcher struct {
 	kq  int
 	fds []int
 }
 
-// WatchDirs returns a Watcher on the given directories. A directory that cannot be
-// watched is skipped: the caller's bounded timeout still covers it.
-func WatchDirs(dirs ...string) (*Watcher, error) {
+// WatchDirsKqueue returns a kqueue Watcher on the given directories. A directory that
+// cannot be watched is skipped: the caller's bounded timeout still covers it.
+func WatchDirsKqueue(dirs ...string) (Watcher, error) {
 	kq, err := unix.Kqueue()
 	if err != nil {
 		return nil, err
 	}
 	unix.CloseOnExec(kq)
-	w := &Watcher{kq: kq}
+	w := &kqueueWatcher{kq: kq}
 	for _, d := range dirs {
 		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 		if err != nil {
@@ -46,7 +43,7 @@ func WatchDirs(dirs ...string) (*Watcher, error) {
 
 // Wait blocks until something changed in a watched directory (true) or timeout passed
 // (false).
-func (w *Watcher) Wait(timeout time.Duration) (bool, error) {
+func (w *kqueueWatcher) Wait(timeout time.Duration) (bool, error) {
 	ts := unix.NsecToTimespec(int64(timeout))
 	var evs [8]unix.Kevent_t
 	n, err := unix.Kevent(w.kq, nil, evs[:], &ts)
@@ -60,7 +57,7 @@ func (w *Watcher) Wait(timeout time.Duration) (bool, error) {
 }
 
 // Close releases the watcher.
-func (w *Watcher) Close() error {
+func (w *kqueueWatcher) Close() error {
 	for _, fd := range w.fds {
 		unix.Close(fd)
 	}
