@@ -26,6 +26,12 @@ type OS struct {
 	// Directory watches (watch.go).
 	WatchDirs    func(dirs ...string) (posix.Watcher, error)
 	WatchEntries func(dir string) (events <-chan struct{}, stop func(), err error) // nil: poll
+
+	// Credentials (cred.go): the nice value, and the lookup of an account name the
+	// account files lack.
+	Nice        func(inc int) error
+	LookupUser  func(name string) (uid, gid int, ok bool)
+	LookupGroup func(name string) (gid int, ok bool)
 }
 
 // sys is the running system's hooks; tests put a fake in its place.

@@ -40,24 +40,6 @@ func TestSetSoftRlimit(t *testing.T) {
 	}
 }
 
-func TestLookup(t *testing.T) {
-	if uid, gid, ok := LookupUser("root"); !ok || uid != 0 || gid != 0 {
-		t.Errorf("LookupUser(root) = %d %d %v", uid, gid, ok)
-	}
-	if _, _, ok := LookupUser("no-such-user-here"); ok {
-		t.Error("LookupUser found a user that does not exist")
-	}
-	if _, _, ok := LookupUser("ro"); ok {
-		t.Error("LookupUser matched a prefix of a name")
-	}
-	if gid, ok := LookupGroup("root"); !ok || gid != 0 {
-		t.Errorf("LookupGroup(root) = %d %v", gid, ok)
-	}
-	if _, ok := LookupGroup(""); ok {
-		t.Error("LookupGroup found the empty name")
-	}
-}
-
 // TestRlimitMissing: with a limit taken out of this system's table (as Solaris lacks
 // RLIMIT_NPROC; here RLIMIT_CORE, which every system has), SetSoftRlimit says
 // errors.ErrUnsupported and touches nothing, and RlimitName reports the limit absent.

@@ -21,4 +21,8 @@ var system = OS{
 	NewConfinement: freebsd.NewConfinement,
 
 	WatchDirs: posix.WatchDirsKqueue,
+
+	Nice:        posix.Nice,
+	LookupUser:  posix.GetentUser,
+	LookupGroup: posix.GetentGroup,
 }

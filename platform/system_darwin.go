@@ -14,4 +14,8 @@ var system = OS{
 	UtmpFiles: darwin.UtmpFiles,
 
 	WatchDirs: posix.WatchDirsKqueue,
+
+	Nice:        posix.Nice,
+	LookupUser:  darwin.LookupUser,
+	LookupGroup: darwin.LookupGroup,
 }

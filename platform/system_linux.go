@@ -1,6 +1,9 @@
 package platform
 
-import "github.com/runit-go/runit/platform/linux"
+import (
+	"github.com/runit-go/runit/platform/linux"
+	"github.com/runit-go/runit/platform/posix"
+)
 
 // system is Linux's: platform/linux.
 var system = OS{
@@ -16,4 +19,8 @@ var system = OS{
 
 	WatchDirs:    linux.WatchDirs,
 	WatchEntries: linux.WatchEntries,
+
+	Nice:        linux.Nice,
+	LookupUser:  posix.GetentUser,
+	LookupGroup: posix.GetentGroup,
 }

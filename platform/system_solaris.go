@@ -1,6 +1,9 @@
 package platform
 
-import "github.com/runit-go/runit/platform/solaris"
+import (
+	"github.com/runit-go/runit/platform/posix"
+	"github.com/runit-go/runit/platform/solaris"
+)
 
 // system is Solaris's and illumos's: platform/solaris.
 var system = OS{
@@ -14,4 +17,8 @@ var system = OS{
 	NewConfinement: solaris.NewConfinement,
 
 	WatchDirs: solaris.WatchDirs,
+
+	Nice:        posix.Nice,
+	LookupUser:  posix.GetentUser,
+	LookupGroup: posix.GetentGroup,
 }

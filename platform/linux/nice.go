@@ -1,6 +1,12 @@
-package platform
+//go:build linux
 
-import "golang.org/x/sys/unix"
+package linux
+
+import (
+	"golang.org/x/sys/unix"
+
+	"github.com/runit-go/runit/platform/posix"
+)
 
 // Nice adds inc to the nice value like nice(2). Linux keeps the nice value per thread, so
 // the caller must hold its OS thread (runtime.LockOSThread) until it execs. The raw
@@ -10,5 +16,5 @@ func Nice(inc int) error {
 	if err != nil {
 		return err
 	}
-	return nicePerm(unix.Setpriority(unix.PRIO_PROCESS, 0, clampNice(20-k+inc)))
+	return posix.SetNice(20 - k + inc)
 }

@@ -1,6 +1,12 @@
-package platform
+//go:build darwin
 
-import "os/exec"
+package darwin
+
+import (
+	"os/exec"
+
+	"github.com/runit-go/runit/platform/posix"
+)
 
 // dsclPath is dscl(1). macOS keeps most accounts in Directory Services (opendirectoryd),
 // not in /etc/passwd and /etc/group, which hold only the accounts single-user mode needs;
@@ -9,17 +15,17 @@ import "os/exec"
 // root with the caller's environment.
 var dsclPath = "/usr/bin/dscl"
 
-// lookupUserDB asks Directory Services for a user missing from /etc/passwd.
-func lookupUserDB(name string) (uid, gid int, ok bool) {
+// LookupUser asks Directory Services for a user missing from /etc/passwd.
+func LookupUser(name string) (uid, gid int, ok bool) {
 	v := dscl("/Users/"+name, "UniqueID", "PrimaryGroupID")
-	u, ok1 := parseID(v["UniqueID"])
-	g, ok2 := parseID(v["PrimaryGroupID"])
+	u, ok1 := posix.ParseID(v["UniqueID"])
+	g, ok2 := posix.ParseID(v["PrimaryGroupID"])
 	return u, g, ok1 && ok2
 }
 
-// lookupGroupDB asks Directory Services for a group missing from /etc/group.
-func lookupGroupDB(name string) (gid int, ok bool) {
-	return parseID(dscl("/Groups/"+name, "PrimaryGroupID")["PrimaryGroupID"])
+// LookupGroup asks Directory Services for a group missing from /etc/group.
+func LookupGroup(name string) (gid int, ok bool) {
+	return posix.ParseID(dscl("/Groups/"+name, "PrimaryGroupID")["PrimaryGroupID"])
 }
 
 // dscl reads attributes of a record, or nothing when it fails (no such record: exit 56).
