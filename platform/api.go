@@ -32,6 +32,16 @@ type OS struct {
 	Nice        func(inc int) error
 	LookupUser  func(name string) (uid, gid int, ok bool)
 	LookupGroup func(name string) (gid int, ok bool)
+
+	// Resource limits (rlimit.go): the numbers of those not every system has, -1 where
+	// this one lacks it, and RLIMIT_AS's C name here (RLIMIT_VMEM on some).
+	RlimitAS, RlimitMemlock, RlimitNproc, RlimitRSS int
+	RlimitASName                                    string
+	RaiseNofile                                     func() error // nil: the runtime's raise is enough
+
+	// exec (exec.go): a raw execve(2) that allocates nothing; nil where the kernel takes
+	// system calls only through libc.
+	RawExec func(path *byte, argv, envv []*byte) error
 }
 
 // sys is the running system's hooks; tests put a fake in its place.

@@ -31,7 +31,7 @@ func TestSetSoftRlimit(t *testing.T) {
 			t.Errorf("after SetSoftRlimit(core, %d): soft %d hard %d, want soft %d hard %d", c.v, got.Cur, got.Max, c.want, orig.Max)
 		}
 	}
-	for r := RlimitData; r <= RlimitCPU; r++ {
+	for r := Rlimit(0); r < NRlimits; r++ {
 		if _, ok := RlimitName(r); !ok {
 			if err := SetSoftRlimit(r, 1); !errors.Is(err, errors.ErrUnsupported) {
 				t.Errorf("limit %d is missing here but SetSoftRlimit says %v", r, err)
@@ -40,29 +40,29 @@ func TestSetSoftRlimit(t *testing.T) {
 	}
 }
 
-// TestRlimitMissing: with a limit taken out of this system's table (as Solaris lacks
-// RLIMIT_NPROC; here RLIMIT_CORE, which every system has), SetSoftRlimit says
-// errors.ErrUnsupported and touches nothing, and RlimitName reports the limit absent.
+// TestRlimitMissing: with a limit the system lacks (its hook -1, as Solaris lacks
+// RLIMIT_NPROC; here RLIMIT_AS), SetSoftRlimit says errors.ErrUnsupported and touches
+// nothing, and RlimitName reports the limit absent but still names it for messages.
 func TestRlimitMissing(t *testing.T) {
-	saved := rlimits
-	defer func() { rlimits = saved }()
-	rlimits = map[Rlimit]rlimitInfo{}
-	for r, i := range saved {
-		if r != RlimitCore {
-			rlimits[r] = i
-		}
-	}
+	host := sys
+	o := host
+	o.RlimitAS, o.RlimitASName = -1, "RLIMIT_VMEM"
+	useOS(t, o)
 	var before, after unix.Rlimit
-	unix.Getrlimit(unix.RLIMIT_CORE, &before)
-	if err := SetSoftRlimit(RlimitCore, 0); !errors.Is(err, errors.ErrUnsupported) {
+	if host.RlimitAS >= 0 {
+		unix.Getrlimit(host.RlimitAS, &before)
+	}
+	if err := SetSoftRlimit(RlimitAS, 0); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("SetSoftRlimit of a missing limit: %v", err)
 	}
-	unix.Getrlimit(unix.RLIMIT_CORE, &after)
-	if before != after {
-		t.Errorf("SetSoftRlimit of a missing limit changed it: %v to %v", before, after)
+	if host.RlimitAS >= 0 {
+		unix.Getrlimit(host.RlimitAS, &after)
+		if before != after {
+			t.Errorf("SetSoftRlimit of a missing limit changed it: %v to %v", before, after)
+		}
 	}
-	if _, ok := RlimitName(RlimitCore); ok {
-		t.Error("RlimitName says the missing limit is there")
+	if n, ok := RlimitName(RlimitAS); ok || n != "RLIMIT_VMEM" {
+		t.Errorf("RlimitName(as) of a missing limit = %q %v, want RLIMIT_VMEM false", n, ok)
 	}
 	if n, ok := RlimitName(RlimitData); !ok || n != "RLIMIT_DATA" {
 		t.Errorf("RlimitName(data) = %q %v", n, ok)

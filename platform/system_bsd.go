@@ -25,4 +25,12 @@ var system = OS{
 	Nice:        posix.Nice,
 	LookupUser:  posix.GetentUser,
 	LookupGroup: posix.GetentGroup,
+
+	RlimitAS:      freebsd.RlimitAS,
+	RlimitASName:  freebsd.RlimitASName,
+	RlimitMemlock: freebsd.RlimitMemlock,
+	RlimitNproc:   freebsd.RlimitNproc,
+	RlimitRSS:     freebsd.RlimitRSS,
+
+	RawExec: freebsd.RawExec,
 }

@@ -18,4 +18,10 @@ var system = OS{
 	Nice:        posix.Nice,
 	LookupUser:  darwin.LookupUser,
 	LookupGroup: darwin.LookupGroup,
+
+	RlimitAS:      darwin.RlimitAS,
+	RlimitASName:  darwin.RlimitASName,
+	RlimitMemlock: darwin.RlimitMemlock,
+	RlimitNproc:   darwin.RlimitNproc,
+	RlimitRSS:     darwin.RlimitRSS,
 }

@@ -23,4 +23,13 @@ var system = OS{
 	Nice:        linux.Nice,
 	LookupUser:  posix.GetentUser,
 	LookupGroup: posix.GetentGroup,
+
+	RlimitAS:      linux.RlimitAS,
+	RlimitASName:  linux.RlimitASName,
+	RlimitMemlock: linux.RlimitMemlock,
+	RlimitNproc:   linux.RlimitNproc,
+	RlimitRSS:     linux.RlimitRSS,
+	RaiseNofile:   linux.RaiseNofile,
+
+	RawExec: posix.RawExec,
 }

@@ -21,4 +21,10 @@ var system = OS{
 	Nice:        posix.Nice,
 	LookupUser:  posix.GetentUser,
 	LookupGroup: posix.GetentGroup,
+
+	RlimitAS:      solaris.RlimitAS,
+	RlimitASName:  solaris.RlimitASName,
+	RlimitMemlock: solaris.RlimitMemlock,
+	RlimitNproc:   solaris.RlimitNproc,
+	RlimitRSS:     solaris.RlimitRSS,
 }

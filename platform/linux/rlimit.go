@@ -1,4 +1,6 @@
-package platform
+//go:build linux
+
+package linux
 
 import (
 	"os"
@@ -8,21 +10,18 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/runit-go/runit/platform/posix"
 )
 
-// Linux has every limit chpst knows.
-var rlimits = map[Rlimit]rlimitInfo{
-	RlimitData:    {unix.RLIMIT_DATA, "RLIMIT_DATA"},
-	RlimitStack:   {unix.RLIMIT_STACK, "RLIMIT_STACK"},
-	RlimitMemlock: {unix.RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK"},
-	RlimitAS:      {unix.RLIMIT_AS, "RLIMIT_AS"},
-	RlimitNofile:  {unix.RLIMIT_NOFILE, "RLIMIT_NOFILE"},
-	RlimitNproc:   {unix.RLIMIT_NPROC, "RLIMIT_NPROC"},
-	RlimitFsize:   {unix.RLIMIT_FSIZE, "RLIMIT_FSIZE"},
-	RlimitCore:    {unix.RLIMIT_CORE, "RLIMIT_CORE"},
-	RlimitRSS:     {unix.RLIMIT_RSS, "RLIMIT_RSS"},
-	RlimitCPU:     {unix.RLIMIT_CPU, "RLIMIT_CPU"},
-}
+// The resource limits not every system has: Linux has them all, RLIMIT_AS by that name.
+const (
+	RlimitAS      = unix.RLIMIT_AS
+	RlimitASName  = "RLIMIT_AS"
+	RlimitMemlock = unix.RLIMIT_MEMLOCK
+	RlimitNproc   = unix.RLIMIT_NPROC
+	RlimitRSS     = unix.RLIMIT_RSS
+)
 
 // nofileWanted is the hard RLIMIT_NOFILE RaiseNofile asks for (or the system's nr_open,
 // when lower): room for many thousands of services with log services, at about ten
@@ -61,7 +60,7 @@ func RaiseNofile() error {
 	if err := rawSetNofile(unix.Rlimit{Cur: cur.Cur, Max: want}); err != nil {
 		return nil
 	}
-	RestoreNofile() // the soft limit the program started with (and its hard one, for now)
+	posix.RestoreNofile() // the soft limit the program started with (and its hard one, for now)
 	var orig unix.Rlimit
 	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &orig); err != nil {
 		return err

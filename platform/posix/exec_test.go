@@ -1,6 +1,6 @@
 //go:build linux || freebsd || netbsd
 
-package platform
+package posix
 
 import (
 	"fmt"
