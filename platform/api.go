@@ -42,6 +42,29 @@ type OS struct {
 	// exec (exec.go): a raw execve(2) that allocates nothing; nil where the kernel takes
 	// system calls only through libc.
 	RawExec func(path *byte, argv, envv []*byte) error
+
+	// Readiness notification (notify.go). Without the first three, the socket is a file
+	// in the service directory and its senders are unknown.
+	NotifyAddr  func(dir string) (addr, env string)                            // nil: dir/notify.sock
+	NotifyCreds func(fd int) error                                             // nil: no credentials
+	NotifyRecv  func(fd int, buf, oob []byte) (int, posix.NotifySender, error) // nil: recvfrom
+	ChmodSocket func(path string) error
+	ParentOf    func(pid int) (int, error) // nil: unknown
+	ProcessUid  func(pid int) (int, error) // nil: unknown
+
+	// The supervisor host's orphans (reaper.go); nil: not wired up.
+	BecomeSubreaper func() error
+	Children        func() ([]int, error)
+
+	// The logger pool's sockets (sock.go); nil: none.
+	ListenAbstract func(name string) (int, error)
+	DialAbstract   func(name string) (int, error)
+	Accept         func(fd int) (int, error)
+	PeerCred       func(fd int) (posix.Cred, error)
+	SendFds        func(fd int, msg []byte, fds ...int) error
+	RecvFds        func(fd int, buf []byte) (n int, fds []int, err error)
+	ProcFdDir      func(fd int) string
+	OpenPath       func(dir string) (int, error)
 }
 
 // sys is the running system's hooks; tests put a fake in its place.

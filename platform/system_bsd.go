@@ -33,4 +33,6 @@ var system = OS{
 	RlimitRSS:     freebsd.RlimitRSS,
 
 	RawExec: freebsd.RawExec,
+
+	ChmodSocket: posix.ChmodSocket,
 }

@@ -24,4 +24,6 @@ var system = OS{
 	RlimitMemlock: darwin.RlimitMemlock,
 	RlimitNproc:   darwin.RlimitNproc,
 	RlimitRSS:     darwin.RlimitRSS,
+
+	ChmodSocket: posix.ChmodSocket,
 }

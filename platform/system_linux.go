@@ -32,4 +32,23 @@ var system = OS{
 	RaiseNofile:   linux.RaiseNofile,
 
 	RawExec: posix.RawExec,
+
+	NotifyAddr:  linux.NotifyAddr,
+	NotifyCreds: linux.NotifyCreds,
+	NotifyRecv:  linux.NotifyRecv,
+	ChmodSocket: posix.ChmodSocket,
+	ParentOf:    linux.ParentOf,
+	ProcessUid:  linux.ProcessUid,
+
+	BecomeSubreaper: linux.BecomeSubreaper,
+	Children:        linux.Children,
+
+	ListenAbstract: linux.ListenAbstract,
+	DialAbstract:   linux.DialAbstract,
+	Accept:         linux.Accept,
+	PeerCred:       linux.PeerCred,
+	SendFds:        linux.SendFds,
+	RecvFds:        linux.RecvFds,
+	ProcFdDir:      linux.ProcFdDir,
+	OpenPath:       linux.OpenPath,
 }

@@ -27,4 +27,6 @@ var system = OS{
 	RlimitMemlock: solaris.RlimitMemlock,
 	RlimitNproc:   solaris.RlimitNproc,
 	RlimitRSS:     solaris.RlimitRSS,
+
+	ChmodSocket: posix.ChmodSocketChecked,
 }

@@ -1,4 +1,6 @@
-package platform
+//go:build linux
+
+package linux
 
 import (
 	"encoding/binary"
@@ -9,6 +11,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/runit-go/runit/platform/posix"
 )
 
 // Abstract unix sockets (Linux): a name in the abstract namespace needs no file, so it
@@ -55,45 +59,16 @@ func Accept(fd int) (int, error) {
 	}
 }
 
-// Cred is a process's identity as the kernel reports a socket peer.
-type Cred struct {
-	Pid, Uid, Gid int
-	Groups        []int // sorted supplementary groups
-}
-
-// Same reports whether c and o have the same uid, gid and groups.
-func (c Cred) Same(o Cred) bool {
-	if c.Uid != o.Uid || c.Gid != o.Gid || len(c.Groups) != len(o.Groups) {
-		return false
-	}
-	for i := range c.Groups {
-		if c.Groups[i] != o.Groups[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// SelfCred is this process's effective identity.
-func SelfCred() (Cred, error) {
-	g, err := unix.Getgroups()
-	if err != nil {
-		return Cred{}, err
-	}
-	sort.Ints(g)
-	return Cred{Pid: os.Getpid(), Uid: unix.Geteuid(), Gid: unix.Getegid(), Groups: g}, nil
-}
-
 // PeerCred is the identity of the process at the other end of the socket fd, as it was
 // when the connection was made (SO_PEERCRED, SO_PEERGROUPS).
-func PeerCred(fd int) (Cred, error) {
+func PeerCred(fd int) (posix.Cred, error) {
 	uc, err := unix.GetsockoptUcred(fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
 	if err != nil {
-		return Cred{}, err
+		return posix.Cred{}, err
 	}
-	c := Cred{Pid: int(uc.Pid), Uid: int(uc.Uid), Gid: int(uc.Gid)}
+	c := posix.Cred{Pid: int(uc.Pid), Uid: int(uc.Uid), Gid: int(uc.Gid)}
 	if c.Groups, err = peerGroups(fd, c.Pid); err != nil {
-		return Cred{}, err
+		return posix.Cred{}, err
 	}
 	sort.Ints(c.Groups)
 	return c, nil

@@ -1,7 +1,8 @@
-package platform
+//go:build linux
+
+package linux
 
 import (
-	"bytes"
 	"os"
 	"strconv"
 
@@ -31,21 +32,11 @@ func Children() ([]int, error) {
 		if err != nil {
 			continue
 		}
-		b, err := os.ReadFile("/proc/" + n + "/stat")
-		if err != nil {
-			continue // gone meanwhile
+		state, ppid, err := procStat(n)
+		if err != nil || state == 'Z' {
+			continue // gone meanwhile, or a zombie
 		}
-		// pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after
-		// the last ')'.
-		i := bytes.LastIndexByte(b, ')')
-		if i < 0 {
-			continue
-		}
-		f := bytes.Fields(b[i+1:])
-		if len(f) < 2 || f[0][0] == 'Z' {
-			continue
-		}
-		if ppid, err := strconv.Atoi(string(f[1])); err == nil && ppid == self {
+		if ppid == self {
 			kids = append(kids, pid)
 		}
 	}
