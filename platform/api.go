@@ -43,6 +43,13 @@ type OS struct {
 	// system calls only through libc.
 	RawExec func(path *byte, argv, envv []*byte) error
 
+	// Files and descriptors (files.go).
+	Replace func(tmp, path string) error // nil: rename(2)
+	Lock    func(fd int, wait bool) error
+	Unlock  func(fd int) error
+	Pipe    func() (r, w int, err error)
+	Dup2    func(oldfd, newfd int) error
+
 	// Readiness notification (notify.go). Without the first three, the socket is a file
 	// in the service directory and its senders are unknown.
 	NotifyAddr  func(dir string) (addr, env string)                            // nil: dir/notify.sock

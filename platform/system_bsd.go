@@ -34,5 +34,10 @@ var system = OS{
 
 	RawExec: freebsd.RawExec,
 
+	Lock:   posix.Lock,
+	Unlock: posix.Unlock,
+	Pipe:   posix.Pipe,
+	Dup2:   posix.Dup2,
+
 	ChmodSocket: posix.ChmodSocket,
 }

@@ -25,5 +25,10 @@ var system = OS{
 	RlimitNproc:   darwin.RlimitNproc,
 	RlimitRSS:     darwin.RlimitRSS,
 
+	Lock:   posix.Lock,
+	Unlock: posix.Unlock,
+	Pipe:   darwin.Pipe,
+	Dup2:   posix.Dup2,
+
 	ChmodSocket: posix.ChmodSocket,
 }

@@ -33,6 +33,12 @@ var system = OS{
 
 	RawExec: posix.RawExec,
 
+	Replace: linux.Replace,
+	Lock:    posix.Lock,
+	Unlock:  posix.Unlock,
+	Pipe:    posix.Pipe,
+	Dup2:    linux.Dup2,
+
 	NotifyAddr:  linux.NotifyAddr,
 	NotifyCreds: linux.NotifyCreds,
 	NotifyRecv:  linux.NotifyRecv,

@@ -28,5 +28,10 @@ var system = OS{
 	RlimitNproc:   solaris.RlimitNproc,
 	RlimitRSS:     solaris.RlimitRSS,
 
+	Lock:   solaris.Lock,
+	Unlock: solaris.Unlock,
+	Pipe:   posix.Pipe,
+	Dup2:   posix.Dup2,
+
 	ChmodSocket: posix.ChmodSocketChecked,
 }

@@ -1,6 +1,6 @@
 //go:build unix && !solaris
 
-package platform
+package posix
 
 import (
 	"os"

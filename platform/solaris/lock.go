@@ -1,6 +1,6 @@
 //go:build solaris
 
-package platform
+package solaris
 
 import (
 	"io"

@@ -1,6 +1,6 @@
 //go:build unix && !solaris
 
-package platform
+package posix
 
 import (
 	"errors"
@@ -8,9 +8,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Lock takes an exclusive lock on the open file fd. With wait false it fails at once
-// (ErrWouldBlock) when another holder has it. C runit uses flock(2) here, so we must too:
-// flock and fcntl locks do not exclude each other on Linux and the BSDs.
+// Lock takes an exclusive lock on the open file fd with flock(2), as C runit does on every
+// system but Solaris (platform/solaris): flock and fcntl locks do not exclude each other on
+// Linux and the BSDs, so we must use the same kind. With wait false it fails at once
+// (EAGAIN) when another holder has it.
 func Lock(fd int, wait bool) error {
 	how := unix.LOCK_EX
 	if !wait {

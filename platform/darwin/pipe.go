@@ -1,6 +1,6 @@
 //go:build darwin
 
-package platform
+package darwin
 
 import (
 	"syscall"

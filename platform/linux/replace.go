@@ -1,4 +1,6 @@
-package platform
+//go:build linux
+
+package linux
 
 import "golang.org/x/sys/unix"
 
