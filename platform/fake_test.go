@@ -9,8 +9,10 @@ import (
 	"github.com/runit-go/runit/platform/posix"
 )
 
-// fakeOS is an OS whose every hook records its call in calls and does nothing else, for
-// tests of the portable API: what it does with the hooks, and without them.
+// fakeOS is a fake system for tests of the portable API, of what it does with the hooks
+// and without them: its shutdown hooks record their call in calls and do nothing else,
+// its login records are made up, and every other hook is nil (no such feature) until a
+// test sets it. Tests that need the rest of the real system copy sys instead.
 func fakeOS(calls *[]string) OS {
 	rec := func(name string) func() error {
 		return func() error { *calls = append(*calls, name); return nil }

@@ -9,6 +9,8 @@
 //	platform/freebsd  FreeBSD, OpenBSD and NetBSD (build constraints inside tell them apart)
 //	platform/darwin   macOS
 //	platform/solaris  Solaris and illumos
+//	platform/posix    what several of them share (the plain POSIX way, kqueue) and the
+//	                  types a backend hands back (see its doc)
 //
 // The exported functions here are the portable API. They call the hooks, and do the
 // portable part themselves; a nil hook means the system lacks the feature (the function
