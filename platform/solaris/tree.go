@@ -16,9 +16,9 @@ import (
 
 // Contract file system ioctls (sys/ctfs.h): 'c'<<24 | 't'<<16 | kind<<8 | n.
 const (
-	ctTActivate = 'c'<<24 | 't'<<16 | 't'<<8 | 0 // activate a template for this LWP's forks
+	ctTActivate = 'c'<<24 | 't'<<16 | 't'<<8     // n 0: activate a template for this LWP's forks
 	ctTClear    = 'c'<<24 | 't'<<16 | 't'<<8 | 1 // clear this LWP's active template
-	ctCAbandon  = 'c'<<24 | 't'<<16 | 'c'<<8 | 0 // give a contract up; its processes stay in it
+	ctCAbandon  = 'c'<<24 | 't'<<16 | 'c'<<8     // n 0: give a contract up; its processes stay in it
 )
 
 const contractTemplate = "/system/contract/process/template"
