@@ -1,6 +1,10 @@
 package platform
 
-import "errors"
+import (
+	"errors"
+	"os"
+	"syscall"
+)
 
 // Shutdown says how the machine ends its run.
 type Shutdown int
@@ -25,9 +29,6 @@ func (s Shutdown) String() string {
 	return "unknown"
 }
 
-// ErrUnsupported is returned by backends for an action the OS does not offer.
-var ErrUnsupported = errors.New("operation not supported")
-
 // Halter ends the machine's run. Core takes one instead of calling the system directly so
 // that tests and dry runs never reboot the machine they run on.
 type Halter interface {
@@ -41,8 +42,36 @@ var System Halter = systemHalter{}
 
 type systemHalter struct{}
 
-func (systemHalter) Shutdown(how Shutdown) error { return shutdown(how) }
+func (systemHalter) Shutdown(how Shutdown) error {
+	switch {
+	case how == Reboot:
+		return sys.Reboot()
+	case how == PowerOff && sys.PowerOff != nil:
+		return sys.PowerOff()
+	}
+	return sys.Halt()
+}
 
 // CanPowerOff reports whether PowerOff does more than Halt on this OS; where it does not,
 // runit goes straight to the halt.
-func CanPowerOff() bool { return canPowerOff }
+func CanPowerOff() bool { return sys.PowerOff != nil }
+
+// DisableCAD makes the kernel send SIGINT to process 1 on ctrl-alt-del instead of
+// rebooting at once, so that runit can run /etc/runit/ctrlaltdel. It reports
+// errors.ErrUnsupported where there is nothing to turn off: the BSDs' and macOS's consoles
+// already signal init (SIGINT) when configured to, and Solaris has no such key handling;
+// runit keeps its SIGINT handler either way.
+func DisableCAD() error {
+	if sys.DisableCAD == nil {
+		return errors.ErrUnsupported
+	}
+	return sys.DisableCAD()
+}
+
+// PowerFailSignal is the signal that asks process 1 for a power-failure shutdown: SIGPWR,
+// or SIGUSR2 where the system has none.
+func PowerFailSignal() os.Signal { return sys.PowerFailSignal }
+
+// Sync flushes the file systems' buffers to disk before the end. (Its result, where
+// the call has one, says nothing useful at that point.)
+func Sync() { syscall.Sync() }

@@ -31,56 +31,38 @@ func TestSetSoftRlimit(t *testing.T) {
 			t.Errorf("after SetSoftRlimit(core, %d): soft %d hard %d, want soft %d hard %d", c.v, got.Cur, got.Max, c.want, orig.Max)
 		}
 	}
-	for r := RlimitData; r <= RlimitCPU; r++ {
+	for r := Rlimit(0); r < NRlimits; r++ {
 		if _, ok := RlimitName(r); !ok {
-			if err := SetSoftRlimit(r, 1); !errors.Is(err, ErrNotSupported) {
+			if err := SetSoftRlimit(r, 1); !errors.Is(err, errors.ErrUnsupported) {
 				t.Errorf("limit %d is missing here but SetSoftRlimit says %v", r, err)
 			}
 		}
 	}
 }
 
-func TestLookup(t *testing.T) {
-	if uid, gid, ok := LookupUser("root"); !ok || uid != 0 || gid != 0 {
-		t.Errorf("LookupUser(root) = %d %d %v", uid, gid, ok)
-	}
-	if _, _, ok := LookupUser("no-such-user-here"); ok {
-		t.Error("LookupUser found a user that does not exist")
-	}
-	if _, _, ok := LookupUser("ro"); ok {
-		t.Error("LookupUser matched a prefix of a name")
-	}
-	if gid, ok := LookupGroup("root"); !ok || gid != 0 {
-		t.Errorf("LookupGroup(root) = %d %v", gid, ok)
-	}
-	if _, ok := LookupGroup(""); ok {
-		t.Error("LookupGroup found the empty name")
-	}
-}
-
-// TestRlimitMissing: with a limit taken out of this system's table (as Solaris lacks
-// RLIMIT_NPROC; here RLIMIT_CORE, which every system has), SetSoftRlimit says
-// ErrNotSupported and touches nothing, and RlimitName reports the limit absent.
+// TestRlimitMissing: with a limit the system lacks (its hook -1, as Solaris lacks
+// RLIMIT_NPROC; here RLIMIT_AS), SetSoftRlimit says errors.ErrUnsupported and touches
+// nothing, and RlimitName reports the limit absent but still names it for messages.
 func TestRlimitMissing(t *testing.T) {
-	saved := rlimits
-	defer func() { rlimits = saved }()
-	rlimits = map[Rlimit]rlimitInfo{}
-	for r, i := range saved {
-		if r != RlimitCore {
-			rlimits[r] = i
-		}
-	}
+	host := sys
+	o := host
+	o.RlimitAS, o.RlimitASName = -1, "RLIMIT_VMEM"
+	useOS(t, o)
 	var before, after unix.Rlimit
-	unix.Getrlimit(unix.RLIMIT_CORE, &before)
-	if err := SetSoftRlimit(RlimitCore, 0); !errors.Is(err, ErrNotSupported) {
+	if host.RlimitAS >= 0 {
+		unix.Getrlimit(host.RlimitAS, &before)
+	}
+	if err := SetSoftRlimit(RlimitAS, 0); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("SetSoftRlimit of a missing limit: %v", err)
 	}
-	unix.Getrlimit(unix.RLIMIT_CORE, &after)
-	if before != after {
-		t.Errorf("SetSoftRlimit of a missing limit changed it: %v to %v", before, after)
+	if host.RlimitAS >= 0 {
+		unix.Getrlimit(host.RlimitAS, &after)
+		if before != after {
+			t.Errorf("SetSoftRlimit of a missing limit changed it: %v to %v", before, after)
+		}
 	}
-	if _, ok := RlimitName(RlimitCore); ok {
-		t.Error("RlimitName says the missing limit is there")
+	if n, ok := RlimitName(RlimitAS); ok || n != "RLIMIT_VMEM" {
+		t.Errorf("RlimitName(as) of a missing limit = %q %v, want RLIMIT_VMEM false", n, ok)
 	}
 	if n, ok := RlimitName(RlimitData); !ok || n != "RLIMIT_DATA" {
 		t.Errorf("RlimitName(data) = %q %v", n, ok)

@@ -51,14 +51,6 @@ var rlimitSys = struct {
 // SystemDB is the account database of the running system.
 var SystemDB UserDB = platformDB{}
 
-// limitRlimit maps chpst's limits to platform's names.
-var limitRlimit = [nLimits]platform.Rlimit{
-	LimData: platform.RlimitData, LimStack: platform.RlimitStack, LimMemlock: platform.RlimitMemlock,
-	LimAS: platform.RlimitAS, LimNofile: platform.RlimitNofile, LimNproc: platform.RlimitNproc,
-	LimFsize: platform.RlimitFsize, LimCore: platform.RlimitCore, LimRSS: platform.RlimitRSS,
-	LimCPU: platform.RlimitCPU,
-}
-
 // Main runs chpst with argv (argv[0] chooses the personality) and returns the exit code
 // when it does not exec.
 func Main(argv []string, stderr io.Writer) int {
@@ -189,7 +181,7 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 	if err != nil {
 		return fatal("unable to run: "+argv[0], err)
 	}
-	if p.Limits[LimNofile] == limUnset {
+	if p.Limits[platform.RlimitNofile] == limUnset {
 		// The Go runtime raised the soft open-files limit for itself; the program gets the
 		// one chpst was started with, as under C chpst (-o sets its own).
 		platform.RestoreNofile()
@@ -209,14 +201,13 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 // naming the option when the option can do nothing else; when the option sets other
 // limits too (-m without RLIMIT_AS) it is a warning and the rest still apply.
 func (p *Plan) setLimits(stderr io.Writer, fatal func(string, error) int) (int, bool) {
-	for l := Limit(0); l < nLimits; l++ {
+	for l := Limit(0); l < platform.NRlimits; l++ {
 		v := p.Limits[l]
 		if v == limUnset {
 			continue
 		}
-		r := limitRlimit[l]
-		err := rlimitSys.setSoft(r, v)
-		if errors.Is(err, platform.ErrNotSupported) {
+		err := rlimitSys.setSoft(l, v)
+		if errors.Is(err, errors.ErrUnsupported) {
 			flag := p.LimitFlags[l]
 			name := limitCName(l)
 			if len(limitLetters[flag[1]]) > 1 {
@@ -238,11 +229,8 @@ func (p *Plan) setLimits(stderr io.Writer, fatal func(string, error) int) (int, 
 
 // limitCName is the C name of a limit for messages, also where the system lacks it.
 func limitCName(l Limit) string {
-	if n, ok := rlimitSys.name(limitRlimit[l]); ok {
-		return n
-	}
-	return [nLimits]string{"RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_MEMLOCK", "RLIMIT_AS",
-		"RLIMIT_NOFILE", "RLIMIT_NPROC", "RLIMIT_FSIZE", "RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_CPU"}[l]
+	n, _ := rlimitSys.name(l)
+	return n
 }
 
 // execPath execs prog like djb's pathexec: a name with a '/' directly, otherwise each

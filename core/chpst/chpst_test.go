@@ -1,6 +1,7 @@
 package chpst
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -132,10 +133,10 @@ func TestParse(t *testing.T) {
 		{"chpst -vP012 -u nobody -U :1:2 -b arg0 -e d -/ r -C c -n -3 -L lk -m 5 -o 7 prog a", func(p *Plan) bool {
 			return p.Verbose && p.Setsid && p.Close == [3]bool{true, true, true} && is(p.SetUser, "nobody") &&
 				is(p.EnvUser, ":1:2") && is(p.Argv0, "arg0") && is(p.EnvDir, "d") && is(p.Root, "r") && is(p.Dir, "c") &&
-				p.Nice == -3 && is(p.Lock, "lk") && !p.LockWait && p.Limits[LimAS] == 5 && p.Limits[LimData] == 5 &&
-				p.Limits[LimNofile] == 7 && p.Limits[LimCPU] == limUnset && reflect.DeepEqual(p.Args, []string{"prog", "a"})
+				p.Nice == -3 && is(p.Lock, "lk") && !p.LockWait && p.Limits[platform.RlimitAS] == 5 && p.Limits[platform.RlimitData] == 5 &&
+				p.Limits[platform.RlimitNofile] == 7 && p.Limits[platform.RlimitCPU] == limUnset && reflect.DeepEqual(p.Args, []string{"prog", "a"})
 		}, "", 0},
-		{"chpst -o '' x", func(p *Plan) bool { return p.Limits[LimNofile] == 0 }, "", 0},
+		{"chpst -o '' x", func(p *Plan) bool { return p.Limits[platform.RlimitNofile] == 0 }, "", 0},
 		// an empty value is still the option given, as in C: nothing is skipped
 		{"chpst -u '' -U '' -b '' -e '' -/ '' -C '' -l '' x", func(p *Plan) bool {
 			return is(p.SetUser, "") && is(p.EnvUser, "") && is(p.Argv0, "") && is(p.EnvDir, "") &&
@@ -151,7 +152,7 @@ func TestParse(t *testing.T) {
 		{"envdir '' x", func(p *Plan) bool { return is(p.EnvDir, "") }, "", 0},
 		{"setlock '' x", func(p *Plan) bool { return is(p.Lock, "") }, "", 0},
 		{"softlimit -o = -a 9 prog", func(p *Plan) bool {
-			return p.Limits[LimNofile] == limHard && p.Limits[LimAS] == 9 && p.Limits[LimData] == limUnset
+			return p.Limits[platform.RlimitNofile] == limHard && p.Limits[platform.RlimitAS] == 9 && p.Limits[platform.RlimitData] == limUnset
 		}, "", 0},
 		{"softlimit -m x prog", nil, "usage: softlimit" + usageChpst + "\n\n", 100},
 		{"softlimit -Z prog", nil, "softlimit: illegal option -- Z\nusage: softlimit" + usageSoftlimit + "\n\n", 100},
@@ -366,14 +367,14 @@ func TestLimitsNotSupported(t *testing.T) {
 	defer func() { rlimitSys = saved }()
 	rlimitSys.setSoft = func(r platform.Rlimit, _ int64) error {
 		if missing[r] {
-			return platform.ErrNotSupported
+			return errors.ErrUnsupported
 		}
 		set = append(set, r)
 		return nil
 	}
 	rlimitSys.name = func(r platform.Rlimit) (string, bool) {
-		if missing[r] {
-			return "", false
+		if missing[r] { // platform names a missing limit too, for the message
+			return map[platform.Rlimit]string{platform.RlimitAS: "RLIMIT_AS", platform.RlimitNproc: "RLIMIT_NPROC"}[r], false
 		}
 		return "RLIMIT_X", true
 	}

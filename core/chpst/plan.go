@@ -8,25 +8,12 @@ import (
 	"strings"
 
 	"github.com/runit-go/runit/core/getopt"
+	"github.com/runit-go/runit/platform"
 )
 
-// Limit names the resource limits chpst can set.
-type Limit int
-
-// The limits, in the order chpst applies them.
-const (
-	LimData Limit = iota
-	LimStack
-	LimMemlock
-	LimAS
-	LimNofile
-	LimNproc
-	LimFsize
-	LimCore
-	LimRSS
-	LimCPU
-	nLimits
-)
+// Limit names a resource limit chpst can set: one of platform's, whose list is in the
+// order chpst applies them.
+type Limit = platform.Rlimit
 
 // Limit values with a meaning of their own.
 const (
@@ -55,10 +42,10 @@ type Plan struct {
 	LockWait     bool
 	LockQuiet    bool // setlock -x: exit 0 silently when the lock or the exec fails
 	Close        [3]bool
-	Limits       [nLimits]int64
-	LimitFlags   [nLimits]string // the option that set each limit, for messages
-	Argv0        *string         // -b
-	Args         []string        // the program and its arguments
+	Limits       [platform.NRlimits]int64
+	LimitFlags   [platform.NRlimits]string // the option that set each limit, for messages
+	Argv0        *string                   // -b
+	Args         []string                  // the program and its arguments
 }
 
 // Outcome of parsing when there is nothing to run: what to print and the exit code.
@@ -149,18 +136,18 @@ func (p *Plan) setLimit(flag string, v int64, ls ...Limit) {
 
 // limitLetters maps the limit options chpst and softlimit share to their limits.
 var limitLetters = map[byte][]Limit{
-	'm': {LimData, LimStack, LimMemlock, LimAS},
-	'd': {LimData},
-	'o': {LimNofile},
-	'p': {LimNproc},
-	'f': {LimFsize},
-	'c': {LimCore},
-	'r': {LimRSS},
-	't': {LimCPU},
+	'm': {platform.RlimitData, platform.RlimitStack, platform.RlimitMemlock, platform.RlimitAS},
+	'd': {platform.RlimitData},
+	'o': {platform.RlimitNofile},
+	'p': {platform.RlimitNproc},
+	'f': {platform.RlimitFsize},
+	'c': {platform.RlimitCore},
+	'r': {platform.RlimitRSS},
+	't': {platform.RlimitCPU},
 	// softlimit only:
-	'a': {LimAS},
-	'l': {LimMemlock},
-	's': {LimStack},
+	'a': {platform.RlimitAS},
+	'l': {platform.RlimitMemlock},
+	's': {platform.RlimitStack},
 }
 
 func (p *Plan) parseChpst(argv []string) (*Plan, *Outcome) {

@@ -73,7 +73,7 @@ func Utmpset(argv []string, stderr io.Writer, f Files, now func() time.Time) int
 		return 111
 	}
 	if f.Layout == nil {
-		return fatal(&opError{"unable to logout line " + line, platform.ErrNotSupported})
+		return fatal(&opError{"unable to logout line " + line, errors.ErrUnsupported})
 	}
 	t := now()
 	rec, e := logoutUtmp(f, line, t)

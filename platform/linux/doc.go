@@ -1,6 +1,7 @@
 //go:build linux
 
-// Package linux is the linux backend of package platform. Only package platform imports it;
-// core reaches it through platform's forwarders. Files here are named for their concern
-// (reboot_, console_, cred_, rlimit_, utmp_, proc_ ...).
+// Package linux is the Linux backend of package platform: the calls and /proc files only
+// Linux has (cgroups, inotify, renameat2, abstract sockets, the subreaper...). Only package
+// platform imports it, in system_linux.go, which puts these functions into platform's OS
+// hooks; core calls platform. Files are named for their concern.
 package linux

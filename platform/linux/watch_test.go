@@ -1,0 +1,41 @@
+//go:build linux
+
+package linux
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestWatchDirsRename checks that renaming a file into a watched directory wakes Wait,
+// and that reading files in it does not (sv reads there while it waits).
+func TestWatchDirsRename(t *testing.T) {
+	d := t.TempDir()
+	if err := os.WriteFile(filepath.Join(d, "status"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := WatchDirs(d, filepath.Join(d, "missing"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := os.ReadFile(filepath.Join(d, "status")); err != nil {
+		t.Fatal(err)
+	}
+	if changed, err := w.Wait(50 * time.Millisecond); changed || err != nil {
+		t.Fatalf("Wait after a read = %v, %v; want false, nil", changed, err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tmp := filepath.Join(d, "status.new")
+		os.WriteFile(tmp, []byte("y"), 0o644)
+		os.Rename(tmp, filepath.Join(d, "status"))
+	}()
+	<-done
+	if changed, err := w.Wait(5 * time.Second); !changed || err != nil {
+		t.Fatalf("Wait after a rename = %v, %v; want true, nil", changed, err)
+	}
+}

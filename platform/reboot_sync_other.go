@@ -1,8 +1,0 @@
-//go:build unix && !linux
-
-package platform
-
-import "golang.org/x/sys/unix"
-
-// Sync flushes the file systems' buffers to disk before the end.
-func Sync() { _ = unix.Sync() }
