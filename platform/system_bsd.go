@@ -20,7 +20,8 @@ var system = OS{
 
 	NewConfinement: freebsd.NewConfinement,
 
-	WatchDirs: posix.WatchDirsKqueue,
+	WatchDirs:    posix.WatchDirsKqueue,
+	WatchEntries: posix.WatchEntriesKqueue,
 
 	Nice:        posix.Nice,
 	LookupUser:  posix.GetentUser,

@@ -13,7 +13,8 @@ var system = OS{
 
 	UtmpFiles: darwin.UtmpFiles,
 
-	WatchDirs: posix.WatchDirsKqueue,
+	WatchDirs:    posix.WatchDirsKqueue,
+	WatchEntries: posix.WatchEntriesKqueue,
 
 	Nice:        posix.Nice,
 	LookupUser:  darwin.LookupUser,

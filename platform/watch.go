@@ -18,10 +18,8 @@ func WatchDirs(dirs ...string) (Watcher, error) { return sys.WatchDirs(dirs...) 
 // WatchEntries tells, on the returned channel, that an entry of dir was created, removed
 // or renamed in or out (a service linked into runsvdir's directory), so the caller can
 // look at once instead of at its next poll. Events are coalesced: one pending signal at
-// most. stop ends the watch and closes the channel. It reports errors.ErrUnsupported
-// where the system has no such watch wired up (all but Linux: kqueue would need a thread
-// waiting in kevent for each watch, which runsvdir's five-second rescan makes not worth
-// its memory yet); callers poll then.
+// most. stop ends the watch and closes the channel. inotify on Linux, kqueue on the BSDs
+// and macOS; it reports errors.ErrUnsupported on Solaris and illumos, where callers poll.
 func WatchEntries(dir string) (events <-chan struct{}, stop func(), err error) {
 	if sys.WatchEntries == nil {
 		return nil, nil, errors.ErrUnsupported

@@ -3,6 +3,7 @@
 package posix
 
 import (
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -62,4 +63,61 @@ func (w *kqueueWatcher) Close() error {
 		unix.Close(fd)
 	}
 	return unix.Close(w.kq)
+}
+
+// kqueueWait is how long the entry watch's kevent waits before it looks whether it was
+// stopped.
+const kqueueWait = time.Second
+
+// WatchEntriesKqueue is WatchEntries on kqueue: EVFILT_VNODE NOTE_WRITE on the directory
+// fires when an entry is created, removed or renamed in it. One goroutine waits in kevent
+// (a thread of its own while it does), waking every kqueueWait to see whether stop was
+// called.
+func WatchEntriesKqueue(dir string) (events <-chan struct{}, stop func(), err error) {
+	kq, err := unix.Kqueue()
+	if err != nil {
+		return nil, nil, err
+	}
+	unix.CloseOnExec(kq)
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		unix.Close(kq)
+		return nil, nil, err
+	}
+	var ev unix.Kevent_t
+	unix.SetKevent(&ev, fd, unix.EVFILT_VNODE, unix.EV_ADD|unix.EV_CLEAR)
+	ev.Fflags = unix.NOTE_WRITE | unix.NOTE_EXTEND | unix.NOTE_DELETE | unix.NOTE_RENAME
+	if _, err := unix.Kevent(kq, []unix.Kevent_t{ev}, nil, nil); err != nil {
+		unix.Close(fd)
+		unix.Close(kq)
+		return nil, nil, err
+	}
+	ch := make(chan struct{}, 1)
+	done := make(chan struct{})
+	var once sync.Once
+	go func() {
+		defer close(ch)
+		defer unix.Close(fd)
+		defer unix.Close(kq)
+		ts := unix.NsecToTimespec(int64(kqueueWait))
+		var evs [4]unix.Kevent_t
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			n, err := unix.Kevent(kq, nil, evs[:], &ts)
+			if err != nil && err != unix.EINTR {
+				return
+			}
+			if n > 0 {
+				select {
+				case ch <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+	return ch, func() { once.Do(func() { close(done) }) }, nil
 }

@@ -39,3 +39,33 @@ func TestWatchDirsKqueueRename(t *testing.T) {
 		t.Fatalf("Wait after a rename = %v, %v; want true, nil", changed, err)
 	}
 }
+
+// TestWatchEntriesKqueue: a link made in the directory is told at once; stop closes the
+// channel.
+func TestWatchEntriesKqueue(t *testing.T) {
+	d := t.TempDir()
+	ch, stop, err := WatchEntriesKqueue(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/nonexistent", filepath.Join(d, "svc")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event for a new entry")
+	}
+	stop()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the channel stayed open after stop")
+		}
+	}
+}
