@@ -3,10 +3,10 @@ package platform
 import "errors"
 
 // BecomeSubreaper makes this process the one that inherits the orphans of its
-// descendants, instead of process 1 (Linux's PR_SET_CHILD_SUBREAPER). It reports
-// errors.ErrUnsupported elsewhere: only Linux is wired for the supervisor host's orphan
-// hand-over so far (FreeBSD and DragonFly have procctl(PROC_REAP_ACQUIRE), which the
-// service trees already use, but the hand-over has not been run there).
+// descendants, instead of process 1: Linux's PR_SET_CHILD_SUBREAPER, FreeBSD's
+// procctl(PROC_REAP_ACQUIRE) (built for FreeBSD, never run there by our tests). It
+// reports errors.ErrUnsupported elsewhere (OpenBSD, NetBSD, macOS, Solaris, illumos have
+// no such facility).
 func BecomeSubreaper() error {
 	if sys.BecomeSubreaper == nil {
 		return errors.ErrUnsupported

@@ -20,6 +20,9 @@ var system = OS{
 
 	NewConfinement: freebsd.NewConfinement,
 
+	BecomeSubreaper: freebsd.BecomeSubreaper,
+	Children:        freebsd.Children,
+
 	WatchDirs:    posix.WatchDirsKqueue,
 	WatchEntries: posix.WatchEntriesKqueue,
 
