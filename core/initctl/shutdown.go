@@ -133,6 +133,40 @@ type shutdown struct {
 // wall(1) where there is one, to everyone logged in.
 func Shutdown(args []string, newCtl func(dry bool) Controller, stdout, stderr io.Writer, getenv func(string) string) int {
 	args, dry := dryRun(args)
+	s := newShutdown(dry, stdout, stderr, getenv)
+	f, rest, ok := s.parse(args)
+	if !ok || (!f.cancel && len(rest) == 0) {
+		return s.usage()
+	}
+	now := s.now()
+	delay, err := time.Duration(0), error(nil)
+	if !f.cancel {
+		if delay, err = ParseWhen(rest[0], now); err != nil {
+			fmt.Fprintf(stderr, "shutdown: %v\n", err)
+			return s.usage()
+		}
+	}
+	// Checked before anything is said or written: a user's shutdown would otherwise
+	// broadcast "going down NOW!" to everyone and only then fail (sysvinit checks too).
+	if !dry && os.Geteuid() != 0 {
+		fmt.Fprintf(stderr, "shutdown: fatal: %s\n", notRoot)
+		return 111
+	}
+	if f.cancel {
+		return s.cancel(rest)
+	}
+	s.at, s.abs, s.message = now.Add(delay), strings.Contains(rest[0], ":"), strings.Join(rest[1:], " ")
+	if delay > 0 {
+		stop := s.cancelOnSignal()
+		defer stop()
+	}
+	return s.run(newCtl, delay > 0, f.fast, f.fsck)
+}
+
+// newShutdown is a run of the command that, as its options stand, goes to single-user
+// mode. A dry run (-n) writes no file, unless ShutdownRootEnv names a root to write them
+// under.
+func newShutdown(dry bool, stdout, stderr io.Writer, getenv func(string) string) *shutdown {
 	s := &shutdown{files: DefaultShutdownFiles(), dry: dry, write: !dry, stdout: stdout, stderr: stderr,
 		now: time.Now, mode: toSingle}
 	if root := getenv(ShutdownRootEnv); dry && root != "" {
@@ -140,11 +174,20 @@ func Shutdown(args []string, newCtl func(dry bool) Controller, stdout, stderr io
 		s.write = true
 	}
 	s.wall = func(msg string) { wall(msg, stdout, dry) }
-	usage := func() int {
-		fmt.Fprintf(stderr, "usage: shutdown [-rhPkcfF] [-t secs] time [message]\n\n")
-		return 1
-	}
-	cancel, fast, fsck := false, false, false
+	return s
+}
+
+// shutdownFlags are the options that Shutdown acts on itself; the others set fields of
+// shutdown.
+type shutdownFlags struct {
+	cancel bool // -c
+	fast   bool // -f: leave /fastboot
+	fsck   bool // -F: leave /forcefsck
+}
+
+// parse reads the options at the start of args (after the program name). It returns the
+// arguments after them, or false when an option is wrong (it says so on s.stderr).
+func (s *shutdown) parse(args []string) (f shutdownFlags, rest []string, ok bool) {
 	i := getopt.Parse(args, "rhPkcfFt:", func(c byte, arg string) bool {
 		switch c {
 		case 'r':
@@ -154,70 +197,58 @@ func Shutdown(args []string, newCtl func(dry bool) Controller, stdout, stderr io
 		case 'k':
 			s.warnOnly = true
 		case 'c':
-			cancel = true
+			f.cancel = true
 		case 'f':
-			fast = true
+			f.fast = true
 		case 'F':
-			fsck = true
+			f.fsck = true
 		case 't':
 			if n, err := strconv.Atoi(arg); err != nil || n < 0 {
-				fmt.Fprintf(stderr, "shutdown: invalid -t: %s\n", arg)
+				fmt.Fprintf(s.stderr, "shutdown: invalid -t: %s\n", arg)
 				return false
 			}
 		}
 		return true
-	}, func(msg string) { fmt.Fprintf(stderr, "shutdown: %s\n", msg) })
+	}, func(msg string) { fmt.Fprintf(s.stderr, "shutdown: %s\n", msg) })
 	if i < 0 {
-		return usage()
+		return f, nil, false
 	}
-	rest := args[i:]
-	if !cancel && len(rest) == 0 {
-		return usage()
+	return f, args[i:], true
+}
+
+// usage prints the command's synopsis and returns the exit code of a wrong call.
+func (s *shutdown) usage() int {
+	fmt.Fprintf(s.stderr, "usage: shutdown [-rhPkcfF] [-t secs] time [message]\n\n")
+	return 1
+}
+
+// cancelOnSignal makes s.wait end early, cancelling the shutdown, when SIGINT, SIGTERM,
+// SIGHUP or cancelSignal (from shutdown -c) comes. It returns the function that stops
+// catching them.
+func (s *shutdown) cancelOnSignal() (stop func()) {
+	sig := make(chan os.Signal, 1)
+	// Before the pid file exists: a shutdown -c right after it must find the handler.
+	signal.Notify(sig, unix.SIGINT, unix.SIGTERM, cancelSignal)
+	// A closed terminal cancels too rather than leave nologin behind; nohup's
+	// ignored SIGHUP stays ignored.
+	if !signal.Ignored(unix.SIGHUP) {
+		signal.Notify(sig, unix.SIGHUP)
 	}
-	now := s.now()
-	delay, err := time.Duration(0), error(nil)
-	if !cancel {
-		if delay, err = ParseWhen(rest[0], now); err != nil {
-			fmt.Fprintf(stderr, "shutdown: %v\n", err)
-			return usage()
+	s.wait = func(d time.Duration) bool {
+		if d <= 0 {
+			return true
+		}
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return true
+		case got := <-sig:
+			s.quietCancel = got == cancelSignal
+			return false
 		}
 	}
-	// Checked before anything is said or written: a user's shutdown would otherwise
-	// broadcast "going down NOW!" to everyone and only then fail (sysvinit checks too).
-	if !dry && os.Geteuid() != 0 {
-		fmt.Fprintf(stderr, "shutdown: fatal: %s\n", notRoot)
-		return 111
-	}
-	if cancel {
-		return s.cancel(rest)
-	}
-	s.at, s.abs, s.message = now.Add(delay), strings.Contains(rest[0], ":"), strings.Join(rest[1:], " ")
-	if delay > 0 {
-		sig := make(chan os.Signal, 1)
-		// Before the pid file exists: a shutdown -c right after it must find the handler.
-		signal.Notify(sig, unix.SIGINT, unix.SIGTERM, cancelSignal)
-		// A closed terminal cancels too rather than leave nologin behind; nohup's
-		// ignored SIGHUP stays ignored.
-		if !signal.Ignored(unix.SIGHUP) {
-			signal.Notify(sig, unix.SIGHUP)
-		}
-		defer signal.Stop(sig)
-		s.wait = func(d time.Duration) bool {
-			if d <= 0 {
-				return true
-			}
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-t.C:
-				return true
-			case got := <-sig:
-				s.quietCancel = got == cancelSignal
-				return false
-			}
-		}
-	}
-	return s.run(newCtl, delay > 0, fast, fsck)
+	return func() { signal.Stop(sig) }
 }
 
 // under puts every file under root.

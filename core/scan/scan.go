@@ -141,13 +141,12 @@ func newScanner(dir string, l launcher, warnf func(string, ...any), stopOnTerm b
 		stopOnTerm: stopOnTerm}
 }
 
+// loop is runsvdir's life: it rescans the directory when it changed (at once where the
+// system reports changes, otherwise at the latest every idleScan), restarts the
+// supervisors that die, and acts on TERM, HUP and ALRM. It returns runsvdir's exit code.
 func (s *scanner) loop(deaths <-chan int) int {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGALRM)
-	var last time.Time
-	var mtime time.Time
-	var cur key
-	check := true
 	// A link made in the directory is acted on at once where the system can tell us
 	// (instead of at the next rescan, up to five seconds later); the polling stays.
 	var entries <-chan struct{}
@@ -155,90 +154,118 @@ func (s *scanner) loop(deaths <-chan int) int {
 		defer stop()
 		entries = ch
 	}
-	urgent := false
+	p := schedule{check: true}
 	timer := time.NewTimer(0)
 	for {
 		select {
 		case <-entries:
-			check, urgent = true, true
+			p.check, p.urgent = true, true
 		case sig := <-sigs:
-			switch sig {
-			case syscall.SIGTERM:
-				if s.stopOnTerm {
-					s.l.stopAndWait()
-				}
-				return 0 // without -s the supervisors go on without us, as with C runsvdir
-			case syscall.SIGHUP:
-				s.l.stopAll()
-				return 111
-			case syscall.SIGALRM:
-				check = true // forced rescan (Debian's runsvdir does this too)
+			if code, exit := s.signalled(sig, &p); exit {
+				return code
 			}
 		case id := <-deaths:
 			s.died(id)
-			check = true
+			p.check = true
 		case <-timer.C:
 		}
-		now := time.Now()
-		wait := idleScan
-		if check {
-			wait = checkScan
-		}
-		if urgent && now.Sub(last) < minScan && !now.Before(last) {
-			// A burst of changes (a package creating many services) scans at most
-			// every minScan.
-			wait := minScan - now.Sub(last)
-			if !timer.Stop() {
-				select {
-				case <-timer.C:
-				default:
-				}
-			}
-			timer.Reset(wait)
-			continue
-		}
-		if now.Sub(last) >= checkScan || now.Before(last) || urgent {
-			urgent = false
-			var st unix.Stat_t
-			if err := unix.Stat(s.dir, &st); err != nil {
-				s.warnf("unable to stat %s: %s", s.dir, errstr.Text(err))
-				wait = checkScan
-			} else {
-				k := key{uint64(st.Dev), uint64(st.Ino)}
-				mt := time.Unix(st.Mtim.Unix())
-				if check || k != cur || !mt.Equal(mtime) {
-					if mt.Unix() >= now.Unix() {
-						// Changed within this second: scan again next second so a later
-						// change in the same second is not missed.
-						check = true
-						wait = checkScan
-					} else {
-						check = false
-					}
-					if s.scan() {
-						cur, mtime, last = k, mt, now
-					} else {
-						check = true
-					}
-					if s.startFailed {
-						check = true // a supervisor that could not start is tried again next second
-					}
-				}
-			}
-		} else {
-			wait = checkScan - now.Sub(last)
-		}
-		if check && wait > checkScan {
-			wait = checkScan
-		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		timer.Reset(wait)
+		rearm(timer, s.tick(&p, time.Now()))
 	}
+}
+
+// schedule is what loop knows of the directory, to tell when to read it again.
+type schedule struct {
+	last   time.Time // when the directory was last read whole
+	mtime  time.Time // its modification time then
+	cur    key       // its device and inode then
+	check  bool      // look again within a second, changed or not
+	urgent bool      // the system reported a change: look now
+}
+
+// signalled acts on sig: TERM ends runsvdir (stopping the services first with -s), HUP
+// stops every service and ends it, ALRM forces a rescan. It reports whether runsvdir is to
+// exit, and with what code.
+func (s *scanner) signalled(sig os.Signal, p *schedule) (code int, exit bool) {
+	switch sig {
+	case syscall.SIGTERM:
+		if s.stopOnTerm {
+			s.l.stopAndWait()
+		}
+		return 0, true // without -s the supervisors go on without us, as with C runsvdir
+	case syscall.SIGHUP:
+		s.l.stopAll()
+		return 111, true
+	case syscall.SIGALRM:
+		p.check = true // forced rescan (Debian's runsvdir does this too)
+	}
+	return 0, false
+}
+
+// tick looks at the directory at now if it is time to, and returns how long loop is to
+// sleep before the next look.
+func (s *scanner) tick(p *schedule, now time.Time) time.Duration {
+	wait := idleScan
+	if p.check {
+		wait = checkScan
+	}
+	if p.urgent && now.Sub(p.last) < minScan && !now.Before(p.last) {
+		// A burst of changes (a package creating many services) scans at most
+		// every minScan.
+		return minScan - now.Sub(p.last)
+	}
+	if now.Sub(p.last) >= checkScan || now.Before(p.last) || p.urgent {
+		p.urgent = false
+		wait = s.look(p, now, wait)
+	} else {
+		wait = checkScan - now.Sub(p.last)
+	}
+	if p.check && wait > checkScan {
+		wait = checkScan
+	}
+	return wait
+}
+
+// look stats the directory and scans it when it changed since the last scan or p asks
+// for a check. It returns wait, or checkScan when the next second must look again.
+func (s *scanner) look(p *schedule, now time.Time, wait time.Duration) time.Duration {
+	var st unix.Stat_t
+	if err := unix.Stat(s.dir, &st); err != nil {
+		s.warnf("unable to stat %s: %s", s.dir, errstr.Text(err))
+		return checkScan
+	}
+	k := key{uint64(st.Dev), uint64(st.Ino)}
+	mt := time.Unix(st.Mtim.Unix())
+	if !p.check && k == p.cur && mt.Equal(p.mtime) {
+		return wait
+	}
+	if mt.Unix() >= now.Unix() {
+		// Changed within this second: scan again next second so a later
+		// change in the same second is not missed.
+		p.check = true
+		wait = checkScan
+	} else {
+		p.check = false
+	}
+	if s.scan() {
+		p.cur, p.mtime, p.last = k, mt, now
+	} else {
+		p.check = true
+	}
+	if s.startFailed {
+		p.check = true // a supervisor that could not start is tried again next second
+	}
+	return wait
+}
+
+// rearm makes timer fire after d, whether or not it fired and was read meanwhile.
+func rearm(timer *time.Timer, d time.Duration) {
+	if !timer.Stop() {
+		select {
+		case <-timer.C:
+		default:
+		}
+	}
+	timer.Reset(d)
 }
 
 // died records that the supervisor with this id has exited, so that the next scan starts
@@ -252,6 +279,28 @@ func (s *scanner) died(id int) {
 // scan reads the directory once: starts supervisors for new or dead services and stops
 // those whose directory is gone. It reports whether the directory could be read.
 func (s *scanner) scan() bool {
+	names, ok := s.list()
+	if !ok {
+		return false
+	}
+	real, ok := s.resolve()
+	if !ok {
+		return false
+	}
+	s.startFailed = false
+	for _, sv := range s.services {
+		sv.seen = false
+	}
+	for _, name := range names {
+		s.keep(name, real)
+	}
+	s.dropUnseen()
+	return true
+}
+
+// list returns the names in the directory, sorted, or false after a warning when it
+// cannot be read.
+func (s *scanner) list() ([]string, bool) {
 	// C runsvdir changes into the directory to read it; what would stop that (not a
 	// directory, no search permission) is reported as such, every second.
 	var st unix.Stat_t
@@ -263,68 +312,77 @@ func (s *scanner) scan() bool {
 	}
 	if err != nil {
 		s.warnf("unable to change directory to %s: %s", s.dir, errstr.Text(err))
-		return false
+		return nil, false
 	}
 	d, err := os.Open(s.dir)
 	if err != nil {
 		s.warnf("unable to open directory %s: %s", s.dir, errstr.Text(err))
-		return false
+		return nil, false
 	}
 	names, err := d.Readdirnames(-1)
 	d.Close()
 	if err != nil {
 		s.warnf("unable to read directory %s: %s", s.dir, errstr.Text(err))
-		return false
+		return nil, false
 	}
 	sort.Strings(names)
-	// Resolve the directory once per scan: a runsvchdir switch of a `current` symlink must not
-	// move services that are already running.
+	return names, true
+}
+
+// resolve returns the directory's absolute path with no symlinks in it, or false after a
+// warning. It is resolved once per scan: a runsvchdir switch of a `current` symlink must
+// not move services that are already running.
+func (s *scanner) resolve() (string, bool) {
 	real, err := filepath.EvalSymlinks(s.dir)
 	if err == nil {
 		real, err = filepath.Abs(real)
 	}
 	if err != nil {
 		s.warnf("unable to change directory to %s: %s", s.dir, errstr.Text(err))
-		return false
+		return "", false
 	}
-	s.startFailed = false
-	for _, sv := range s.services {
-		sv.seen = false
+	return real, true
+}
+
+// keep marks the service in entry name as seen, when it is a directory, and starts its
+// supervisor (as real/name) when it has none running.
+func (s *scanner) keep(name, real string) {
+	if name[0] == '.' {
+		return
 	}
-	for _, name := range names {
-		if name[0] == '.' {
-			continue
-		}
-		var st unix.Stat_t
-		if err := unix.Stat(filepath.Join(s.dir, name), &st); err != nil {
-			s.warnf("unable to stat %s: %s", name, errstr.Text(err))
-			continue
-		}
-		if st.Mode&unix.S_IFMT != unix.S_IFDIR {
-			continue
-		}
-		k := key{uint64(st.Dev), uint64(st.Ino)}
-		sv := s.services[k]
-		if sv == nil {
-			if len(s.services) >= maxServices {
-				s.warnf("unable to start runsv %s: too many services.", name)
-				continue
-			}
-			s.nextID++
-			sv = &service{id: s.nextID}
-			s.services[k] = sv
-			s.byID[sv.id] = sv
-		}
-		sv.seen = true
-		if !sv.alive {
-			if err := s.l.start(sv.id, name, filepath.Join(real, name)); err != nil {
-				s.warnf("unable to start runsv %s: %s", name, errstr.Text(err))
-				s.startFailed = true
-				continue
-			}
-			sv.alive = true
-		}
+	var st unix.Stat_t
+	if err := unix.Stat(filepath.Join(s.dir, name), &st); err != nil {
+		s.warnf("unable to stat %s: %s", name, errstr.Text(err))
+		return
 	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return
+	}
+	k := key{uint64(st.Dev), uint64(st.Ino)}
+	sv := s.services[k]
+	if sv == nil {
+		if len(s.services) >= maxServices {
+			s.warnf("unable to start runsv %s: too many services.", name)
+			return
+		}
+		s.nextID++
+		sv = &service{id: s.nextID}
+		s.services[k] = sv
+		s.byID[sv.id] = sv
+	}
+	sv.seen = true
+	if !sv.alive {
+		if err := s.l.start(sv.id, name, filepath.Join(real, name)); err != nil {
+			s.warnf("unable to start runsv %s: %s", name, errstr.Text(err))
+			s.startFailed = true
+			return
+		}
+		sv.alive = true
+	}
+}
+
+// dropUnseen forgets the services the scan did not see, stopping their supervisors.
+func (s *scanner) dropUnseen() {
 	for k, sv := range s.services {
 		if !sv.seen {
 			if sv.alive {
@@ -334,5 +392,4 @@ func (s *scanner) scan() bool {
 			delete(s.byID, sv.id)
 		}
 	}
-	return true
 }

@@ -246,107 +246,145 @@ func (r *Runit) Run() int {
 	stopping := false // SIGTERM arrived before stage 2: go from stage 1 straight to 3
 	status3 := 0
 	for st := 0; st < 3; {
-		path := r.Paths.Stages[st]
-		pid, err := r.start(st)
-		if err != nil {
-			// C runit's child dies with status 0 when the exec fails, so a missing
-			// stage counts as one that succeeded.
-			r.fatal("unable to start child: " + path + ": " + errstr.Text(err))
-			r.info("leave stage: " + path)
-			st++
-			if st == 1 && (stopping || r.pending.term) {
-				r.warn("skipping stage 2...")
-				st = 2
-			}
-			continue
-		}
-		next := st + 1
-		for waiting := true; waiting; {
-			done, ws := r.wait(pid)
-			if done {
-				waiting = false
-				crashed, code := ws.Signaled(), ws.ExitStatus()
-				if st == 2 {
-					status3 = code
-					if crashed {
-						status3 = 128 + int(ws.Signal())
-					}
-				}
-				if crashed || code != 0 {
-					if crashed {
-						r.warn("child crashed: " + path)
-					} else {
-						r.warn("child failed: " + path)
-					}
-					if st == 0 && (crashed || code == 100) {
-						r.info("leave stage: " + path)
-						r.warn("skipping stage 2...")
-						next = 2
-						break
-					}
-					if st == 1 && (crashed || code == 111) {
-						r.warn("killing all processes in stage 2...")
-						_ = unix.Kill(-pid, unix.SIGKILL)
-						if r.restartPause() {
-							r.info("leave stage: " + path)
-							next = 2
-							break
-						}
-						r.warn("restarting.")
-						next = 1
-						break
-					}
-				}
-				r.info("leave stage: " + path)
-				if st == 0 && (stopping || r.pending.term) {
-					r.warn("skipping stage 2...")
-					next = 2
-				}
-				break
-			}
-			if !r.pending.any() {
-				continue
-			}
-			q := r.take()
-			if st != 1 {
-				if q.term && st == 0 {
-					stopping = true
-				}
-				if q.cont || q.intr || q.pwr {
-					r.warn("signals only work in stage 2.")
-				}
-				continue
-			}
-			// Requests that arrive while the flag scripts run or stage 2 stops are kept
-			// in r.pending for the next round (or the next stage, which refuses them).
-			if r.act(q) {
-				r.stopStage2(pid)
-				r.info("leave stage: " + path)
-				next = 2
-				waiting = false
-			}
+		next, status := r.runStage(st, &stopping)
+		if st == 2 {
+			status3 = status
 		}
 		st = next
 	}
+	return r.finish(status3)
+}
+
+// runStage starts stage st (0, 1, 2 for /etc/runit/1, 2, 3) and waits for it. It returns
+// the stage to run next (3: none) and the stage's exit status as Run describes it.
+func (r *Runit) runStage(st int, stopping *bool) (next, status int) {
+	pid, err := r.start(st)
+	if err != nil {
+		// C runit's child dies with status 0 when the exec fails, so a missing
+		// stage counts as one that succeeded.
+		path := r.Paths.Stages[st]
+		r.fatal("unable to start child: " + path + ": " + errstr.Text(err))
+		r.info("leave stage: " + path)
+		return r.after(st, *stopping), 0
+	}
+	return r.watch(st, pid, stopping)
+}
+
+// after returns the stage that follows stage st when st ended normally: stage 3 straight
+// after stage 1 when a SIGTERM came before stage 2 (stopping, or one not yet taken).
+func (r *Runit) after(st int, stopping bool) int {
+	if st == 0 && (stopping || r.pending.term) {
+		r.warn("skipping stage 2...")
+		return 2
+	}
+	return st + 1
+}
+
+// watch waits for stage st, process pid, to end, acting meanwhile on the requests that
+// come: in stage 2 as act says, before it by remembering a SIGTERM in stopping, and in
+// any other stage by refusing them. It returns as runStage does.
+func (r *Runit) watch(st, pid int, stopping *bool) (next, status int) {
+	for {
+		done, ws := r.wait(pid)
+		if done {
+			return r.ended(st, pid, ws, *stopping)
+		}
+		if !r.pending.any() {
+			continue
+		}
+		q := r.take()
+		if st != 1 {
+			if q.term && st == 0 {
+				*stopping = true
+			}
+			if q.cont || q.intr || q.pwr {
+				r.warn("signals only work in stage 2.")
+			}
+			continue
+		}
+		// Requests that arrive while the flag scripts run or stage 2 stops are kept
+		// in r.pending for the next round (or the next stage, which refuses them).
+		if r.act(q) {
+			r.stopStage2(pid)
+			r.info("leave stage: " + r.Paths.Stages[st])
+			return 2, 0
+		}
+	}
+}
+
+// ended decides what follows stage st, process pid, which ended with ws: a stage 1 that
+// crashed or exited 100 skips stage 2, a stage 2 that crashed or exited 111 is restarted
+// (unless a request came meanwhile), and any other stage is followed by the next. It
+// returns as runStage does.
+func (r *Runit) ended(st, pid int, ws unix.WaitStatus, stopping bool) (next, status int) {
+	path := r.Paths.Stages[st]
+	crashed, code := ws.Signaled(), ws.ExitStatus()
+	status = code
+	if crashed {
+		status = 128 + int(ws.Signal())
+	}
+	if crashed || code != 0 {
+		if crashed {
+			r.warn("child crashed: " + path)
+		} else {
+			r.warn("child failed: " + path)
+		}
+		if st == 0 && (crashed || code == 100) {
+			r.info("leave stage: " + path)
+			r.warn("skipping stage 2...")
+			return 2, status
+		}
+		if st == 1 && (crashed || code == 111) {
+			return r.restartStage2(pid), status
+		}
+	}
+	r.info("leave stage: " + path)
+	return r.after(st, stopping), status
+}
+
+// restartStage2 kills what is left of a stage 2, process pid, that crashed and pauses
+// before it is run again. It returns the stage to run next: 1 to restart stage 2, or 2
+// when a request during the pause asked to leave it.
+func (r *Runit) restartStage2(pid int) int {
+	r.warn("killing all processes in stage 2...")
+	_ = unix.Kill(-pid, unix.SIGKILL)
+	if r.restartPause() {
+		r.info("leave stage: " + r.Paths.Stages[1])
+		return 2
+	}
+	r.warn("restarting.")
+	return 1
+}
+
+// finish kills every process left after stage 3 and ends the machine. It returns only
+// when the Halter refused, with status (stage 3's), once every process is reaped.
+func (r *Runit) finish(status int) int {
 	r.reopenConsole()
 	r.info("sending KILL signal to all processes...")
 	_ = r.KillAll()
 	err := r.end()
 	if err == nil {
 		// The system accepted and yet we are here: wait for it, reaping, as runit does.
-		for {
-			select {
-			case <-r.quit:
-				return -1
-			default:
-			}
-			r.wait(-2)
-			r.pending = request{}
-		}
+		r.reapUntilQuit()
+		return -1
 	}
 	r.warn("unable to " + err.Error())
 	r.reapAll()
-	return status3
+	return status
+}
+
+// reapUntilQuit reaps whatever dies, ignoring every request, until the machine goes (or,
+// in tests, r.quit is closed).
+func (r *Runit) reapUntilQuit() {
+	for {
+		select {
+		case <-r.quit:
+			return
+		default:
+		}
+		r.wait(-2)
+		r.pending = request{}
+	}
 }
 
 // act acts on the requests q in stage 2: it runs ctrlaltdel and pwrfail when they are

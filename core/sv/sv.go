@@ -99,49 +99,21 @@ func Main(args []string, lookupEnv func(string) (string, bool), stdout, stderr i
 			code = e.code
 		}
 	}()
-	prog := "sv"
-	if len(args) > 0 {
-		prog = args[0]
-		if i := strings.LastIndexByte(prog, '/'); i >= 0 {
-			prog = prog[i+1:]
-		}
-	}
-	c.prog = prog
-	c.lsb = prog != "sv"
+	c.prog = progName(args)
+	c.lsb = c.prog != "sv"
 	if lookupEnv == nil {
 		lookupEnv = func(string) (string, bool) { return "", false }
 	}
-	if v, ok := lookupEnv("SVDIR"); ok {
-		c.svdir = v
-	}
-	c.userDir, c.userSource = userDirs(lookupEnv)
-	if v, ok := lookupEnv("SVWAIT"); ok {
-		c.wait = seconds(v)
-	}
+	c.environ(lookupEnv)
 	rest := c.options(args)
 	if len(rest) == 0 {
 		c.usage()
 	}
 	action := rest[0]
 	if !c.lsb && (action == "enable" || action == "disable" || action == "list") {
-		source := DefaultSourceDir
-		if c.userSource != "" {
-			source = c.userSource
-		}
-		if v, ok := lookupEnv("SVSOURCE"); ok && v != "" {
-			source = v
-		}
-		return c.links(action, source, rest[1:])
+		return c.links(action, c.sourceDir(lookupEnv), rest[1:])
 	}
-	var names []string
-	if c.lsb {
-		names = []string{prog}
-	} else {
-		names = rest[1:]
-		if len(names) == 0 {
-			c.usage()
-		}
-	}
+	names := c.serviceNames(rest[1:])
 	c.parseAction(action)
 
 	c.start = time.Now()
@@ -153,20 +125,7 @@ func Main(args []string, lookupEnv func(string) (string, bool), stdout, stderr i
 		f.Close()
 	}
 	for _, n := range names {
-		s := &service{name: n}
-		c.svc = append(c.svc, s)
-		if !c.resolve(s, n != "" && n[0] != '/' && n[0] != '.' && n[len(n)-1] != '/') {
-			continue
-		}
-		s.live = true
-		switch {
-		case c.stat:
-			c.status(s)
-		case c.acts != "C":
-			if c.control(s, c.acts) < 0 {
-				s.live = false
-			}
-		}
+		c.begin(n)
 	}
 	if c.wait4 {
 		c.waitLoop()
@@ -175,6 +134,74 @@ func Main(args []string, lookupEnv func(string) (string, bool), stdout, stderr i
 		return 99
 	}
 	return c.rc
+}
+
+// progName is the base name of args[0], "sv" when there is none.
+func progName(args []string) string {
+	prog := "sv"
+	if len(args) > 0 {
+		prog = args[0]
+		if i := strings.LastIndexByte(prog, '/'); i >= 0 {
+			prog = prog[i+1:]
+		}
+	}
+	return prog
+}
+
+// environ takes the service directory and the wait from the environment ($SVDIR,
+// $SVWAIT), and the user's own directories where they apply (see userDirs).
+func (c *client) environ(lookupEnv func(string) (string, bool)) {
+	if v, ok := lookupEnv("SVDIR"); ok {
+		c.svdir = v
+	}
+	c.userDir, c.userSource = userDirs(lookupEnv)
+	if v, ok := lookupEnv("SVWAIT"); ok {
+		c.wait = seconds(v)
+	}
+}
+
+// sourceDir is the directory sv enable links from: $SVSOURCE when set and not empty,
+// else the user's own, else DefaultSourceDir.
+func (c *client) sourceDir(lookupEnv func(string) (string, bool)) string {
+	source := DefaultSourceDir
+	if c.userSource != "" {
+		source = c.userSource
+	}
+	if v, ok := lookupEnv("SVSOURCE"); ok && v != "" {
+		source = v
+	}
+	return source
+}
+
+// serviceNames returns the services the command is for: in LSB mode the program's name,
+// otherwise args, the arguments after the command (none is a usage error).
+func (c *client) serviceNames(args []string) []string {
+	if c.lsb {
+		return []string{c.prog}
+	}
+	if len(args) == 0 {
+		c.usage()
+	}
+	return args
+}
+
+// begin finds service n and gives it the command: its status, or the control bytes (a
+// check only waits). A service that cannot be found or controlled is not waited for.
+func (c *client) begin(n string) {
+	s := &service{name: n}
+	c.svc = append(c.svc, s)
+	if !c.resolve(s, n != "" && n[0] != '/' && n[0] != '.' && n[len(n)-1] != '/') {
+		return
+	}
+	s.live = true
+	switch {
+	case c.stat:
+		c.status(s)
+	case c.acts != "C":
+		if c.control(s, c.acts) < 0 {
+			s.live = false
+		}
+	}
 }
 
 // seconds parses leading decimal digits like scan_ulong: garbage is 0, and the number

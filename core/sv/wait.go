@@ -28,10 +28,42 @@ const (
 // (runsv renames status.new over status), re-checking soon after every change (runsv
 // may exit or start a process a moment after writing) and at least every recheck.
 func (c *client) waitLoop() {
-	// Every check finds the service again, as C sv's does, but only by the leading '/'
-	// or '.' test: a name that ends in '/' ("x/"), taken from the current directory for
-	// the command, is looked up in $SVDIR now.
-	inSvDir := func(s *service) bool { return s.name[0] != '/' && s.name[0] != '.' }
+	w, err := platform.WatchDirs(c.superviseDirs()...)
+	if err != nil {
+		w = nil // no notification: the bounded re-check alone still works
+	} else {
+		defer w.Close()
+	}
+	if c.kill {
+		for _, s := range c.svc {
+			if s.live {
+				s.wait = stopTimeout(s.dir)
+			}
+		}
+	}
+	step := recheck
+	elapsed := time.Duration(0) // the first check counts as instantaneous, as in C sv
+	for {
+		if !c.checkLive(elapsed) {
+			return
+		}
+		if d := c.untilNext(step); d > 0 {
+			step = pause(w, d, step)
+		}
+		c.now = time.Now()
+		elapsed = c.now.Sub(c.start)
+	}
+}
+
+// inSvDir says whether waitLoop looks service s up in $SVDIR. Every check finds the
+// service again, as C sv's does, but only by the leading '/' or '.' test: a name that
+// ends in '/' ("x/"), taken from the current directory for the command, is looked up in
+// $SVDIR now.
+func inSvDir(s *service) bool { return s.name[0] != '/' && s.name[0] != '.' }
+
+// superviseDirs returns the supervise directories (the service's and its log's) of every
+// live service, for waitLoop to watch.
+func (c *client) superviseDirs() []string {
 	var dirs []string
 	for _, s := range c.svc {
 		if !s.live {
@@ -45,79 +77,78 @@ func (c *client) waitLoop() {
 			dirs = append(dirs, join(d, protocol.SuperviseDir), join(d, protocol.LogDir+"/"+protocol.SuperviseDir))
 		}
 	}
-	w, err := platform.WatchDirs(dirs...)
-	if err != nil {
-		w = nil // no notification: the bounded re-check alone still works
+	return dirs
+}
+
+// deadline is how long after the start waitLoop gives service s: its wait rounded, as C
+// sv's, to the first check past it.
+func (c *client) deadline(s *service) time.Duration {
+	return (max(c.wait, s.wait)/cPoll + 1) * cPoll
+}
+
+// checkLive checks every live service once, elapsed after the start, and retires those
+// that reached their state, failed or timed out. It reports whether any is left to wait
+// for.
+func (c *client) checkLive(elapsed time.Duration) bool {
+	pending := false
+	c.wake = time.Time{}
+	for _, s := range c.svc {
+		if !s.live {
+			continue
+		}
+		if !c.resolve(s, inSvDir(s)) {
+			s.live = false
+			continue
+		}
+		if c.check(s, c.acts) != 0 {
+			s.live = false
+			continue
+		}
+		if elapsed >= c.deadline(s) {
+			c.timeout(s)
+			s.live = false
+			continue
+		}
+		pending = true
+	}
+	c.out.Flush()
+	return pending
+}
+
+// untilNext returns how long waitLoop may wait before the next check: step, or less to
+// wake at a deadline so that the timeout is reported on time, or when a process has run
+// long enough to count as started.
+func (c *client) untilNext(step time.Duration) time.Duration {
+	d := step
+	for _, s := range c.svc {
+		if rem := c.deadline(s) - time.Since(c.start); s.live && rem < d {
+			d = rem
+		}
+	}
+	if !c.wake.IsZero() {
+		if rem := time.Until(c.wake); rem < d {
+			d = rem
+		}
+	}
+	return d
+}
+
+// pause waits d, or less when watcher w (nil: none) sees a supervise directory change.
+// It returns the next step: a millisecond after a change, else twice step up to recheck.
+func pause(w platform.Watcher, d, step time.Duration) time.Duration {
+	changed := false
+	if w != nil {
+		changed, _ = w.Wait(d)
 	} else {
-		defer w.Close()
+		time.Sleep(d)
 	}
-	deadline := func(s *service) time.Duration {
-		return (max(c.wait, s.wait)/cPoll + 1) * cPoll
+	if changed {
+		return time.Millisecond
 	}
-	if c.kill {
-		for _, s := range c.svc {
-			if s.live {
-				s.wait = stopTimeout(s.dir)
-			}
-		}
+	if step *= 2; step > recheck {
+		step = recheck
 	}
-	step := recheck
-	elapsed := time.Duration(0) // the first check counts as instantaneous, as in C sv
-	for {
-		pending := false
-		c.wake = time.Time{}
-		for _, s := range c.svc {
-			if !s.live {
-				continue
-			}
-			if !c.resolve(s, inSvDir(s)) {
-				s.live = false
-				continue
-			}
-			if c.check(s, c.acts) != 0 {
-				s.live = false
-				continue
-			}
-			if elapsed >= deadline(s) {
-				c.timeout(s)
-				s.live = false
-				continue
-			}
-			pending = true
-		}
-		c.out.Flush()
-		if !pending {
-			return
-		}
-		d := step
-		// Wake at the deadline so that the timeout is reported on time, and when a
-		// process has run long enough to count as started.
-		for _, s := range c.svc {
-			if rem := deadline(s) - time.Since(c.start); s.live && rem < d {
-				d = rem
-			}
-		}
-		if !c.wake.IsZero() {
-			if rem := time.Until(c.wake); rem < d {
-				d = rem
-			}
-		}
-		if d > 0 {
-			changed := false
-			if w != nil {
-				changed, _ = w.Wait(d)
-			} else {
-				time.Sleep(d)
-			}
-			if changed {
-				step = time.Millisecond
-			} else if step *= 2; step > recheck {
-				step = recheck
-			}
-		}
-		c.now = time.Now()
-		elapsed = c.now.Sub(c.start)
-	}
+	return step
 }
 
 // timeout reports a service that did not reach its state in time ("timeout:" or, for
