@@ -74,10 +74,12 @@ func TestStopTreeOff(t *testing.T) {
 // TestStopTimeout: TERM is ignored, stop-timeout turns it into KILL; without the file runsv
 // waits forever (runit's behaviour), shown by the "got TERM" state lasting.
 func TestStopTimeout(t *testing.T) {
-	dir := newService(t, t.TempDir(), "svc", "#!/bin/sh\ntrap '' TERM\nwhile :; do sleep 0.1; done\n")
+	// It says when its trap is set: a TERM before that would end the shell outright.
+	dir := newService(t, t.TempDir(), "svc", "#!/bin/sh\ntrap '' TERM\necho > trapped\nwhile :; do sleep 0.1; done\n")
 	writeFile(t, filepath.Join(dir, "stop-timeout"), "0.5\n", 0o644)
 	startRunsv(t, ourBin(t, "runsv"), dir)
 	waitStat(t, dir, "run\n")
+	waitFor(t, 10*time.Second, "the TERM trap set", func() bool { return fileExists(filepath.Join(dir, "trapped")) })
 	sendCtl(dir, "d")
 	waitStat(t, dir, "run, got TERM, want down\n")
 	begin := time.Now()

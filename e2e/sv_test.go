@@ -62,7 +62,9 @@ func newSvTree(t testing.TB, runsv string) *svTree {
 const (
 	svRunSleep    = "#!/bin/sh\ntrap '' HUP ALRM INT QUIT USR1 USR2\nexec sleep 1000\n"
 	svRunLog      = "#!/bin/sh\nexec cat >/dev/null\n"
-	svRunStubborn = "#!/bin/sh\ntrap '' TERM HUP ALRM INT QUIT USR1 USR2\nwhile :; do sleep 1; done\n"
+	// svRunStubborn says when its traps are set (waitUp waits for that): the status says
+	// run from the fork on, and a signal before the trap would end the shell outright.
+	svRunStubborn = "#!/bin/sh\ntrap '' TERM HUP ALRM INT QUIT USR1 USR2\necho $$ > trapped\nwhile :; do sleep 1; done\n"
 )
 
 // service writes a service: run script, and extra files (name -> content; a name ending
@@ -165,9 +167,11 @@ func (tr *svTree) waitRun(name string, d time.Duration) {
 
 // waitUp waits until the service runs.
 func (tr *svTree) waitUp(name string) {
-	waitFor(tr.t, 5*time.Second, name+" up", func() bool {
+	trapped := strings.Contains(readFile(filepath.Join(tr.root, name, "run")), "> trapped")
+	waitFor(tr.t, 10*time.Second, name+" up", func() bool {
 		pid, st, ok := tr.status(name)
-		return ok && pid != 0 && st == 1
+		return ok && pid != 0 && st == 1 &&
+			(!trapped || readFile(filepath.Join(tr.root, name, "trapped")) == strconv.Itoa(pid)+"\n")
 	})
 }
 
