@@ -85,9 +85,10 @@ func startWaiting(t *testing.T, root string, args ...string) (cmd *exec.Cmd, out
 	})
 	me := strconv.Itoa(cmd.Process.Pid) + "\n"
 	waitFor(t, 10*time.Second, "the pid file and nologin of the waiting shutdown", func() bool {
+		// nologin is created, then written: wait for its text, not just the file.
 		b, err := os.ReadFile(filepath.Join(root, "run/runit/shutdown.pid"))
-		_, nerr := os.Stat(filepath.Join(root, "etc/nologin"))
-		return err == nil && string(b) == me && nerr == nil
+		n, nerr := os.ReadFile(filepath.Join(root, "etc/nologin"))
+		return err == nil && string(b) == me && nerr == nil && strings.HasSuffix(string(n), "\n")
 	})
 	return cmd, out, done
 }
