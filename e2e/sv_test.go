@@ -60,8 +60,8 @@ func newSvTree(t testing.TB, runsv string) *svTree {
 // Run scripts. Signals other than TERM/KILL/STOP/CONT are ignored so that hup, alarm and
 // friends do not change the state between C sv's run and ours.
 const (
-	svRunSleep    = "#!/bin/sh\ntrap '' HUP ALRM INT QUIT USR1 USR2\nexec sleep 1000\n"
-	svRunLog      = "#!/bin/sh\nexec cat >/dev/null\n"
+	svRunSleep = "#!/bin/sh\ntrap '' HUP ALRM INT QUIT USR1 USR2\nexec sleep 1000\n"
+	svRunLog   = "#!/bin/sh\nexec cat >/dev/null\n"
 	// svRunStubborn says when its traps are set (waitUp waits for that): the status says
 	// run from the fork on, and a signal before the trap would end the shell outright.
 	svRunStubborn = "#!/bin/sh\ntrap '' TERM HUP ALRM INT QUIT USR1 USR2\necho $$ > trapped\nwhile :; do sleep 1; done\n"
