@@ -82,93 +82,150 @@ func Apply(p *Plan, db UserDB, stderr io.Writer) int {
 	// what we set is what the program inherits.
 	runtime.LockOSThread()
 	fatal := fatalTo(stderr)
-	var env []EnvMod
 	if p.Setsid {
 		syscall.Setsid() // fails only when already a group leader: C ignores that too
 	}
-	if p.EnvDir != nil {
-		warn := func(msg string, err error) {
-			if p.Verbose {
-				io.WriteString(stderr, "chpst: warning: "+msg+": "+errstr.Text(err)+"\n")
-			}
-		}
-		mods, err := readEnvDir(*p.EnvDir, p.EnvDirStrict, warn)
-		if err != nil {
-			var e *envDirError
-			if errors.As(err, &e) {
-				return fatal(e.Msg, e.Err)
-			}
-			return fatal("unable to read "+*p.EnvDir, err)
-		}
-		env = append(env, mods...)
+	env, code, ok := p.envDir(stderr, fatal)
+	if !ok {
+		return code
 	}
-	if p.Root != nil {
-		if err := syscall.Chdir(*p.Root); err != nil {
-			return fatal("unable to change directory: "+*p.Root, err)
-		}
-		if err := syscall.Chroot("."); err != nil {
-			return fatal("unable to change root directory", err)
+	for _, step := range []func(fatal func(string, error) int) (int, bool){p.changeDir, p.renice} {
+		if code, ok := step(fatal); !ok {
+			return code
 		}
 	}
-	if p.Dir != nil {
-		if err := syscall.Chdir(*p.Dir); err != nil {
-			return fatal("unable to change directory: "+*p.Dir, err)
-		}
+	envUser, code, ok := p.envUser(db, fatal)
+	if !ok {
+		return code
 	}
-	if p.Nice != 0 {
-		if err := platform.Nice(p.Nice); err != nil {
-			return fatal("unable to set nice level", err)
-		}
+	env = append(env, envUser...)
+	if code, ok := p.setUser(db, fatal); !ok {
+		return code
 	}
-	if p.EnvUser != nil {
-		ids, msg, err := resolveIDs(db, *p.EnvUser, p.UserExt)
-		if msg != "" {
-			return fatal(msg, err)
-		}
-		// GID first: C chpst adds them in this order, which shows in the environment.
-		env = append(env, EnvMod{Name: "GID", Value: strconv.Itoa(ids.GIDs[0])},
-			EnvMod{Name: "UID", Value: strconv.Itoa(ids.UID)})
-	}
-	if p.SetUser != nil {
-		ids, msg, err := resolveIDs(db, *p.SetUser, p.UserExt)
-		if msg != "" {
-			return fatal(msg, err)
-		}
-		// Order matters: groups and gid while we still have the privilege, uid last.
-		if err := platform.Setgroups(ids.GIDs); err != nil {
-			return fatal("unable to setgroups", err)
-		}
-		if err := platform.Setgid(ids.GIDs[0]); err != nil {
-			return fatal("unable to setgid", err)
-		}
-		if err := platform.Setuid(ids.UID); err != nil {
-			return fatal("unable to setuid", err)
-		}
-	}
-	if p.Lock != nil {
-		lock := *p.Lock
-		// No O_CLOEXEC: the program inherits the descriptor and with it the lock.
-		// O_NONBLOCK as C's open_append has it: a FIFO without a reader fails at once
-		// (ENXIO) instead of hanging chpst.
-		fd, err := syscall.Open(lock, syscall.O_WRONLY|syscall.O_APPEND|syscall.O_CREAT|syscall.O_NONBLOCK, 0o600)
-		if err != nil {
-			if p.LockQuiet {
-				return 0
-			}
-			return fatal("unable to open lock: "+lock, err)
-		}
-		if err := platform.Lock(fd, p.LockWait); err != nil {
-			if p.LockQuiet {
-				return 0
-			}
-			return fatal("unable to lock: "+lock, err)
-		}
+	if code, ok := p.takeLock(fatal); !ok {
+		return code
 	}
 	for fd, c := range p.Close {
 		if c {
 			syscall.Close(fd)
 		}
 	}
+	return p.exec(env, stderr, fatal)
+}
+
+// envDir reads -e's directory into environment changes. ok is false when chpst must exit
+// with code.
+func (p *Plan) envDir(stderr io.Writer, fatal func(string, error) int) (env []EnvMod, code int, ok bool) {
+	if p.EnvDir == nil {
+		return nil, 0, true
+	}
+	warn := func(msg string, err error) {
+		if p.Verbose {
+			io.WriteString(stderr, "chpst: warning: "+msg+": "+errstr.Text(err)+"\n")
+		}
+	}
+	mods, err := readEnvDir(*p.EnvDir, p.EnvDirStrict, warn)
+	if err != nil {
+		var e *envDirError
+		if errors.As(err, &e) {
+			return nil, fatal(e.Msg, e.Err), false
+		}
+		return nil, fatal("unable to read "+*p.EnvDir, err), false
+	}
+	return mods, 0, true
+}
+
+// changeDir does -/ (chroot) and -C (chdir), in that order.
+func (p *Plan) changeDir(fatal func(string, error) int) (int, bool) {
+	if p.Root != nil {
+		if err := syscall.Chdir(*p.Root); err != nil {
+			return fatal("unable to change directory: "+*p.Root, err), false
+		}
+		if err := syscall.Chroot("."); err != nil {
+			return fatal("unable to change root directory", err), false
+		}
+	}
+	if p.Dir != nil {
+		if err := syscall.Chdir(*p.Dir); err != nil {
+			return fatal("unable to change directory: "+*p.Dir, err), false
+		}
+	}
+	return 0, true
+}
+
+// renice does -n.
+func (p *Plan) renice(fatal func(string, error) int) (int, bool) {
+	if p.Nice != 0 {
+		if err := platform.Nice(p.Nice); err != nil {
+			return fatal("unable to set nice level", err), false
+		}
+	}
+	return 0, true
+}
+
+// envUser is -U's UID and GID variables.
+func (p *Plan) envUser(db UserDB, fatal func(string, error) int) (env []EnvMod, code int, ok bool) {
+	if p.EnvUser == nil {
+		return nil, 0, true
+	}
+	ids, msg, err := resolveIDs(db, *p.EnvUser, p.UserExt)
+	if msg != "" {
+		return nil, fatal(msg, err), false
+	}
+	// GID first: C chpst adds them in this order, which shows in the environment.
+	return []EnvMod{{Name: "GID", Value: strconv.Itoa(ids.GIDs[0])},
+		{Name: "UID", Value: strconv.Itoa(ids.UID)}}, 0, true
+}
+
+// setUser does -u.
+func (p *Plan) setUser(db UserDB, fatal func(string, error) int) (int, bool) {
+	if p.SetUser == nil {
+		return 0, true
+	}
+	ids, msg, err := resolveIDs(db, *p.SetUser, p.UserExt)
+	if msg != "" {
+		return fatal(msg, err), false
+	}
+	// Order matters: groups and gid while we still have the privilege, uid last.
+	if err := platform.Setgroups(ids.GIDs); err != nil {
+		return fatal("unable to setgroups", err), false
+	}
+	if err := platform.Setgid(ids.GIDs[0]); err != nil {
+		return fatal("unable to setgid", err), false
+	}
+	if err := platform.Setuid(ids.UID); err != nil {
+		return fatal("unable to setuid", err), false
+	}
+	return 0, true
+}
+
+// takeLock does -l and -L; with -L's quiet form a lock not taken ends chpst with 0.
+func (p *Plan) takeLock(fatal func(string, error) int) (int, bool) {
+	if p.Lock == nil {
+		return 0, true
+	}
+	lock := *p.Lock
+	// No O_CLOEXEC: the program inherits the descriptor and with it the lock.
+	// O_NONBLOCK as C's open_append has it: a FIFO without a reader fails at once
+	// (ENXIO) instead of hanging chpst.
+	fd, err := syscall.Open(lock, syscall.O_WRONLY|syscall.O_APPEND|syscall.O_CREAT|syscall.O_NONBLOCK, 0o600)
+	if err != nil {
+		if p.LockQuiet {
+			return 0, false
+		}
+		return fatal("unable to open lock: "+lock, err), false
+	}
+	if err := platform.Lock(fd, p.LockWait); err != nil {
+		if p.LockQuiet {
+			return 0, false
+		}
+		return fatal("unable to lock: "+lock, err), false
+	}
+	return 0, true
+}
+
+// exec sets the limits and runs the program; it returns only when that failed.
+func (p *Plan) exec(env []EnvMod, stderr io.Writer, fatal func(string, error) int) int {
 	// Prepare the exec before the limits: under a small -m (RLIMIT_AS) the Go runtime
 	// cannot map more memory, so nothing may be allocated after setLimits.
 	environ := applyEnv(os.Environ(), env)
