@@ -10,11 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/runit-go/runit/internal/testkit"
 )
 
 var (
@@ -31,8 +32,7 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	buildDir = d
-	_, file, _, _ := runtime.Caller(0)
-	repoRoot = filepath.Dir(filepath.Dir(file))
+	repoRoot = testkit.RepoRoot
 	code := m.Run()
 	os.RemoveAll(d)
 	os.Exit(code)
@@ -92,11 +92,6 @@ func cBin(t testing.TB, name string) string {
 	return ""
 }
 
-// strictTests reports whether a missing prerequisite (C runit, QEMU, mandoc ...) must fail
-// a test instead of skipping it. .ci/run sets RUNIT_TEST_STRICT after installing them all;
-// runners of other systems (macOS, the BSDs) leave it unset and skip what they lack.
-func strictTests() bool { return os.Getenv("RUNIT_TEST_STRICT") != "" }
-
 // needRoot skips a test that needs root, with a clear message; under CI (root) it runs.
 func needRoot(t testing.TB) {
 	t.Helper()
@@ -117,25 +112,12 @@ func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool)
 	}
 }
 
-// writeFile writes content to path with mode, creating parent directories.
-func writeFile(t testing.TB, path, content string, mode os.FileMode) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), mode); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, mode); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// readFile returns the file's content, or "" when it cannot be read.
-func readFile(path string) string {
-	b, _ := os.ReadFile(path)
-	return string(b)
-}
+// Shared with lint/ (internal/testkit).
+var (
+	writeFile   = testkit.WriteFile
+	readFile    = testkit.ReadFile
+	strictTests = testkit.Strict
+)
 
 // result is what a finished command printed and how it exited.
 type result struct {

@@ -249,31 +249,7 @@ func TestForkFailureRecovered(t *testing.T) {
 	if out, err := exec.Command("chown", "-R", "65534:65534", scan).CombinedOutput(); err != nil {
 		t.Fatalf("chown: %v %s", err, out)
 	}
-	// The build directory is private to root: nobody runs copies.
-	bin := filepath.Join(root, "bin")
-	for _, n := range []string{"runsvdir", "runsv"} {
-		writeFile(t, filepath.Join(bin, n), readFile(ourBin(t, n)), 0o755)
-	}
-	errFile := filepath.Join(root, "stderr")
-	ef, err := os.Create(errFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ef.Close()
-	cmd := exec.Command(filepath.Join(bin, "runsvdir"), scan)
-	cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"))
-	cmd.Stderr = ef
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGHUP)
-		cmd.Wait()
-		for _, d := range []string{a, b} {
-			sendCtl(d, "dx")
-		}
-	})
+	cmd, errFile := runsvdirAsNobody(t, root, scan, "", a, b)
 	waitFor(t, 15*time.Second, "a and b running", func() bool { return running(t, a) && running(t, b) })
 	bpid := readStatus(t, b).Pid
 	host := hostPid(cmd.Process.Pid)
@@ -303,11 +279,6 @@ func TestForkFailureRecovered(t *testing.T) {
 			t.Fatalf("prlimit back: %v %s", err, out)
 		}
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("runsvdir's stderr:\n%s", readFile(errFile))
-		}
-	})
 	waitFor(t, 30*time.Second, "a running again, b once", func() bool {
 		return running(t, a) && running(t, b) && len(procsIn(a)) == 1 && len(procsIn(b)) == 1
 	})
@@ -399,33 +370,8 @@ func TestHostDeathSparesOtherHosts(t *testing.T) {
 	if out, err := exec.Command("chown", "-R", "65534:65534", scan).CombinedOutput(); err != nil {
 		t.Fatalf("chown: %v %s", err, out)
 	}
-	bin := filepath.Join(root, "bin") // the build directory is private to root
-	for _, n := range []string{"runsvdir", "runsv"} {
-		writeFile(t, filepath.Join(bin, n), readFile(ourBin(t, n)), 0o755)
-	}
-	errFile := filepath.Join(root, "stderr")
-	ef, err := os.Create(errFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ef.Close()
 	// 160 descriptors: room for eight services with logs in a host.
-	cmd := exec.Command("/bin/sh", "-c", `ulimit -n 160 && exec "$@"`, "sh", filepath.Join(bin, "runsvdir"), scan)
-	cmd.Stderr = ef
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGHUP)
-		cmd.Wait()
-		for _, d := range svcs {
-			sendCtl(d, "dx")
-		}
-		if t.Failed() {
-			t.Logf("runsvdir's stderr:\n%s", readFile(errFile))
-		}
-	})
+	cmd, _ := runsvdirAsNobody(t, root, scan, "ulimit -n 160 && ", svcs...)
 	settled := func() bool {
 		for _, d := range svcs {
 			if !running(t, d) || len(procsIn(d)) != 1 || len(procsIn(filepath.Join(d, "log"))) != 1 {
@@ -502,4 +448,48 @@ func publicTempDir(t *testing.T, prefix string) string {
 	t.Cleanup(func() { os.RemoveAll(root) })
 	os.Chmod(root, 0o755)
 	return root
+}
+
+// publicBin copies our tools into root/bin for other users to run (the build directory is
+// private to root) and returns that directory.
+func publicBin(t *testing.T, root string, names ...string) string {
+	t.Helper()
+	bin := filepath.Join(root, "bin")
+	for _, n := range names {
+		writeFile(t, filepath.Join(bin, n), readFile(ourBin(t, n)), 0o755)
+	}
+	return bin
+}
+
+// runsvdirAsNobody starts our runsvdir on scan as nobody, after the shell words prefix
+// (say "ulimit -n 160 && "), with its stderr in a file under root whose name it returns.
+// The cleanup stops it with HUP, then the supervisors of dirs, and shows its stderr if
+// the test failed.
+func runsvdirAsNobody(t *testing.T, root, scan, prefix string, dirs ...string) (*exec.Cmd, string) {
+	t.Helper()
+	bin := publicBin(t, root, "runsvdir", "runsv")
+	errFile := filepath.Join(root, "stderr")
+	ef, err := os.Create(errFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ef.Close()
+	cmd := exec.Command("/bin/sh", "-c", prefix+`exec "$@"`, "sh", filepath.Join(bin, "runsvdir"), scan)
+	cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"))
+	cmd.Stderr = ef
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGHUP)
+		cmd.Wait()
+		for _, d := range dirs {
+			sendCtl(d, "dx")
+		}
+		if t.Failed() {
+			t.Logf("runsvdir's stderr:\n%s", readFile(errFile))
+		}
+	})
+	return cmd, errFile
 }

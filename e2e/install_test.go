@@ -7,17 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/runit-go/runit/internal/testkit"
 )
 
-// installTools is every program `make install` installs, with the directory (under
-// PREFIX) where it goes: runit and runit-init in sbin as runit's packages do, the
-// supervision tools in bin as Debian's runit has them, the administrator's tools in sbin.
-var installTools = map[string]string{
-	"runit": "sbin", "runit-init": "sbin", "runsvchdir": "sbin", "utmpset": "sbin",
-	"halt": "sbin", "shutdown": "sbin",
-	"runsvdir": "bin", "runsv": "bin", "sv": "bin", "svlogd": "bin", "chpst": "bin",
-	"pause": "bin",
-}
+// installTools: every program make install installs, and where (internal/testkit).
+var installTools = testkit.InstallTools
 
 // installLinks are the names installed as symbolic links, with their directory and target.
 var installLinks = map[string][2]string{

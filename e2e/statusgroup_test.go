@@ -26,8 +26,7 @@ func TestStatusGroup(t *testing.T) {
 			closed := newService(t, scan, "closed", "#!/bin/sh\nexec sleep 1000\n")
 			bad := newService(t, scan, "bad", "#!/bin/sh\nexec sleep 1000\n")
 			writeFile(t, filepath.Join(bad, "status-group"), "no such group\n", 0o644)
-			bin := filepath.Join(root, "bin") // the build directory is private to root
-			writeFile(t, filepath.Join(bin, "sv"), readFile(ourBin(t, "sv")), 0o755)
+			bin := publicBin(t, root, "sv")
 			p := startRunsvdir(t, scan, m.args...)
 			waitFor(t, 15*time.Second, "the services running", func() bool {
 				return running(t, open) && running(t, filepath.Join(open, "log")) && running(t, closed) && running(t, bad)

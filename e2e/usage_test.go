@@ -12,16 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runit-go/runit/core/chpst"
-	"github.com/runit-go/runit/core/getopt"
-	"github.com/runit-go/runit/core/initctl"
-	"github.com/runit-go/runit/core/runlevel"
-	"github.com/runit-go/runit/core/scan"
-	"github.com/runit-go/runit/core/stage"
-	"github.com/runit-go/runit/core/supervise"
-	"github.com/runit-go/runit/core/sv"
-	"github.com/runit-go/runit/core/svlog"
-	"github.com/runit-go/runit/core/utmp"
+	"github.com/runit-go/runit/internal/testkit"
 )
 
 // The usage line each built tool prints against the option spec its package exports
@@ -34,8 +25,7 @@ var usagePersonality = map[string]string{
 }
 
 // usageSpecs are the programs' exported option specs (lint/man_test.go reads the same).
-var usageSpecs = []map[string]getopt.Spec{chpst.Specs, initctl.Specs, runlevel.Specs, scan.Specs,
-	stage.Specs, supervise.Specs, sv.Specs, svlog.Specs, utmp.Specs}
+var usageSpecs = testkit.Specs
 
 // usageLine runs prog (or the program playing its role, through a link of its name) with
 // an option no tool has and returns the usage line it prints. Tools that take a bad
@@ -121,7 +111,8 @@ func TestUsageOptionsParse(t *testing.T) {
 // Every option the built tools' usage lines show is in their spec: a check on the
 // specs, which each package's tests hold against its parser, from the tools' own side.
 func TestUsageOptionsInSpec(t *testing.T) {
-	for _, specs := range usageSpecs {
+	for _, ps := range usageSpecs {
+		specs := ps.Specs
 		for prog, spec := range specs {
 			t.Run(prog, func(t *testing.T) {
 				names := map[string]bool{}

@@ -20,10 +20,7 @@ func TestUserServices(t *testing.T) {
 		t.Skip("getent not installed")
 	}
 	root := publicTempDir(t, "runit-user-")
-	bin := filepath.Join(root, "bin") // the build directory is private to root
-	for _, n := range []string{"runsvdir", "runsv", "chpst", "sv"} {
-		writeFile(t, filepath.Join(bin, n), readFile(ourBin(t, n)), 0o755)
-	}
+	bin := publicBin(t, root, "runsvdir", "runsv", "chpst", "sv")
 	home := filepath.Join(root, "home")
 	hello := newService(t, filepath.Join(home, ".config", "service"), "hello",
 		"#!/bin/sh\necho \"$(id -u) $HOME $USER $SVDIR\" > env.out\nexec sleep 1000\n")

@@ -7,16 +7,6 @@ import (
 	"testing"
 )
 
-// installTools is every program `make install` installs, with the directory (under
-// PREFIX) where it goes (as e2e/install_test.go, which installs the built programs and
-// runs them, has it).
-var installTools = map[string]string{
-	"runit": "sbin", "runit-init": "sbin", "runsvchdir": "sbin", "utmpset": "sbin",
-	"halt": "sbin", "shutdown": "sbin",
-	"runsvdir": "bin", "runsv": "bin", "sv": "bin", "svlogd": "bin", "chpst": "bin",
-	"pause": "bin",
-}
-
 // standIns returns a directory holding a stand-in for every tool, as bin/ is after
 // `make build`: the install script and the packages copy the tools by name only, so
 // these cost no build. Each holds its own name, so that a copy shows which it is.

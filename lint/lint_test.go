@@ -9,42 +9,20 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/runit-go/runit/internal/testkit"
 )
 
-// repoRoot is the repository's top directory.
-var repoRoot = func() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Dir(filepath.Dir(file))
-}()
-
-// strictTests reports whether a missing prerequisite (mandoc, shellcheck, a shell ...)
-// must fail a test instead of skipping it. .ci/run sets RUNIT_TEST_STRICT after
-// installing them all.
-func strictTests() bool { return os.Getenv("RUNIT_TEST_STRICT") != "" }
-
-// writeFile writes content to path with mode, creating parent directories.
-func writeFile(t testing.TB, path, content string, mode os.FileMode) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), mode); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, mode); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// readFile returns the file's content, or "" when it cannot be read.
-func readFile(path string) string {
-	b, _ := os.ReadFile(path)
-	return string(b)
-}
+// Shared with e2e/ (internal/testkit).
+var (
+	repoRoot     = testkit.RepoRoot
+	strictTests  = testkit.Strict
+	writeFile    = testkit.WriteFile
+	readFile     = testkit.ReadFile
+	installTools = testkit.InstallTools
+)
 
 // result is what a finished command printed and how it exited.
 type result struct {

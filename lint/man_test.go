@@ -9,16 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/runit-go/runit/core/chpst"
-	"github.com/runit-go/runit/core/getopt"
-	"github.com/runit-go/runit/core/initctl"
-	"github.com/runit-go/runit/core/runlevel"
-	"github.com/runit-go/runit/core/scan"
-	"github.com/runit-go/runit/core/stage"
-	"github.com/runit-go/runit/core/supervise"
-	"github.com/runit-go/runit/core/sv"
-	"github.com/runit-go/runit/core/svlog"
-	"github.com/runit-go/runit/core/utmp"
+	"github.com/runit-go/runit/internal/testkit"
 )
 
 // manPages maps every program name a user can type to the page that documents it.
@@ -87,24 +78,16 @@ func TestManPageForEveryProgram(t *testing.T) {
 	}
 }
 
-// manSpecs are the exported option specs, by the package that exports them; each
-// package's tests check its parsers against them (getopt.Probe).
-var manSpecs = []struct {
-	pkg   string
-	specs map[string]getopt.Spec
-}{
-	{"chpst.Specs", chpst.Specs}, {"initctl.Specs", initctl.Specs}, {"runlevel.Specs", runlevel.Specs},
-	{"scan.Specs", scan.Specs}, {"stage.Specs", stage.Specs}, {"supervise.Specs", supervise.Specs},
-	{"sv.Specs", sv.Specs}, {"svlog.Specs", svlog.Specs}, {"utmp.Specs", utmp.Specs},
-}
+// manSpecs are the exported option specs, by the package that exports them.
+var manSpecs = testkit.Specs
 
 // manSpec is one program's options as its spec lists them, each with the spec's name.
 func manSpec(prog string) (map[string]string, bool) {
 	for _, p := range manSpecs {
-		if s, ok := p.specs[prog]; ok {
+		if s, ok := p.Specs[prog]; ok {
 			opts := map[string]string{}
 			for _, o := range s.Names() {
-				opts[o] = p.pkg
+				opts[o] = p.Pkg
 			}
 			return opts, true
 		}
@@ -173,9 +156,9 @@ func manAllPrograms() []string {
 // show are in their specs is e2e's TestUsageOptionsInSpec.)
 func TestManOptionsDocumented(t *testing.T) {
 	for _, p := range manSpecs {
-		for prog := range p.specs {
+		for prog := range p.Specs {
 			if _, ok := manPages[prog]; !ok {
-				t.Errorf("%s has a spec for %s, which has no page in manPages", p.pkg, prog)
+				t.Errorf("%s has a spec for %s, which has no page in manPages", p.Pkg, prog)
 			}
 		}
 	}
