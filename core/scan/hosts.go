@@ -173,22 +173,18 @@ func (h *hosts) fork() (*hostProc, <-chan int, error) {
 func (h *hosts) readEvents(p *hostProc, events *os.File, capLine chan<- int) {
 	defer events.Close()
 	sc := bufio.NewScanner(events)
-	first := true
-	for sc.Scan() {
-		line := sc.Text()
-		if first {
-			first = false
-			n := capacity()
-			if v, ok := strings.CutPrefix(line, "cap "); ok {
-				if c, err := strconv.Atoi(v); err == nil {
-					n = c
-				}
-				capLine <- n
-				continue
+	n := 0 // it died before saying
+	if sc.Scan() {
+		n = capacity() // a first line that is not "cap N": the room our own limit gives
+		if v, ok := strings.CutPrefix(sc.Text(), "cap "); ok {
+			if c, err := strconv.Atoi(v); err == nil {
+				n = c
 			}
-			capLine <- n
 		}
-		if id, err := strconv.Atoi(line); err == nil {
+	}
+	capLine <- n
+	for sc.Scan() {
+		if id, err := strconv.Atoi(sc.Text()); err == nil {
 			h.mu.Lock()
 			delete(p.live, id)
 			if h.where[id] == p {
@@ -198,23 +194,19 @@ func (h *hosts) readEvents(p *hostProc, events *os.File, capLine chan<- int) {
 			reportDeath(h.deaths, id)
 		}
 	}
-	if first {
-		capLine <- 0
-	}
 }
 
 // reap waits for host p to exit, stops what it left running, and reports its services dead.
 func (h *hosts) reap(p *hostProc, done <-chan child.Exit) {
 	<-done
+	h.mu.Lock()
+	h.drop(p) // not a live host any more: what it left are orphans
+	h.mu.Unlock()
 	if h.adopts {
-		h.mu.Lock()
-		h.drop(p) // not a live host any more: what it left are orphans
-		h.mu.Unlock()
 		h.stopOrphans()
 	}
 	close(p.exited)
 	h.mu.Lock()
-	h.drop(p)
 	if p.cmd != nil {
 		p.cmd.Close()
 		p.cmd = nil
