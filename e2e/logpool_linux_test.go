@@ -284,7 +284,8 @@ func TestLogPoolKilled(t *testing.T) {
 	p := newPoolTree(t, "ours")
 	// Size rotation and a processor: the pool runs it in the log directory.
 	writeFile(t, filepath.Join(p.logDir("a"), "main", "config"), "s1500\nn100\n!tr l L\n", 0o644)
-	startRunsvdirEnv(t, p.scan, filepath.Join(binDir(t, "runsvdir", "runsv"), "runsvdir"), wb+":"+binDir(t)+":"+os.Getenv("PATH"))
+	rsd := filepath.Join(binDir(t, "runsvdir", "runsv"), "runsvdir")
+	startRunsvdirEnv(t, p.scan, rsd, wb+":"+binDir(t)+":"+os.Getenv("PATH"))
 	p.write(t, "a", 1, 100)
 	p.write(t, "b", 1, 100)
 	p.waitLine(t, "a", 100)
@@ -292,6 +293,10 @@ func TestLogPoolKilled(t *testing.T) {
 	pa, pb := readStatus(t, p.logDir("a")).Pid, readStatus(t, p.logDir("b")).Pid
 	if argv0(pa) != "svlogd-pool" || argv0(pb) != "svlogd-pool" || pa == pb {
 		t.Fatalf("log pids %d (%s) and %d (%s): want two different svlogd-pool processes", pa, argv0(pa), pb, argv0(pb))
+	}
+	// Root's pool runs from the supervisor's executable, whose text the host shares.
+	if exe, _ := os.Readlink("/proc/" + strconv.Itoa(pa) + "/exe"); exe != rsd {
+		t.Errorf("root's pool %d runs %s, want the supervisor's %s", pa, exe, rsd)
 	}
 	if err := syscall.Kill(pa, syscall.SIGKILL); err != nil {
 		t.Fatal(err)

@@ -283,7 +283,8 @@ func allLogsUp(root string, n int) bool {
 }
 
 // poolPSS is the PSS of the logger pools (svlogd-pool) that the tree under root does not
-// already count: a pool outside it (reparented elsewhere), of the svlogd in PATH.
+// already count: a pool outside it (reparented elsewhere), run from the directory of the
+// svlogd in PATH (a pool runs from its supervisor's executable).
 func poolPSS(root int) int {
 	self, _ := exec.LookPath("svlogd")
 	total := 0
@@ -295,7 +296,7 @@ func poolPSS(root int) int {
 		}
 		cmd, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
 		exe, _ := os.Readlink("/proc/" + e.Name() + "/exe")
-		if string(cmd) != "svlogd-pool\x00" || exe != self || descends(pid, root) {
+		if string(cmd) != "svlogd-pool\x00" || filepath.Dir(exe) != filepath.Dir(self) || descends(pid, root) {
 			continue
 		}
 		total += pss(pid)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/runit-go/runit/core/child"
 	"github.com/runit-go/runit/core/supervise"
+	"github.com/runit-go/runit/core/tune"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
@@ -31,7 +31,7 @@ func Host() int {
 	if err := platform.RaiseNofile(); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: warning: unable to raise the open-files limit: %v\n", HostName, err)
 	}
-	debug.SetGCPercent(40) // many small services: keep the heap tight
+	tune.Daemon()
 	// The pipes to runsvdir arrive as fds 3 and 4 without close-on-exec (exec cleared it):
 	// no service may inherit them, or it could read runsvdir's commands or forge events.
 	unix.CloseOnExec(3)

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/core/tune"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
@@ -70,6 +71,7 @@ func Runsvdir(args []string) int {
 	if len(args) > 0 {
 		prog, args = args[0], args[1:]
 	}
+	tune.Daemon()
 	pgrp, classic, stopOnTerm := parseOptions(&args)
 	if len(args) == 0 {
 		fmt.Fprintf(os.Stderr, "usage: %s%s", prog, usage)

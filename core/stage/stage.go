@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/core/tune"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
 )
@@ -147,6 +148,7 @@ func Main() int {
 	// them as its first act. (Go's runtime starts before this; that much cannot be helped.)
 	r := New()
 	r.Notify()
+	tune.Daemon()
 	if os.Getpid() != 1 {
 		if _, err := os.Stat(r.Paths.Subreaper); err != nil {
 			r.fatal("must be run as process no 1.")

@@ -77,6 +77,10 @@ func handoffListen() {
 		return
 	}
 	handoff.env = handoffVar + "=@" + name
+	// The pool runs from our own executable, which it shares with us (see svlog.HandoffEnv).
+	if exe, err := os.Executable(); err == nil {
+		handoff.env += ":" + exe
+	}
 	handoff.waiting = map[int]*Service{}
 	go func() {
 		for {

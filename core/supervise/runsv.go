@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/runit-go/runit/core/tune"
 )
 
 // Runsv is the runsv program: supervise the directory named by args[1] until told to
@@ -20,6 +22,7 @@ func Runsv(args []string) int {
 		fmt.Fprintf(os.Stderr, "usage: %s dir\n\n", prog)
 		return 1
 	}
+	tune.Daemon()
 	name := args[1]
 	abs, err := filepath.Abs(name)
 	if err == nil {

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/runit-go/runit/core/tune"
 	"github.com/runit-go/runit/platform"
 )
 
@@ -38,24 +39,32 @@ import (
 //     up waiting and closes the connection, which the supervisor takes as the log's end.)
 
 // HandoffEnv names the supervisor's hand-over socket ("@" + abstract name) in log/run's
-// environment; our supervisor sets it, and only for log/run.
+// environment, and after a colon the supervisor's executable; our supervisor sets it, and
+// only for log/run. The pool runs from that executable, not svlogd's: its text is then
+// shared with the supervisors', which on a small machine is most of the pool's memory.
 const HandoffEnv = "RUNIT_SVLOGD_HANDOFF"
 
-// PoolName is the argv[0] that makes the svlogd binary a pool.
+// PoolName is the argv[0] that makes svlogd, runsv or runsvdir a pool.
 const PoolName = "svlogd-pool"
+
+// poolVersion is in the pool's name: an svlogd and a pool of different releases never meet.
+const poolVersion = "2"
 
 // poolIdle is how long a pool without loggers waits for a new one before it exits.
 var poolIdle = 3 * time.Second
 
 // poolName is the abstract socket name of the pool for this process's credentials. Besides
 // uid, gid and groups it covers what else of the process its loggers share: the umask, the
-// nice value and the resource limits (chpst -n, -m, -o ... in log/run), and the executable
-// (a new svlogd does not join an old binary's pool).
-func poolName(c platform.Cred) string {
+// nice value and the resource limits (chpst -n, -m, -o ... in log/run), the root directory
+// (chpst -/), and the pool's executable exe (a new binary does not join an old one's pool).
+func poolName(c platform.Cred, exe string) string {
 	old := unix.Umask(0o22)
 	unix.Umask(old)
-	exe, _ := os.Executable()
 	h := sha256.New()
+	var root unix.Stat_t
+	if unix.Stat("/", &root) == nil {
+		h.Write([]byte(strconv.FormatUint(uint64(root.Dev), 10) + ":" + strconv.FormatUint(uint64(root.Ino), 10) + "\x00"))
+	}
 	for _, g := range c.Groups {
 		h.Write([]byte(strconv.Itoa(g) + ","))
 	}
@@ -69,7 +78,7 @@ func poolName(c platform.Cred) string {
 			h.Write([]byte("\x00" + strconv.FormatUint(uint64(lim.Cur), 10) + "/" + strconv.FormatUint(uint64(lim.Max), 10)))
 		}
 	}
-	return "runit-svlogd-pool/" + strconv.Itoa(c.Uid) + "/" + strconv.Itoa(c.Gid) + "/" +
+	return "runit-svlogd-pool/" + poolVersion + "/" + strconv.Itoa(c.Uid) + "/" + strconv.Itoa(c.Gid) + "/" +
 		hex.EncodeToString(h.Sum(nil)[:8])
 }
 
@@ -78,6 +87,14 @@ func poolName(c platform.Cred) string {
 func handOver(argv []string, sup string, sigs <-chan os.Signal) bool {
 	if !strings.HasPrefix(sup, "@") {
 		return false
+	}
+	sup, exe, _ := strings.Cut(sup, ":")
+	// A supervisor's executable this user may not run (a root-only directory): our own.
+	if exe == "" || unix.Access(exe, unix.X_OK) != nil {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return false
+		}
 	}
 	self, err := platform.SelfCred()
 	if err != nil {
@@ -92,10 +109,10 @@ func handOver(argv []string, sup string, sigs <-chan os.Signal) bool {
 	for _, s := range append(argv, os.Environ()...) {
 		msg = append(append(msg, 0), s...)
 	}
-	name := poolName(self)
+	name := poolName(self, exe)
 	// A pool that is just exiting (idle) refuses or drops the connection: start another.
 	for try := 0; try < 3; try++ {
-		conn, pid, id := poolConnect(name, self, msg, cwd)
+		conn, pid, id := poolConnect(name, exe, self, msg, cwd)
 		if conn < 0 {
 			continue
 		}
@@ -127,10 +144,10 @@ func handOver(argv []string, sup string, sigs <-chan os.Signal) bool {
 
 // poolConnect sends the logger to the pool and returns the connection, the pool's pid
 // and the logger's id, or -1.
-func poolConnect(name string, self platform.Cred, msg []byte, cwd int) (conn, pid int, id string) {
+func poolConnect(name, exe string, self platform.Cred, msg []byte, cwd int) (conn, pid int, id string) {
 	fd, err := platform.DialAbstract(name)
 	if err != nil {
-		if !startPool() {
+		if !startPool(exe) {
 			return -1, 0, ""
 		}
 		for deadline := time.Now().Add(3 * time.Second); ; {
@@ -189,14 +206,10 @@ func setTimeout(fd int) {
 	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv)
 }
 
-// startPool starts a pool process with this process's credentials, in a session of its
-// own, and reports whether it started. The pool itself binds the name; a second pool
-// started at the same time finds it taken and exits.
-func startPool() bool {
-	exe, err := os.Executable()
-	if err != nil {
-		return false
-	}
+// startPool starts a pool process from exe with this process's credentials, in a session
+// of its own, and reports whether it started. The pool itself binds the name; a second
+// pool started at the same time finds it taken and exits.
+func startPool(exe string) bool {
 	null, err := os.OpenFile("/dev/null", os.O_RDWR, 0)
 	if err != nil {
 		return false
@@ -230,12 +243,16 @@ type pool struct {
 // those of the svlogd that started it, and it takes loggers only from processes with the
 // same credentials.
 func Pool() int {
-	debug.SetGCPercent(40) // many small loggers: keep the heap tight
+	tune.Daemon()
 	self, err := platform.SelfCred()
 	if err != nil {
 		return 111
 	}
-	lfd, err := platform.ListenAbstract(poolName(self))
+	exe, err := os.Executable()
+	if err != nil {
+		return 111
+	}
+	lfd, err := platform.ListenAbstract(poolName(self, exe))
 	if err != nil {
 		return 0 // another pool has the name
 	}

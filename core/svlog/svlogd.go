@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/runit-go/runit/core/errstr"
+	"github.com/runit-go/runit/core/tune"
 )
 
 // readSize is the read buffer: a pipe delivers at most 64 kB per read on Linux, so a busy
@@ -61,6 +62,7 @@ func Main(argv []string) int {
 	if len(argv) > 0 {
 		argv0, argv = argv[0], argv[1:]
 	}
+	tune.Daemon()
 	opt, err := ParseArgs(argv)
 	if err != nil {
 		var ue *UsageError
