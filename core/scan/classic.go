@@ -2,7 +2,7 @@ package scan
 
 import (
 	"os"
-	"os/exec"
+	"path/filepath"
 	"sync"
 
 	"github.com/runit-go/runit/core/child"
@@ -27,8 +27,8 @@ func newClassic(dir string, pgrp bool, deaths chan<- int) *classic {
 }
 
 func (c *classic) start(id int, name, _ string) error {
-	path, err := exec.LookPath("runsv")
-	if err != nil {
+	path := lookPath("runsv")
+	if path == "" {
 		return unix.ENOENT
 	}
 	pid, done, err := child.Spawn(child.Spec{Path: path, Argv: []string{"runsv", name}, Dir: c.dir,
@@ -75,4 +75,20 @@ func (c *classic) stopAll() {
 func (c *classic) stopAndWait() {
 	c.stopAll()
 	c.wg.Wait()
+}
+
+// lookPath finds an executable file name in PATH's absolute directories, or returns "".
+// A relative directory is skipped, as os/exec's LookPath refuses one (ErrDot): the
+// supervisor starts in the service's directory, where it would mean another file.
+func lookPath(name string) string {
+	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
+		if !filepath.IsAbs(d) {
+			continue
+		}
+		p := filepath.Join(d, name)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && unix.Access(p, unix.X_OK) == nil {
+			return p
+		}
+	}
+	return ""
 }

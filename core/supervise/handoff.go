@@ -1,8 +1,7 @@
 package supervise
 
 import (
-	"crypto/rand"
-	"encoding/hex"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -69,9 +68,8 @@ func handoffEnv(env []string) []string {
 }
 
 func handoffListen() {
-	var r [8]byte
-	rand.Read(r[:])
-	name := "runit-supervise/" + strconv.Itoa(os.Getpid()) + "/" + hex.EncodeToString(r[:])
+	// Random, so that no one can take the name first (see platform's NotifyAddr).
+	name := "runit-supervise/" + strconv.Itoa(os.Getpid()) + "/" + strconv.FormatUint(rand.Uint64(), 16)
 	lfd, err := platform.ListenAbstract(name)
 	if err != nil {
 		return

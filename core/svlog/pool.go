@@ -1,8 +1,7 @@
 package svlog
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"hash/fnv"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -60,7 +59,7 @@ var poolIdle = 3 * time.Second
 func poolName(c platform.Cred, exe string) string {
 	old := unix.Umask(0o22)
 	unix.Umask(old)
-	h := sha256.New()
+	h := fnv.New64a() // tells identities of the same user apart; the kernel checks the user
 	var root unix.Stat_t
 	if unix.Stat("/", &root) == nil {
 		h.Write([]byte(strconv.FormatUint(uint64(root.Dev), 10) + ":" + strconv.FormatUint(uint64(root.Ino), 10) + "\x00"))
@@ -79,7 +78,7 @@ func poolName(c platform.Cred, exe string) string {
 		}
 	}
 	return "runit-svlogd-pool/" + poolVersion + "/" + strconv.Itoa(c.Uid) + "/" + strconv.Itoa(c.Gid) + "/" +
-		hex.EncodeToString(h.Sum(nil)[:8])
+		strconv.FormatUint(h.Sum64(), 16)
 }
 
 // handOver gives this svlogd's work to a pool, as described above, and reports whether

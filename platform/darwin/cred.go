@@ -3,8 +3,6 @@
 package darwin
 
 import (
-	"os/exec"
-
 	"github.com/runit-go/runit/platform/posix"
 )
 
@@ -30,7 +28,7 @@ func LookupGroup(name string) (gid int, ok bool) {
 
 // dscl reads attributes of a record, or nothing when it fails (no such record: exit 56).
 func dscl(record string, attrs ...string) map[string]string {
-	out, err := exec.Command(dsclPath, append([]string{"/Search", "-read", record}, attrs...)...).Output()
+	out, err := posix.Output(dsclPath, append([]string{"dscl", "/Search", "-read", record}, attrs...)...)
 	if err != nil {
 		return nil
 	}

@@ -2,10 +2,7 @@
 
 package posix
 
-import (
-	"bytes"
-	"os/exec"
-)
+import "bytes"
 
 // getentPath is getent(1), which Linux (glibc and musl), the BSDs and Solaris all install
 // here (macOS has none: platform/darwin asks dscl). A fixed path, not a PATH search: chpst
@@ -27,7 +24,7 @@ func GetentGroup(name string) (gid int, ok bool) {
 // no getent, no such entry (exit 2), any other failure. getent answers a number with the
 // entry of that id, which is not what a lookup by name wants: EntryIn checks the name.
 func getent(db, name string, n int) []string {
-	out, err := exec.Command(getentPath, db, name).Output()
+	out, err := Output(getentPath, "getent", db, name)
 	if err != nil {
 		return nil
 	}
