@@ -260,7 +260,8 @@ func makeLog(dir string) error {
 }
 
 // allLogsUp reports whether every log service's record names a running svlogd (for ours,
-// once handed over, the pool): log/run's shell has exec'd it, and any hand-over is done.
+// once handed over, the pool: a pool process, or runsvdir serving its own identity):
+// log/run's shell has exec'd it, and any hand-over is done.
 func allLogsUp(root string, n int) bool {
 	for i := 0; i < n; i++ {
 		b, err := os.ReadFile(filepath.Join(root, fmt.Sprintf("s%03d", i), "log", "supervise", "status"))
@@ -271,7 +272,7 @@ func allLogsUp(root string, n int) bool {
 		cmd, _ := os.ReadFile("/proc/" + strconv.Itoa(r.Pid) + "/cmdline")
 		a0, _, _ := strings.Cut(string(cmd), "\x00")
 		c := filepath.Base(a0)
-		if c != "svlogd" && c != "svlogd-pool" {
+		if c != "svlogd" && c != "svlogd-pool" && c != "runsvdir" {
 			return false
 		}
 		// BENCH_POOLED: ours, whose loggers must all have reached their pool.

@@ -26,11 +26,10 @@ import (
 // handoffVar is svlog.HandoffEnv (not imported: the supervisor does not link svlogd).
 const handoffVar = "RUNIT_SVLOGD_HANDOFF"
 
-// PoolLoggers says whether log/run is offered the hand-over: only when the supervisor's
-// environment has RUNIT_LOGPOOL=1 (opt-in while a HUP that meets a hand-over can still
-// lose a logger's first lines, seen once under load in TestGenDiff seed 29). Where the
+// PoolLoggers says whether log/run is offered the hand-over: unless the supervisor's
+// environment has RUNIT_LOGPOOL=0 (then every svlogd is a process, as C svlogd). Where the
 // platform has no abstract sockets, it is never offered.
-var PoolLoggers = os.Getenv("RUNIT_LOGPOOL") == "1"
+var PoolLoggers = os.Getenv("RUNIT_LOGPOOL") != "0"
 
 var handoff struct {
 	once    sync.Once

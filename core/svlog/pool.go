@@ -54,8 +54,12 @@ var poolIdle = 3 * time.Second
 
 // poolName is the abstract socket name of the pool for this process's credentials. Besides
 // uid, gid and groups it covers what else of the process its loggers share: the umask, the
-// nice value and the resource limits (chpst -n, -m, -o ... in log/run), the root directory
-// (chpst -/), and the pool's executable exe (a new binary does not join an old one's pool).
+// nice value and the resource limits but the open-files limit (chpst -n, -m ... in
+// log/run), the root directory (chpst -/), and the pool's executable exe (a new binary does
+// not join an old one's pool). The open-files limit is left out: the supervisor host
+// raises its own, and its children's hard limit with it (see platform.RaiseNofile), which
+// would keep its svlogd out of runsvdir's pool; a logger needs four descriptors a
+// directory, whatever the limit.
 func poolName(c platform.Cred, exe string) string {
 	old := unix.Umask(0o22)
 	unix.Umask(old)
@@ -73,7 +77,7 @@ func poolName(c platform.Cred, exe string) string {
 	}
 	for r := 0; r < 16; r++ { // Linux's RLIM_NLIMITS
 		var lim unix.Rlimit
-		if unix.Getrlimit(r, &lim) == nil {
+		if r != unix.RLIMIT_NOFILE && unix.Getrlimit(r, &lim) == nil {
 			h.Write([]byte("\x00" + strconv.FormatUint(uint64(lim.Cur), 10) + "/" + strconv.FormatUint(uint64(lim.Max), 10)))
 		}
 	}
@@ -243,19 +247,10 @@ type pool struct {
 // same credentials.
 func Pool() int {
 	tune.Daemon()
-	self, err := platform.SelfCred()
+	p, err := listenPool()
 	if err != nil {
-		return 111
+		return 0 // another pool has the name, or we have no name
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return 111
-	}
-	lfd, err := platform.ListenAbstract(poolName(self, exe))
-	if err != nil {
-		return 0 // another pool has the name
-	}
-	p := &pool{self: self, lfd: lfd, loggers: map[int]func(byte){}}
 	p.idle = time.AfterFunc(poolIdle, p.exitIfIdle)
 	term := make(chan os.Signal, 1)
 	signal.Notify(term, syscall.SIGTERM)
@@ -263,8 +258,47 @@ func Pool() int {
 		<-term
 		p.terminate()
 	}()
+	p.accept()
+	return 0
+}
+
+// Serve runs a logger pool inside this process, for as long as it lives, and reports
+// whether it does (another process may serve this identity already). runsvdir serves:
+// the loggers of its services whose log/run leaves svlogd with runsvdir's own identity
+// (exec svlogd ./main, as distributions ship it) then need no process at all, and they
+// still run apart from the supervisor host, which holds the log pipes: if either process
+// dies, the other keeps every line (a logger that loses its pool is restarted on the same
+// pipe, as when a pool process dies).
+func Serve() bool {
+	p, err := listenPool()
+	if err != nil {
+		return false
+	}
+	go p.accept()
+	return true
+}
+
+// listenPool binds the pool name of this process's identity and executable.
+func listenPool() (*pool, error) {
+	self, err := platform.SelfCred()
+	if err != nil {
+		return nil, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	lfd, err := platform.ListenAbstract(poolName(self, exe))
+	if err != nil {
+		return nil, err
+	}
+	return &pool{self: self, lfd: lfd, loggers: map[int]func(byte){}}, nil
+}
+
+// accept takes svlogd's connections for as long as the pool lives.
+func (p *pool) accept() {
 	for {
-		fd, err := platform.Accept(lfd)
+		fd, err := platform.Accept(p.lfd)
 		if err != nil {
 			p.mu.Lock()
 			closing := p.closing
@@ -288,9 +322,11 @@ func (p *pool) hold(n int) {
 	if p.active == 0 && p.closing {
 		os.Exit(0)
 	}
-	if p.active == 0 {
+	switch {
+	case p.idle == nil: // serving inside another program, which has no idle end
+	case p.active == 0:
 		p.idle.Reset(poolIdle)
-	} else {
+	default:
 		p.idle.Stop()
 	}
 	p.mu.Unlock()

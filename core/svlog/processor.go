@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/runit-go/runit/core/child"
 	"github.com/runit-go/runit/core/errstr"
 )
 
@@ -66,18 +67,17 @@ func (d *Dir) spawn(base string) error {
 		return errors.New("unable to open newstate for processor: " + errstr.Text(err))
 	}
 	defer ns.Close()
-	p, err := os.StartProcess("/bin/sh", []string{"sh", "-c", d.procCmd}, &os.ProcAttr{
-		Dir:   d.where(),
-		Env:   d.l.env,
-		Files: []*os.File{in, out, d.l.stderr, nil, st, ns},
-	})
+	// Through the process's one reaper: a pool may live in a supervisor, which reaps
+	// every child it has.
+	_, done, err := child.Spawn(child.Spec{Path: "/bin/sh", Argv: []string{"sh", "-c", d.procCmd},
+		Dir: d.where(), Env: d.l.env,
+		Files: []uintptr{in.Fd(), out.Fd(), d.l.stderr.Fd(), ^uintptr(0), st.Fd(), ns.Fd()}})
 	if err != nil {
 		return errors.New("unable to start processor: " + errstr.Text(err))
 	}
 	ch, l := d.procCh, d.l
 	go func() {
-		s, err := p.Wait()
-		ok := err == nil && s.Success()
+		ok := (<-done).Status.ExitStatus() == 0
 		if !ok {
 			// C restarts a failing processor at once and spins; a short pause keeps a
 			// broken processor from eating a CPU.

@@ -17,10 +17,12 @@ import (
 	"github.com/runit-go/runit/core/tune"
 )
 
-// readSize is the read buffer: a pipe delivers at most 64 kB per read on Linux, so a busy
-// service's output is taken in few reads and written in as few writes, while one svlogd per
-// service stays cheap. (Measured: 128 kB was no faster and no smaller.)
-const readSize = 64 << 10
+// readSize is the read buffer of a busy logger: a pipe delivers at most 64 kB per read on
+// Linux, so a busy service's output is taken in few reads and written in as few writes.
+// (Measured: 128 kB was no faster and no smaller.) A logger starts with idleReadSize more
+// than its longest line, and takes the larger buffer the first time a read fills its
+// buffer: hundreds of quiet loggers in one pool then cost kilobytes each, not 64.
+const readSize, idleReadSize = 64 << 10, 4 << 10
 
 // event bits set by the signal and processor goroutines for the main loop.
 const (
@@ -251,10 +253,7 @@ func (l *Logger) run() int {
 		l.fatal("no functional log directories.")
 	}
 
-	size := readSize
-	if opt.LineMax+4096 > size {
-		size = opt.LineMax + 4096
-	}
+	size := opt.LineMax + idleReadSize
 	buf := make([]byte, size)
 	have := 0 // bytes of an incomplete line kept at buf[:have]
 	var pstamp [32]byte
@@ -283,6 +282,10 @@ func (l *Logger) run() int {
 			continue
 		}
 		n, err := l.in.Read(buf[have:])
+		if have+n == len(buf) && len(buf) < readSize {
+			// Busy: a larger buffer from now on.
+			buf = append(buf, make([]byte, readSize-len(buf))...)
+		}
 		if n > 0 {
 			st := l.stamp.format(time.Now())
 			first := st
