@@ -298,10 +298,25 @@ func TestLogPoolKilled(t *testing.T) {
 	if exe, _ := os.Readlink("/proc/" + strconv.Itoa(pa) + "/exe"); exe != rsd {
 		t.Errorf("root's pool %d runs %s, want the supervisor's %s", pa, exe, rsd)
 	}
+	// kill -HUP and -ALRM on the log's pid do what they do to svlogd, to each of the
+	// pool's loggers: reopen, rotate; the pool and its loggers go on.
+	rotated := func() int { m, _ := filepath.Glob(filepath.Join(p.logDir("a"), "main", "@*")); return len(m) }
+	before := rotated()
+	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGALRM} {
+		if err := syscall.Kill(pa, sig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, 10*time.Second, "a's current rotated by ALRM to the pool", func() bool { return rotated() > before })
+	p.write(t, "a", 101, 110)
+	p.waitLine(t, "a", 110)
+	if r := readStatus(t, p.logDir("a")); r.Pid != pa || argv0(pa) != "svlogd-pool" {
+		t.Fatalf("a's log pid %d after HUP and ALRM to pool %d: want the same pool", r.Pid, pa)
+	}
 	if err := syscall.Kill(pa, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	p.write(t, "a", 101, 200) // into the pipe while no logger reads it
+	p.write(t, "a", 111, 200) // into the pipe while no logger reads it
 	waitFor(t, 15*time.Second, "a's log restarted in a new pool", func() bool {
 		r := readStatus(t, p.logDir("a"))
 		return r.Pid != 0 && r.Pid != pa && r.State == protocol.Run && argv0(r.Pid) == "svlogd-pool"
@@ -385,7 +400,7 @@ func TestLogPoolNotUnderCRunsv(t *testing.T) {
 // startRunsvdirEnv starts the runsvdir at bin on scan with PATH, stopping the tree at the end.
 func startRunsvdirEnv(t *testing.T, scan, bin, path string) {
 	cmd := exec.Command(bin, scan)
-	cmd.Env = append(os.Environ(), "PATH="+path, "RUNIT_LOGPOOL=1") // the pool is opt-in
+	cmd.Env = append(os.Environ(), "PATH="+path)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -439,4 +454,21 @@ func lockHolders(t *testing.T, path string) int {
 		}
 	}
 	return n
+}
+
+// TestLogPoolOff: RUNIT_LOGPOOL=0 in runsvdir's environment keeps every svlogd a process
+// of its own, as under C runsv.
+func TestLogPoolOff(t *testing.T) {
+	root := t.TempDir()
+	dir := newService(t, root, "s", "#!/bin/sh\necho hello\nexec sleep 1000\n")
+	writeFile(t, filepath.Join(dir, "log", "run"), "#!/bin/sh\nexec svlogd ./main\n", 0o755)
+	os.MkdirAll(filepath.Join(dir, "log", "main"), 0o755)
+	t.Setenv("RUNIT_LOGPOOL", "0")
+	startRunsvdirEnv(t, root, filepath.Join(binDir(t, "runsvdir", "runsv"), "runsvdir"), binDir(t)+":"+os.Getenv("PATH"))
+	waitFor(t, 10*time.Second, "hello logged", func() bool {
+		return readFile(filepath.Join(dir, "log", "main", "current")) == "hello\n"
+	})
+	if pid := readStatus(t, filepath.Join(dir, "log")).Pid; argv0(pid) != "svlogd" {
+		t.Errorf("log pid %d is %q: want svlogd itself", pid, argv0(pid))
+	}
 }

@@ -19,8 +19,6 @@ import (
 	"time"
 
 	"github.com/runit-go/runit/core/errstr"
-	"github.com/runit-go/runit/core/supervise"
-	"github.com/runit-go/runit/core/svlog"
 	"github.com/runit-go/runit/core/tune"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
@@ -93,9 +91,6 @@ func Runsvdir(args []string) int {
 	deaths := make(chan int, 64)
 	var l launcher
 	if !classic {
-		if supervise.PoolLoggers {
-			svlog.Serve() // the loggers of our identity live here (see svlog.Serve)
-		}
 		h, err := newHost(dir, pgrp, deaths)
 		if err != nil {
 			warnf("unable to start the supervisor host, running one runsv per service: %s", errstr.Text(err))

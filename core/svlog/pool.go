@@ -252,30 +252,31 @@ func Pool() int {
 		return 0 // another pool has the name, or we have no name
 	}
 	p.idle = time.AfterFunc(poolIdle, p.exitIfIdle)
-	term := make(chan os.Signal, 1)
-	signal.Notify(term, syscall.SIGTERM)
+	// The log units' pid is the pool's: a HUP or ALRM sent to it (kill -HUP on
+	// log/supervise/pid) does to every logger what it does to svlogd, and TERM ends them
+	// all, each as TERM ends svlogd.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGALRM)
 	go func() {
-		<-term
-		p.terminate()
+		for s := range sigs {
+			if s == syscall.SIGTERM {
+				p.terminate()
+				continue
+			}
+			p.signalAll(sigByte[s.(syscall.Signal)])
+		}
 	}()
 	p.accept()
 	return 0
 }
 
-// Serve runs a logger pool inside this process, for as long as it lives, and reports
-// whether it does (another process may serve this identity already). runsvdir serves:
-// the loggers of its services whose log/run leaves svlogd with runsvdir's own identity
-// (exec svlogd ./main, as distributions ship it) then need no process at all, and they
-// still run apart from the supervisor host, which holds the log pipes: if either process
-// dies, the other keeps every line (a logger that loses its pool is restarted on the same
-// pipe, as when a pool process dies).
-func Serve() bool {
-	p, err := listenPool()
-	if err != nil {
-		return false
+// signalAll gives every running logger the control byte c.
+func (p *pool) signalAll(c byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, signal := range p.loggers {
+		signal(c)
 	}
-	go p.accept()
-	return true
 }
 
 // listenPool binds the pool name of this process's identity and executable.
