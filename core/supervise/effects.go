@@ -61,7 +61,7 @@ func (o osEffects) Spawn(u *unit, argv []string) (int, <-chan child.Exit, error)
 func (o osEffects) Signal(u *unit, sig unix.Signal, tree bool) {
 	s := o.s
 	if u.pool != nil {
-		u.pool.Write([]byte{poolBytes[sig]})
+		unix.Write(u.pool.fd, []byte{poolBytes[sig]})
 	} else if u.pid > 0 {
 		unix.Kill(u.pid, sig)
 	}

@@ -1,7 +1,6 @@
 package supervise
 
 import (
-	"os"
 	"syscall"
 	"time"
 
@@ -148,7 +147,7 @@ type unit struct {
 	quick        int                // consecutive quick deaths of ./run, for the backoff
 	opt          options            // opt-in additions, read at each start of ./run
 	closed       bool               // its input (the log pipe) is gone: it never starts again
-	pool         *os.File           // log only: the pooled logger's connection (handoff.go)
+	pool         *pooled            // log only: the pooled logger's connection (handoff.go)
 	dirty        bool               // the record changed since announce last wrote it
 	// pidWritten and statWritten are what pid and stat hold, to skip rewriting them.
 	pidWritten  int

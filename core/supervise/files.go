@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/runit-go/runit/core/poller"
 	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
 	"golang.org/x/sys/unix"
@@ -16,7 +16,7 @@ import (
 // files are one supervise/ directory's open descriptors.
 type files struct {
 	lock    int      // supervise/lock, flocked
-	control *os.File // supervise/control, read end (non-blocking, in the poller)
+	control int // supervise/control, read end (non-blocking, in the poller)
 	ctlW    int      // our own write end, so readers never see EOF
 	ok      int      // supervise/ok, read end: lets clients tell we are alive
 	// group may read the status (status-group), -1 for none; warning says why a
@@ -26,15 +26,16 @@ type files struct {
 }
 
 func (f *files) close() {
-	if f.control != nil {
-		f.control.Close()
+	if f.control >= 0 {
+		poller.Shared().Remove(f.control)
+		unix.Close(f.control)
 	}
 	for _, fd := range []int{f.ctlW, f.ok, f.lock} {
 		if fd > 0 {
 			unix.Close(fd)
 		}
 	}
-	*f = files{}
+	*f = files{control: -1}
 }
 
 // fatalError is a startup failure reported as "runsv NAME: fatal: MSG[: ERR]".
@@ -74,7 +75,7 @@ func openSupervise(dir, rel string, waitLock bool) (*files, error) {
 			return nil, fatal("unable to readlink ./"+rel, rerr)
 		}
 	}
-	f := &files{lock: -1, ctlW: -1, ok: -1, group: -1}
+	f := &files{lock: -1, control: -1, ctlW: -1, ok: -1, group: -1}
 	f.grantStatus(dir, rel, sup)
 	fail := func(msg string, err error) (*files, error) {
 		f.close()
@@ -92,11 +93,10 @@ func openSupervise(dir, rel string, waitLock bool) (*files, error) {
 		f.close()
 		return nil, err
 	}
-	cfd, err := unix.Open(filepath.Join(sup, protocol.ControlFile), unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-	if err != nil {
+	if f.control, err = unix.Open(filepath.Join(sup, protocol.ControlFile), unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0); err != nil {
+		f.control = -1
 		return fail("unable to open "+rel+"/control", err)
 	}
-	f.control = os.NewFile(uintptr(cfd), rel+"/control")
 	if f.ctlW, err = unix.Open(filepath.Join(sup, protocol.ControlFile), unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0); err != nil {
 		return fail("unable to open "+rel+"/control", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/runit-go/runit/core/child"
+	"github.com/runit-go/runit/core/poller"
 	"github.com/runit-go/runit/core/protocol"
 	"github.com/runit-go/runit/platform"
 )
@@ -170,30 +171,36 @@ func (s *Service) takeHandoff(r handoffReq) {
 		return
 	}
 	unix.SetNonblock(r.conn, true)
-	conn := os.NewFile(uintptr(r.conn), "pooled logger")
 	forgetHandoff(u.pid)
 	child.Forget(u.pid) // svlogd exits once it has our answer; that is not the log's end
 	done := make(chan child.Exit, 1)
-	u.pid, u.pool, u.done = r.poolPid, conn, done
-	go watchPool(conn, r.poolPid, done)
+	u.pid, u.pool, u.done = r.poolPid, &pooled{fd: r.conn}, done
+	watchPool(r.conn, r.poolPid, done)
 	s.changed(u)
 	s.announce() // the record names the pool before svlogd hears "ok" and exits
 	r.reply <- true
 }
 
-// watchPool delivers the pooled logger's end: the status the pool reports, or a kill when
-// the pool is gone without saying.
-func watchPool(conn *os.File, pid int, done chan<- child.Exit) {
-	ws := syscall.WaitStatus(syscall.SIGKILL)
-	var b [64]byte
-	if n, err := conn.Read(b[:]); err == nil {
-		if v, ok := strings.CutPrefix(string(b[:n]), "exit "); ok {
+// pooled is the log unit's tie to its pooled logger: the connection the pool gave us.
+type pooled struct{ fd int }
+
+// watchPool has the process's poller deliver the pooled logger's end on done (buffered):
+// the status the pool reports (one message on the connection), or a kill when the pool is
+// gone without saying.
+func watchPool(fd, pid int, done chan<- child.Exit) {
+	err := poller.Shared().Add(fd, func(b []byte, end bool) bool {
+		ws := syscall.WaitStatus(syscall.SIGKILL)
+		if v, ok := strings.CutPrefix(string(b), "exit "); ok {
 			if st, err := strconv.Atoi(v); err == nil {
 				ws = syscall.WaitStatus(st)
 			}
 		}
+		done <- child.Exit{Pid: pid, Status: ws}
+		return false
+	})
+	if err != nil {
+		done <- child.Exit{Pid: pid, Status: syscall.WaitStatus(syscall.SIGKILL)}
 	}
-	done <- child.Exit{Pid: pid, Status: ws}
 }
 
 // poolBytes are the control bytes the pool takes for the signals runsv sends.
@@ -204,7 +211,8 @@ var poolBytes = map[unix.Signal]byte{unix.SIGTERM: 't', unix.SIGCONT: 'c', unix.
 // unpool ends the log unit's tie to a pool or a pending hand-over, as it exits.
 func (s *Service) unpool(u *unit) {
 	if u.pool != nil {
-		u.pool.Close()
+		poller.Shared().Remove(u.pool.fd)
+		unix.Close(u.pool.fd)
 		u.pool = nil
 	} else if u.pid != 0 {
 		forgetHandoff(u.pid)

@@ -50,7 +50,7 @@ type Service struct {
 	cfg        Config
 	logR, logW int // the log pipe, held open for our whole life
 	dev, ino   uint64
-	ctl        chan ctlByte
+	ctl        ctlQueue
 	exitReq    chan struct{}
 	quit       chan struct{}
 	readyCh    chan int       // pids that reported readiness (-1: whatever ./run is current)
@@ -67,7 +67,7 @@ func errText(err error) string { return errstr.Text(err) }
 // Open does runsv's startup: it reads ./down and ./log, creates and locks supervise/ (and
 // log/supervise/), and writes the first status. Errors are runsv's fatal messages.
 func Open(cfg Config) (*Service, error) {
-	s := &Service{cfg: cfg, logR: -1, logW: -1, ctl: make(chan ctlByte, 16),
+	s := &Service{cfg: cfg, logR: -1, logW: -1, ctl: ctlQueue{ready: make(chan struct{}, 1)},
 		exitReq: make(chan struct{}, 1), quit: make(chan struct{}), readyCh: make(chan int, 1), statusCh: make(chan notifyMsg, 1),
 		handoff: make(chan handoffReq)}
 	s.fx = osEffects{s}
@@ -194,9 +194,9 @@ func (s *Service) closeLogPipe() {
 // waits for the next event.
 func (s *Service) Run() {
 	defer s.Close()
-	go s.readControl(s.main.f.control, &s.main)
+	s.watchControl(s.main.f.control, &s.main)
 	if s.log != nil {
-		go s.readControl(s.log.f.control, s.log)
+		s.watchControl(s.log.f.control, s.log)
 	}
 	var dirTick <-chan time.Time
 	if s.cfg.WatchDir > 0 {
@@ -238,9 +238,11 @@ func (s *Service) wait(timeout, dirTick <-chan time.Time) {
 		s.step(&s.main, event{kind: evExited, ws: e.Status})
 	case e := <-logDone:
 		s.step(s.log, event{kind: evExited, ws: e.Status})
-	case b := <-s.ctl:
-		if ev, ok := controlEvent(b.c); ok {
-			s.step(b.u, ev)
+	case <-s.ctl.ready:
+		if b, ok := s.ctl.next(); ok {
+			if ev, ok := controlEvent(b.c); ok {
+				s.step(b.u, ev)
+			}
 		}
 	case <-s.exitReq:
 		s.step(&s.main, event{kind: evExit, c: 'x'})
@@ -253,24 +255,6 @@ func (s *Service) wait(timeout, dirTick <-chan time.Time) {
 	case <-timeout:
 	case <-dirTick:
 		s.checkDir()
-	}
-}
-
-// readControl feeds the bytes written to a control FIFO to the loop, one event per byte.
-func (s *Service) readControl(f *os.File, u *unit) {
-	var buf [32]byte
-	for {
-		n, err := f.Read(buf[:])
-		for _, c := range buf[:n] {
-			select {
-			case s.ctl <- ctlByte{u, c}:
-			case <-s.quit:
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
 	}
 }
 
@@ -304,7 +288,7 @@ func (s *Service) checkDir() {
 	if err := f.openOK(s.cfg.Dir, "supervise"); err != nil {
 		s.warn(err.Error(), nil)
 	}
-	go s.readControl(f.control, &s.main)
+	s.watchControl(f.control, &s.main)
 	if s.log != nil {
 		if lf, err := openSupervise(s.log.dir, "log/supervise", false); err == nil {
 			s.log.f.close()
@@ -313,7 +297,7 @@ func (s *Service) checkDir() {
 			s.changed(s.log)
 			s.announce()
 			lf.openOK(s.log.dir, "log/supervise")
-			go s.readControl(lf.control, s.log)
+			s.watchControl(lf.control, s.log)
 		}
 	}
 	s.dev, s.ino = uint64(st.Dev), uint64(st.Ino)

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/runit-go/runit/core/poller"
 	"github.com/runit-go/runit/core/tune"
 	"github.com/runit-go/runit/platform"
 )
@@ -455,20 +456,18 @@ func (p *pool) runLogger(fd int, r request) {
 			signal('t')
 		}
 		p.mu.Unlock()
-		// The supervisor's control bytes; at their end (its process died) the logger goes
-		// on until end of input, as an svlogd whose runsv died does.
-		go func() {
-			for _, c := range early {
+		// The supervisor's control bytes, read by the process's poller; at their end (its
+		// process died) the logger goes on until end of input, as an svlogd whose runsv
+		// died does.
+		for _, c := range early {
+			signal(c)
+		}
+		poller.Shared().Add(fd, func(b []byte, end bool) bool {
+			for _, c := range b {
 				signal(c)
 			}
-			var b [1]byte
-			for {
-				if n, err := conn.Read(b[:]); err != nil || n == 0 {
-					return
-				}
-				signal(b[0])
-			}
-		}()
+			return !end
+		})
 	}
 	stderr := os.NewFile(uintptr(fds[2]), "stderr")
 	p.settle()
@@ -476,6 +475,7 @@ func (p *pool) runLogger(fd int, r request) {
 	p.mu.Lock()
 	delete(p.loggers, id)
 	p.mu.Unlock()
+	poller.Shared().Remove(fd)
 	stderr.Close()
 	unix.Close(fds[0])
 	conn.Write([]byte("exit " + strconv.Itoa(int(ws))))
