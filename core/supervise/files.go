@@ -15,10 +15,10 @@ import (
 
 // files are one supervise/ directory's open descriptors.
 type files struct {
-	lock    int      // supervise/lock, flocked
+	lock    int // supervise/lock, flocked
 	control int // supervise/control, read end (non-blocking, in the poller)
-	ctlW    int      // our own write end, so readers never see EOF
-	ok      int      // supervise/ok, read end: lets clients tell we are alive
+	ctlW    int // our own write end, so readers never see EOF
+	ok      int // supervise/ok, read end: lets clients tell we are alive
 	// group may read the status (status-group), -1 for none; warning says why a
 	// status-group file was not taken, for the caller to say.
 	group   int
