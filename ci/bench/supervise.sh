@@ -85,13 +85,16 @@ done
 
 # The whole tree as distributions ship it: every service with a log service (log/run:
 # exec svlogd -tt ./main). PSS of runsvdir, supervisors, svlogd processes and (ours) the
-# logger pool, per service; and the total for one service, a container's tree.
+# logger pool, per service; and the total for one service, a container's tree (process 1
+# not counted). Then each program's share: ours runsvdir, its host (runsvdir-host) and the
+# logger pool (svlogd-pool); C's runsvdir, runsv and svlogd processes.
 for n in 1 20 100 500; do
-  read -r _ po to < <(RUNIT_LOGPOOL=1 BENCH_POOLED=1 PATH=$bin:$PATH "$tool" bringup-log "$bin/runsvdir" "$n")
-  read -r _ pc tc < <(PATH=$ccbin:$PATH "$tool" bringup-log "$ccbin/runsvdir" "$n")
+  read -r _ po to progo < <(BENCH_POOLED=1 PATH=$bin:$PATH "$tool" bringup-log "$bin/runsvdir" "$n")
+  read -r _ pc tc progc < <(PATH=$ccbin:$PATH "$tool" bringup-log "$ccbin/runsvdir" "$n")
   if [ "$n" = 1 ]; then
     echo "bench: whole tree PSS, one service with a log service (kB): ours $to, C $tc, ratio $(ratio "$to" "$tc")"
   else
     echo "bench: whole tree PSS per service with a log service each, $n services (kB): ours $po, C $pc, ratio $(ratio "$po" "$pc")"
   fi
+  echo "bench: PSS by program, $n services (kB): ours ${progo//,/ }; C ${progc//,/ }"
 done

@@ -221,6 +221,7 @@ func bringup(sc scanner, n int) error {
 	})
 	up := time.Since(t0)
 	var pss int
+	byProg := map[string]int{}
 	if err == nil {
 		settle := 500 * time.Millisecond // let the supervisors settle before measuring memory
 		if sc.withLog {
@@ -229,9 +230,9 @@ func bringup(sc scanner, n int) error {
 			settle = 2500 * time.Millisecond
 		}
 		time.Sleep(settle)
-		pss = supervisorPSS(cmd.Process.Pid, sc.names...)
+		pss = supervisorPSS(cmd.Process.Pid, byProg, sc.names...)
 		if sc.withLog {
-			pss += poolPSS(cmd.Process.Pid)
+			pss += poolPSS(cmd.Process.Pid, byProg)
 		}
 	}
 	cmd.Process.Signal(sc.stop)
@@ -244,7 +245,13 @@ func bringup(sc scanner, n int) error {
 		return fmt.Errorf("not all %d services came up", n)
 	}
 	if sc.withLog {
-		fmt.Printf("%.3f %d %d\n", up.Seconds(), pss/n, pss)
+		// Then each program's share, by what ps shows as its name.
+		var progs []string
+		for name, kb := range byProg {
+			progs = append(progs, fmt.Sprintf("%s=%d", name, kb))
+		}
+		sort.Strings(progs)
+		fmt.Printf("%.3f %d %d %s\n", up.Seconds(), pss/n, pss, strings.Join(progs, ","))
 		return nil
 	}
 	fmt.Printf("%.3f %d\n", up.Seconds(), pss/n)
@@ -286,7 +293,7 @@ func allLogsUp(root string, n int) bool {
 // poolPSS is the PSS of the logger pools (svlogd-pool) that the tree under root does not
 // already count: a pool outside it (reparented elsewhere), run from the directory of the
 // svlogd in PATH (a pool runs from its supervisor's executable).
-func poolPSS(root int) int {
+func poolPSS(root int, byProg map[string]int) int {
 	self, _ := exec.LookPath("svlogd")
 	total := 0
 	ents, _ := os.ReadDir("/proc")
@@ -300,7 +307,9 @@ func poolPSS(root int) int {
 		if string(cmd) != "svlogd-pool\x00" || filepath.Dir(exe) != filepath.Dir(self) || descends(pid, root) {
 			continue
 		}
-		total += pss(pid)
+		kb := pss(pid)
+		total += kb
+		byProg["svlogd-pool"] += kb
 	}
 	return total
 }
@@ -368,8 +377,9 @@ func servicesRunning(root string) []int {
 }
 
 // supervisorPSS sums the PSS (kB) of the process root and every descendant whose
-// executable has one of the supervisors' names, not the services.
-func supervisorPSS(root int, names ...string) int {
+// executable has one of the supervisors' names, not the services; byProg, if not nil,
+// gets each one's PSS added under its argv[0]'s base name.
+func supervisorPSS(root int, byProg map[string]int, names ...string) int {
 	children := map[int][]int{}
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
@@ -394,7 +404,13 @@ func supervisorPSS(root int, names ...string) int {
 		base := filepath.Base(exe)
 		for _, n := range names {
 			if base == n {
-				total += pss(pid)
+				kb := pss(pid)
+				total += kb
+				if byProg != nil {
+					cmd, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+					a0, _, _ := strings.Cut(string(cmd), "\x00")
+					byProg[filepath.Base(a0)] += kb
+				}
 			}
 		}
 		for _, c := range children[pid] {
