@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/runit-go/runit/platform"
 )
 
 // pipe returns a non-blocking read end and a write end, closed at the test's end after
@@ -18,7 +20,8 @@ func pipe(t *testing.T, pl *Poller) (r, w int) {
 // pipeEnd is pipe with a function that closes the write end before the test's end.
 func pipeEnd(t *testing.T, pl *Poller) (r, w int, closeW func()) {
 	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+	var err error
+	if p[0], p[1], err = platform.Pipe(); err != nil {
 		t.Fatal(err)
 	}
 	unix.SetNonblock(p[0], true)
