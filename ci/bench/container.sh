@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# A one-service container's tree: runit as process 1 in a PID namespace (unshare), stage 2
+# runsvdir on one service with a log service (log/run: exec svlogd -tt ./main). Total PSS
+# of every process but the service (runit, runsvdir, supervisors, loggers), ours against C
+# runit's, in the same run, and process 1's own.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+bin=$PWD/bin
+[ -x /sbin/runit ] && [ -x /usr/bin/runsvdir ] || { echo "bench: container: C runit not installed; skipped"; exit 0; }
+[ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ -d /etc/runit ] ||
+  { echo "bench: container: needs root, unshare and a directory /etc/runit to mount over; skipped"; exit 0; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+pss() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+
+# measure RUNIT BINDIR: prints "total pid1" in kB once the log has its line.
+measure() {
+  local runit=$1 bindir=$2 d
+  d=$(mktemp -d "$work/tree.XXXX")
+  mkdir -p "$d/etc" "$d/service/s/log/main"
+  printf '#!/bin/sh\nexit 0\n' >"$d/etc/1"
+  printf '#!/bin/sh\nPATH=%s:/usr/bin:/bin\nexport PATH\nexec runsvdir -P %s/service\n' "$bindir" "$d" >"$d/etc/2"
+  printf '#!/bin/sh\nexit 0\n' >"$d/etc/3"
+  printf '#!/bin/sh\necho started\nexec sleep 1000\n' >"$d/service/s/run"
+  printf '#!/bin/sh\nexec svlogd -tt ./main\n' >"$d/service/s/log/run"
+  chmod +x "$d"/etc/[123] "$d/service/s/run" "$d/service/s/log/run"
+  : >"$d/console"
+  unshare --pid --fork --mount-proc --propagation private sh -c \
+    'mount --bind "$1" /etc/runit && mount --bind "$2" /dev/console && exec "$3"' \
+    sh "$d/etc" "$d/console" "$runit" </dev/null >/dev/null 2>&1 &
+  local ns=$! pid1="" i
+  for i in $(seq 100); do
+    pid1=$(pgrep -P "$ns" | head -1)
+    [ -n "$pid1" ] && grep -q started "$d/service/s/log/main/current" 2>/dev/null && break
+    sleep 0.1
+  done
+  sleep 2.5 # as the whole-tree measurement: the pool returns its start-up garbage after a second
+  local total=0 p
+  for p in $(pgrep --ns "$pid1" -f . 2>/dev/null); do
+    [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && continue
+    total=$((total + $(pss "$p")))
+  done
+  echo "$total $(pss "$pid1")"
+  kill -KILL "$pid1" 2>/dev/null
+  wait "$ns" 2>/dev/null
+}
+
+read -r to po < <(measure "$bin/runit" "$bin")
+read -r tc pc < <(measure /sbin/runit /usr/bin)
+echo "bench: one-service container, total PSS (kB): ours $to, C $tc, ratio $(ratio "$to" "$tc")"
+echo "bench: process 1 (runit) PSS (kB): ours $po, C $pc, ratio $(ratio "$po" "$pc")"
