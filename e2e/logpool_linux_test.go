@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"io"
 	"os"
 	"os/exec"
@@ -470,5 +471,52 @@ func TestLogPoolOff(t *testing.T) {
 	})
 	if pid := readStatus(t, filepath.Join(dir, "log")).Pid; argv0(pid) != "svlogd" {
 		t.Errorf("log pid %d is %q: want svlogd itself", pid, argv0(pid))
+	}
+}
+
+// TestLogPoolHUPMeetsHandOver sends HUPs to a log service for the first 400 ms of its life,
+// every 1 to 4 ms, so that they meet every phase of svlogd's hand-over to its pool (the
+// shell before exec, svlogd holding its signals, the pool waiting for svlogd's go, the
+// logger running): the service's first line is logged exactly once, every round. (A HUP
+// meeting a hand-over was once suspected of losing a logger's first lines.) A HUP before
+// svlogd catches it kills log/run, as it kills C's; runsv starts it again a second later.
+func TestLogPoolHUPMeetsHandOver(t *testing.T) {
+	runsv, svlogd := ourBin(t, "runsv"), ourBin(t, "svlogd")
+	root := t.TempDir()
+	pooled := 0
+	for round := 0; round < 20; round++ {
+		dir := newService(t, root, fmt.Sprintf("s%d", round), "#!/bin/sh\necho first\nexec sleep 1000\n")
+		writeFile(t, filepath.Join(dir, "log", "run"), "#!/bin/sh\nexec "+svlogd+" ./main\n", 0o755)
+		os.MkdirAll(filepath.Join(dir, "log", "main"), 0o755)
+		hammered := make(chan int)
+		go func() {
+			n := 0
+			for end := time.Now().Add(400 * time.Millisecond); time.Now().Before(end); {
+				if sendCtl(filepath.Join(dir, "log"), "h") == nil {
+					n++
+				}
+				time.Sleep(time.Duration(1+rand.IntN(4)) * time.Millisecond)
+			}
+			hammered <- n
+		}()
+		p := startRunsv(t, runsv, dir)
+		if n := <-hammered; n == 0 {
+			t.Fatalf("round %d: no HUP reached the log service", round)
+		}
+		current := filepath.Join(dir, "log", "main", "current")
+		waitFor(t, 10*time.Second, fmt.Sprintf("round %d: the first line logged", round), func() bool {
+			return strings.Contains(readFile(current), "first\n")
+		})
+		if r := readStatus(t, filepath.Join(dir, "log")); argv0(r.Pid) == "svlogd-pool" {
+			pooled++
+		}
+		if c := strings.Count(readFile(current), "first\n"); c != 1 {
+			t.Errorf("round %d: the first line logged %d times", round, c)
+		}
+		sendCtl(dir, "dx") // down, then exit: x then d would leave it wanting down
+		waitFor(t, 10*time.Second, "runsv gone", p.exited)
+	}
+	if pooled == 0 {
+		t.Errorf("no round handed its logger over to a pool: the test exercised nothing")
 	}
 }
