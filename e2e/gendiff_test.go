@@ -15,7 +15,7 @@ package e2e
 //	RUNIT_GENDIFF_DURATION=10m go test -timeout 0 -run 'TestGenDiff$' ./e2e/   new seeds for 10 minutes
 //	RUNIT_GENDIFF_DRY=1 RUNIT_GENDIFF_SEED=123 go test -v -run 'TestGenDiff$' ./e2e/  only show seed 123's steps
 //
-// The environment reaches both runsvdirs: RUNIT_LOGPOOL=1 runs ours with pooled loggers.
+// The environment reaches both runsvdirs: RUNIT_LOGPOOL=0 runs ours without the logger pool.
 
 import (
 	"bufio"

@@ -176,7 +176,7 @@ func (tr *gdTree) stop() {
 
 // gdKillMarked kills every process whose environment has RUNIT_GENDIFF_TREE=root (Linux's
 // /proc; elsewhere C runit is not installed and the test does not run). Not a logger pool
-// (RUNIT_LOGPOOL=1): one pool serves the loggers of every tree of the same user, other
+// (on by default): one pool serves the loggers of every tree of the same user, other
 // seeds' too, whichever tree started it; it exits by itself once its loggers are gone.
 func gdKillMarked(root string) {
 	mark := []byte("\x00RUNIT_GENDIFF_TREE=" + root + "\x00")
