@@ -259,6 +259,11 @@ func TestContainerPodman(t *testing.T) {
 		{"stop", nil, nil, func(t *testing.T, c *ctr) {
 			up := c.startup()
 			c.svPid("hello")
+			// The image links /sbin/runit to runsvdir's program (one text for process 1,
+			// runsvdir, its host and the logger pool): process 1 runs it as runit.
+			if f := strings.Fields(c.sh("stat -L -c %i /proc/1/exe /usr/bin/runsvdir; tr '\\0' ' ' </proc/1/cmdline")); len(f) < 3 || f[0] != f[1] || f[2] != "/sbin/runit" {
+				t.Errorf("process 1 (inode, inode of runsvdir, argv): %q: want runsvdir's program as /sbin/runit", f)
+			}
 			code, took := c.stop(10)
 			c.expectCleanStop(code, took, 10)
 			measure("runit-go: start %.2fs, podman stop -t 10 %.2fs, exit %d", up.Seconds(), took.Seconds(), code)

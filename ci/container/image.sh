@@ -35,8 +35,11 @@ for a in $("$busybox" --list); do
 	case $a in busybox | runsv | runsvdir | sv | svlogd | chpst | svc | svok | init | linuxrc) continue ;; esac
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
-cp "$bin/runit" "$bin/runit-init" "$root/sbin/"
+cp "$bin/runit-init" "$root/sbin/"
 cp "$bin"/{runsvdir,runsv,sv,svlogd,chpst} "$root/usr/bin/"
+# runsvdir's program is also runit (by that name): process 1, runsvdir, its host and the
+# logger pool then map one program text, 1.8 MB less than with runit's own (make bench).
+ln "$root/usr/bin/runsvdir" "$root/sbin/runit"
 cp -a examples/container/etc/. "$root/etc/"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"

@@ -1,6 +1,9 @@
 // Command runsvdir starts and monitors a collection of runsv supervisors. See runsvdir(8).
-// Started as runsvdir-host it is the supervisor host (core/scan/host.go), and as
-// svlogd-pool the logger pool its services' svlogd hand their work to (core/svlog/pool.go).
+// Started as runsvdir-host it is the supervisor host (core/scan/host.go), as svlogd-pool
+// the logger pool its services' svlogd hand their work to (core/svlog/pool.go), and as
+// runit it is process 1 (core/stage): a container image that links /sbin/runit to this
+// program maps one program text for process 1, runsvdir, the host and the pool, where
+// separate programs would each take theirs.
 package main
 
 import (
@@ -8,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/runit-go/runit/core/scan"
+	"github.com/runit-go/runit/core/stage"
 	"github.com/runit-go/runit/core/svlog"
 )
 
@@ -21,6 +25,8 @@ func main() {
 		if len(os.Args) == 1 {
 			os.Exit(svlog.Pool())
 		}
+	case "runit":
+		os.Exit(stage.Main())
 	}
 	os.Exit(scan.Runsvdir(os.Args))
 }
