@@ -29,9 +29,8 @@ type Poller struct {
 	cond    sync.Cond // signalled at the start of each poll round
 	watches map[int]*watch
 	round   uint64
-	wakeR   int
+	wakeR   int // the wake-up pipe; -1 until the loop starts
 	wakeW   int
-	started bool
 	buf     [512]byte
 }
 
@@ -57,14 +56,14 @@ func New() *Poller {
 func (p *Poller) Add(fd int, f Func) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.started {
+	if p.wakeW < 0 {
 		r, w, err := platform.Pipe()
 		if err != nil {
 			return err
 		}
 		unix.SetNonblock(r, true)
 		unix.SetNonblock(w, true)
-		p.wakeR, p.wakeW, p.started = r, w, true
+		p.wakeR, p.wakeW = r, w
 		go p.loop()
 	}
 	p.watches[fd] = &watch{f: f}

@@ -58,9 +58,9 @@ var poolIdle = 3 * time.Second
 // nice value and the resource limits but the open-files limit (chpst -n, -m ... in
 // log/run), the root directory (chpst -/), and the pool's executable exe (a new binary does
 // not join an old one's pool). The open-files limit is left out: the supervisor host
-// raises its own, and its children's hard limit with it (see platform.RaiseNofile), which
-// would keep its svlogd out of runsvdir's pool; a logger needs four descriptors a
-// directory, whatever the limit.
+// raises its own, and its children's hard limit with it (see platform.RaiseNofile), so
+// the same log/run would count as another identity under the host and under runsv; a
+// logger needs four descriptors a directory, whatever the limit.
 func poolName(c platform.Cred, exe string) string {
 	old := unix.Umask(0o22)
 	unix.Umask(old)
@@ -275,6 +275,11 @@ func Pool() int {
 func (p *pool) signalAll(c byte) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.signalLocked(c)
+}
+
+// signalLocked is signalAll with p.mu held.
+func (p *pool) signalLocked(c byte) {
 	for _, signal := range p.loggers {
 		signal(c)
 	}
@@ -324,11 +329,9 @@ func (p *pool) hold(n int) {
 	if p.active == 0 && p.closing {
 		os.Exit(0)
 	}
-	switch {
-	case p.idle == nil: // serving inside another program, which has no idle end
-	case p.active == 0:
+	if p.active == 0 {
 		p.idle.Reset(poolIdle)
-	default:
+	} else {
 		p.idle.Stop()
 	}
 	p.mu.Unlock()
@@ -343,9 +346,7 @@ func (p *pool) terminate() {
 	p.closing = true
 	unix.Shutdown(p.lfd, unix.SHUT_RDWR) // wakes the accept
 	unix.Close(p.lfd)
-	for _, signal := range p.loggers {
-		signal('t')
-	}
+	p.signalLocked('t')
 	if p.active == 0 {
 		os.Exit(0)
 	}
