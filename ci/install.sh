@@ -2,6 +2,7 @@
 # Install runit-go the way runit's distribution packages lay it out.
 #   ci/install.sh DESTDIR PREFIX BINDIR      (the Makefile's `make install`)
 # Tools:  PREFIX/sbin  runit runit-init runsvchdir utmpset halt reboot poweroff shutdown
+#         (runit a hard link to PREFIX/bin/runsvdir where both share a file system)
 #         PREFIX/bin   runsvdir runsv sv svlogd chpst (+ personalities) pause
 #         reboot/poweroff -> halt and envdir envuidgid pgrphack setuidgid softlimit
 #         setlock -> chpst are relative symlinks (the tools pick their role by name).
@@ -47,6 +48,15 @@ link() { # link NAME TARGET DIR: DIR/NAME -> TARGET (relative)
 
 for t in $sbin_tools; do put "$t" "$sbin"; done
 for t in $bin_tools; do put "$t" "$bin"; done
+# runit is a hard link to runsvdir's program, which is runit when started by that name:
+# process 1 then maps the program text that runsvdir, its host and the logger pool map,
+# where a program of its own would take its own (about 2 MB). Where the two directories
+# are on different file systems, runit stays the copy put installed.
+if [ -f "$sbin/runit" ] && [ -f "$bin/runsvdir" ] && [ -f "$bindir/runit" ] && [ -f "$bindir/runsvdir" ]; then
+	if ln -f "$bin/runsvdir" "$sbin/runit.tmp" 2>/dev/null; then
+		mv -f "$sbin/runit.tmp" "$sbin/runit"
+	fi
+fi
 for l in $chpst_links; do link "$l" chpst "$bin"; done
 for l in $halt_links; do link "$l" halt "$sbin"; done
 

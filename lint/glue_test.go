@@ -764,6 +764,9 @@ func TestGlueDeb(t *testing.T) {
 			if len(fs) == 8 && fs[6] == "->" {
 				target = fs[7]
 			}
+			if len(fs) == 9 && fs[6] == "link" && fs[7] == "to" { // a hard link
+				target = strings.TrimPrefix(fs[8], ".")
+			}
 			m[strings.TrimPrefix(p, ".")] = fs[0][:1] + target
 		}
 		return m
@@ -797,12 +800,16 @@ func TestGlueDeb(t *testing.T) {
 			}
 			continue
 		}
-		if files["/usr/"+dir+"/"+n] != "-" {
+		if files["/usr/"+dir+"/"+n] != "-" && n != "runit" {
 			t.Errorf("runit-go lacks /usr/%s/%s: %q", dir, n, files["/usr/"+dir+"/"+n])
 		}
 		if p, ok := manPages[n]; ok && files["/usr/share/man/man8/"+p+".gz"] != "-" {
 			t.Errorf("runit-go lacks the man page %s.gz", p)
 		}
+	}
+	// runit is runsvdir's program (one program text for process 1 and the tree).
+	if files["/usr/sbin/runit"] != "h/usr/bin/runsvdir" {
+		t.Errorf("runit-go /usr/sbin/runit: %q, want a hard link to /usr/bin/runsvdir", files["/usr/sbin/runit"])
 	}
 	for _, l := range []string{"envdir", "envuidgid", "pgrphack", "setuidgid", "softlimit", "setlock"} {
 		if files["/usr/bin/"+l] != "lchpst" {

@@ -66,3 +66,30 @@ func TestInstallMissingTool(t *testing.T) {
 		t.Errorf("sv not installed: %v", err)
 	}
 }
+
+// runit is installed as a hard link to runsvdir's program (process 1 then shares its
+// program text with runsvdir, the host and the logger pool), and a second install links
+// it to the new runsvdir, not to the one it replaced.
+func TestInstallLinksRunitToRunsvdir(t *testing.T) {
+	bin := standIns(t)
+	dest := t.TempDir()
+	for i := 0; i < 2; i++ {
+		if r := installRun(t, dest, "/usr", bin, "INSTALL_ETC=no"); r.code != 0 {
+			t.Fatalf("install.sh (run %d): exit %d\n%s%s", i+1, r.code, r.stdout, r.stderr)
+		}
+		runit, err1 := os.Stat(filepath.Join(dest, "usr/sbin/runit"))
+		runsvdir, err2 := os.Stat(filepath.Join(dest, "usr/bin/runsvdir"))
+		if err1 != nil || err2 != nil {
+			t.Fatalf("run %d: %v, %v", i+1, err1, err2)
+		}
+		if !os.SameFile(runit, runsvdir) || runit.Mode().Perm() != 0o755 {
+			t.Errorf("run %d: usr/sbin/runit (%v) is not usr/bin/runsvdir (%v)", i+1, runit.Mode(), runsvdir.Mode())
+		}
+	}
+	if got := readFile(filepath.Join(dest, "usr/sbin/runit")); got != "#!/bin/sh\n# runsvdir\n" {
+		t.Errorf("usr/sbin/runit holds %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "usr/sbin/runit.tmp")); !os.IsNotExist(err) {
+		t.Errorf("usr/sbin/runit.tmp left behind (%v)", err)
+	}
+}
