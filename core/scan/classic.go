@@ -13,13 +13,13 @@ import (
 type classic struct {
 	dir    string
 	pgrp   bool
-	deaths chan<- int
+	deaths chan<- ended
 	mu     sync.Mutex
 	pids   map[int]int // id -> pid
 	wg     sync.WaitGroup
 }
 
-func newClassic(dir string, pgrp bool, deaths chan<- int) *classic {
+func newClassic(dir string, pgrp bool, deaths chan<- ended) *classic {
 	if os.Getenv("PATH") == "" {
 		os.Setenv("PATH", "/bin:/usr/bin")
 	}
@@ -48,7 +48,7 @@ func (c *classic) start(id int, name, _ string) error {
 			delete(c.pids, id)
 		}
 		c.mu.Unlock()
-		reportDeath(c.deaths, id)
+		reportDeath(c.deaths, ended{id: id})
 	}()
 	return nil
 }

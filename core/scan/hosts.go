@@ -26,7 +26,7 @@ import (
 type hosts struct {
 	exe, dir string
 	pgrp     bool
-	deaths   chan<- int
+	deaths   chan<- ended
 	adopts   bool // we are the subreaper: a dead host's processes come to us
 	mu       sync.Mutex
 	procs    []*hostProc
@@ -42,7 +42,7 @@ type hostProc struct {
 	exited chan struct{} // closed when the process has exited and its orphans are stopped
 }
 
-func newHost(dir string, pgrp bool, deaths chan<- int) (*hosts, error) {
+func newHost(dir string, pgrp bool, deaths chan<- ended) (*hosts, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -191,7 +191,7 @@ func (h *hosts) readEvents(p *hostProc, events *os.File, capLine chan<- int) {
 				delete(h.where, id)
 			}
 			h.mu.Unlock()
-			reportDeath(h.deaths, id)
+			reportDeath(h.deaths, ended{id: id})
 		}
 	}
 }
@@ -221,7 +221,7 @@ func (h *hosts) reap(p *hostProc, done <-chan child.Exit) {
 	p.live = map[int]bool{}
 	h.mu.Unlock()
 	for _, id := range lost {
-		reportDeath(h.deaths, id)
+		reportDeath(h.deaths, ended{id: id, now: true})
 	}
 }
 
@@ -230,11 +230,11 @@ func (h *hosts) reap(p *hostProc, done <-chan child.Exit) {
 // more services than the channel holds lost the rest) and never blocks its caller (the
 // loop may be stopping and listen no more): when the channel is full, a goroutine waits
 // to deliver it.
-func reportDeath(deaths chan<- int, id int) {
+func reportDeath(deaths chan<- ended, e ended) {
 	select {
-	case deaths <- id:
+	case deaths <- e:
 	default:
-		go func() { deaths <- id }()
+		go func() { deaths <- e }()
 	}
 }
 

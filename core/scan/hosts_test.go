@@ -8,12 +8,12 @@ import (
 // reportDeath delivers every death even when the loop is slower than a burst (a host
 // dying with more services than the channel holds), and never blocks the reporter.
 func TestReportDeathDropsNone(t *testing.T) {
-	deaths := make(chan int, 4)
+	deaths := make(chan ended, 4)
 	const n = 100
 	done := make(chan struct{})
 	go func() {
 		for id := 0; id < n; id++ {
-			reportDeath(deaths, id)
+			reportDeath(deaths, ended{id: id})
 		}
 		close(done)
 	}()
@@ -26,8 +26,8 @@ func TestReportDeathDropsNone(t *testing.T) {
 	timeout := time.After(10 * time.Second)
 	for len(got) < n {
 		select {
-		case id := <-deaths:
-			got[id] = true
+		case e := <-deaths:
+			got[e.id] = true
 		case <-timeout:
 			t.Fatalf("%d of %d deaths delivered", len(got), n)
 		}

@@ -50,6 +50,14 @@ type service struct {
 
 type key struct{ dev, ino uint64 }
 
+// ended is a supervisor's end, as a launcher reports it. now: its host died with it, and
+// it is started again at once (C has no host; a killed runsv's service runs on meanwhile,
+// where a dead host's services were stopped).
+type ended struct {
+	id  int
+	now bool
+}
+
 type scanner struct {
 	dir      string
 	services map[key]*service
@@ -88,7 +96,7 @@ func Runsvdir(args []string) int {
 		// directory shift it, so its index is counted from what parsing consumed.
 		startProcTitle(len(os.Args)-len(args)+1, args[1], warnf)
 	}
-	deaths := make(chan int, 64)
+	deaths := make(chan ended, 64)
 	var l launcher
 	if !classic {
 		h, err := newHost(dir, pgrp, deaths)
@@ -146,7 +154,7 @@ func newScanner(dir string, l launcher, warnf func(string, ...any), stopOnTerm b
 // loop is runsvdir's life: it rescans the directory when it changed (at once where the
 // system reports changes, otherwise at the latest every idleScan), restarts the
 // supervisors that die, and acts on TERM, HUP and ALRM. It returns runsvdir's exit code.
-func (s *scanner) loop(deaths <-chan int) int {
+func (s *scanner) loop(deaths <-chan ended) int {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGALRM)
 	// A link made in the directory is acted on at once where the system can tell us
@@ -166,9 +174,17 @@ func (s *scanner) loop(deaths <-chan int) int {
 			if code, exit := s.signalled(sig, &p); exit {
 				return code
 			}
-		case id := <-deaths:
-			s.died(id)
+		case e := <-deaths:
+			s.died(e.id)
 			p.check = true
+			if !e.now {
+				// As C runsvdir, which notices a runsv's end when its pause ends
+				// (five seconds, a second if it is checking): a supervisor that
+				// ended (sv exit, a runsv killed) is started again at the next look,
+				// not at once. sv exit and force-shutdown see the service directory
+				// unsupervised meanwhile, as with C.
+				continue
+			}
 		case <-timer.C:
 		}
 		rearm(timer, s.tick(&p, time.Now()))

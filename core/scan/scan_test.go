@@ -21,10 +21,10 @@ type fakeLauncher struct {
 	ids       map[string]int // name -> id of its last start
 	names     map[int]string // id -> name of its last start
 	failStart map[string]bool
-	deaths    chan<- int
+	deaths    chan<- ended
 }
 
-func newFake(deaths chan<- int) *fakeLauncher {
+func newFake(deaths chan<- ended) *fakeLauncher {
 	return &fakeLauncher{paths: map[int]string{}, ids: map[string]int{}, names: map[int]string{},
 		failStart: map[string]bool{}, deaths: deaths}
 }
@@ -411,10 +411,10 @@ func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
 // runLoop starts loop on a scan directory holding one service, a, and returns once a's
 // supervisor has been started: loop has installed its signal handlers by then, so
 // signalling the test process is safe.
-func runLoop(t *testing.T, stopOnTerm bool) (*fakeLauncher, chan<- int, <-chan int) {
+func runLoop(t *testing.T, stopOnTerm bool) (*fakeLauncher, chan<- ended, <-chan int) {
 	dir := t.TempDir()
 	must(t, os.Mkdir(filepath.Join(dir, "a"), 0o755))
-	deaths := make(chan int, 64)
+	deaths := make(chan ended, 64)
 	f := newFake(deaths)
 	var w warnings
 	s := newScanner(dir, f, w.warnf, stopOnTerm)
@@ -441,11 +441,45 @@ func signalLoop(t *testing.T, sig syscall.Signal, ret <-chan int) int {
 // of a can only come from the death.
 func TestLoopRestartsDeadSupervisor(t *testing.T) {
 	f, deaths, ret := runLoop(t, false)
-	deaths <- f.id(t, "a")
+	deaths <- ended{id: f.id(t, "a")}
 	// loop scans at most once a second; allow several.
 	waitFor(t, "the restart", 10*time.Second, func() bool { return f.count("start a") == 2 })
 	if code := signalLoop(t, syscall.SIGHUP, ret); code != 111 {
 		t.Errorf("exit code %d on HUP, want 111", code)
+	}
+}
+
+// A supervisor that ended is started again when loop next looks at the directory, as C
+// runsvdir notices a runsv's end only when its pause ends (five seconds when idle); one
+// whose host died is started again at once. With the directory unchanged for an hour,
+// loop looks again a second after the first start, then five seconds later.
+func TestLoopRestartTiming(t *testing.T) {
+	for _, now := range []bool{false, true} {
+		t.Run(fmt.Sprintf("now=%v", now), func(t *testing.T) {
+			dir := t.TempDir()
+			must(t, os.Mkdir(filepath.Join(dir, "a"), 0o755))
+			must(t, os.Chtimes(dir, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour)))
+			deaths := make(chan ended, 64)
+			f := newFake(deaths)
+			var w warnings
+			ret := make(chan int, 1)
+			go func() { ret <- newScanner(dir, f, w.warnf, false).loop(deaths) }()
+			waitFor(t, "the first start", 10*time.Second, func() bool { return f.count("start a") == 1 })
+			started := time.Now()
+			time.Sleep(1500 * time.Millisecond) // past loop's first look, a second after the start
+			deaths <- ended{id: f.id(t, "a"), now: now}
+			waitFor(t, "the restart", 10*time.Second, func() bool { return f.count("start a") == 2 })
+			took := time.Since(started)
+			if !now && took < 4*time.Second {
+				t.Errorf("restarted %v after the first start, before loop's next look (6 s)", took)
+			}
+			if now && took >= 4*time.Second {
+				t.Errorf("restarted %v after the first start: a dead host's services wait for the next look", took)
+			}
+			if code := signalLoop(t, syscall.SIGHUP, ret); code != 111 {
+				t.Errorf("exit code %d on HUP, want 111", code)
+			}
+		})
 	}
 }
 
@@ -456,7 +490,7 @@ func TestLoopRetriesFailedStart(t *testing.T) {
 	dir := t.TempDir()
 	must(t, os.Mkdir(filepath.Join(dir, "a"), 0o755))
 	must(t, os.Chtimes(dir, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour)))
-	deaths := make(chan int, 64)
+	deaths := make(chan ended, 64)
 	f := newFake(deaths)
 	f.failStart["a"] = true
 	var w warnings
