@@ -91,6 +91,11 @@ for f in /usr/bin/sv /usr/bin/runsv /usr/bin/runsvdir /usr/bin/svlogd /usr/bin/c
 	dpkg -S "$f" 2>/dev/null | grep -q '^runit-go:' || fail "$f does not belong to runit-go"
 done
 [ "$(readlink /usr/bin/envdir)" = chpst ] || fail "/usr/bin/envdir is not a link to chpst"
+# runit is runsvdir's program (one program text for process 1 and the tree), and is runit
+# by that name: outside process 1 it says so as runit does.
+[ "$(stat -c %i /usr/sbin/runit)" = "$(stat -c %i /usr/bin/runsvdir)" ] || fail "/usr/sbin/runit is not a hard link to /usr/bin/runsvdir"
+out=$(/usr/sbin/runit 2>&1 </dev/null) && fail "/usr/sbin/runit outside process 1 exited 0: $out"
+case $out in "- runit: fatal: must be run as process no 1."*) ;; *) fail "/usr/sbin/runit outside process 1 said: $out" ;; esac
 [ -x /etc/runit/2 ] || fail "/etc/runit/2 missing"
 [ -L /etc/runit/runsvdir/current ] || fail "/etc/runit/runsvdir/current missing"
 [ -f /usr/share/man/man8/runsv.8.gz ] || fail "runsv.8.gz missing"

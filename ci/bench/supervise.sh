@@ -98,3 +98,20 @@ for n in 1 20 100 500; do
   fi
   echo "bench: PSS by program, $n services (kB): ours ${progo//,/ }; C ${progc//,/ }"
 done
+
+# The same 20-service trees, ours and C's side by side, measured again after four minutes:
+# a Go process keeps more after its first collections (the runtime forces one every two
+# minutes once it has collected at all) than right after its start; C's stays as it was.
+# Then what any idle Go process costs here of its own (see benchtool's floor).
+later=${BENCH_LATER:-250}
+out=$(dirname "$tool")
+BENCH_POOLED=1 BENCH_LATER=$later PATH=$bin:$PATH "$tool" bringup-log "$bin/runsvdir" 20 >"$out/later-ours" &
+BENCH_LATER=$later PATH=$ccbin:$PATH "$tool" bringup-log "$ccbin/runsvdir" 20 >"$out/later-c" &
+wait
+read -r _ po0 _ < "$out/later-ours"
+read -r _ po _ progo < <(sed -n 2p "$out/later-ours")
+read -r _ pc _ progc < <(sed -n 2p "$out/later-c")
+echo "bench: whole tree PSS per service with a log service each, 20 services, after $later s (kB): ours $po (at the start $po0), C $pc, ratio $(ratio "$po" "$pc")"
+echo "bench: PSS by program, 20 services, after $later s (kB): ours ${progo//,/ }; C ${progc//,/ }"
+read -r f0 f4 < <("$tool" floor)
+echo "bench: an idle Go process's own memory (anonymous PSS, kB): $f0 as started, $f4 after four collections"

@@ -23,7 +23,7 @@ import (
 
 func main() {
 	// The sick services' ./run and log/run (see sick.go).
-	helpers := map[string]func() error{"sick-fork": sickFork, "sick-notify": sickNotify, "sick-log": sickLog, "slow-log": slowLog}
+	helpers := map[string]func() error{"sick-fork": sickFork, "sick-notify": sickNotify, "sick-log": sickLog, "slow-log": slowLog, "floor": floor}
 	if len(os.Args) == 2 && helpers[os.Args[1]] != nil {
 		if err := helpers[os.Args[1]](); err != nil {
 			fmt.Fprintln(os.Stderr, "benchtool:", os.Args[1]+":", err)
@@ -32,11 +32,14 @@ func main() {
 		return
 	}
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | restart-scan RUNSVDIR | sick RUNSVDIR [args...] | bringup RUNSVDIR N [args...] | bringup-s6 S6-SVSCAN N | bringup-log RUNSVDIR N")
+		fmt.Fprintln(os.Stderr, "usage: benchtool restart RUNSV|SUPERVISE | restart-scan RUNSVDIR | sick RUNSVDIR [args...] | bringup RUNSVDIR N [args...] | bringup-s6 S6-SVSCAN N | bringup-log RUNSVDIR N | floor")
 		os.Exit(2)
 	}
 	var err error
 	switch os.Args[1] {
+	case "idle":
+		n, _ := strconv.Atoi(os.Args[2])
+		err = idle(n)
 	case "sick":
 		err = sick(os.Args[2:])
 	case "restart":
@@ -234,6 +237,15 @@ func bringup(sc scanner, n int) error {
 		if sc.withLog {
 			pss += poolPSS(cmd.Process.Pid, byProg)
 		}
+		if later, _ := strconv.Atoi(os.Getenv("BENCH_LATER")); later > 0 && sc.withLog {
+			// A Go process's memory right after its start is not what it keeps: its first
+			// collections (a forced one every two minutes once it has collected at all)
+			// add the collector's own bitmaps. Measure the same tree again later.
+			time.Sleep(time.Until(t0.Add(time.Duration(later) * time.Second)))
+			byLater := map[string]int{}
+			pssLater := supervisorPSS(cmd.Process.Pid, byLater, sc.names...) + poolPSS(cmd.Process.Pid, byLater)
+			defer fmt.Printf("%.3f %d %d %s\n", float64(later), pssLater/n, pssLater, progList(byLater))
+		}
 	}
 	cmd.Process.Signal(sc.stop)
 	cmd.Wait()
@@ -246,16 +258,21 @@ func bringup(sc scanner, n int) error {
 	}
 	if sc.withLog {
 		// Then each program's share, by what ps shows as its name.
-		var progs []string
-		for name, kb := range byProg {
-			progs = append(progs, fmt.Sprintf("%s=%d", name, kb))
-		}
-		sort.Strings(progs)
-		fmt.Printf("%.3f %d %d %s\n", up.Seconds(), pss/n, pss, strings.Join(progs, ","))
+		fmt.Printf("%.3f %d %d %s\n", up.Seconds(), pss/n, pss, progList(byProg))
 		return nil
 	}
 	fmt.Printf("%.3f %d\n", up.Seconds(), pss/n)
 	return nil
+}
+
+// progList is each program's PSS as name=kB, sorted, comma-separated.
+func progList(byProg map[string]int) string {
+	var progs []string
+	for name, kb := range byProg {
+		progs = append(progs, fmt.Sprintf("%s=%d", name, kb))
+	}
+	sort.Strings(progs)
+	return strings.Join(progs, ",")
 }
 
 // makeLog gives the service dir a log service as the distributions ship it.
@@ -421,17 +438,4 @@ func supervisorPSS(root int, byProg map[string]int, names ...string) int {
 	return total
 }
 
-func pss(pid int) int {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/smaps_rollup")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "Pss:") {
-			f := strings.Fields(line)
-			n, _ := strconv.Atoi(f[1])
-			return n
-		}
-	}
-	return 0
-}
+func pss(pid int) int { return smapsField(pid, "Pss:") }
