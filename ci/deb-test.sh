@@ -87,15 +87,16 @@ trap 'exit 1' INT TERM
 say "dpkg -i ${deb##*/}"
 dpkg -i --force-confnew "$deb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "dpkg -i"; }
 installed runit-go || fail "runit-go not installed"
-for f in /usr/bin/sv /usr/bin/runsv /usr/bin/runsvdir /usr/bin/svlogd /usr/bin/chpst /usr/sbin/runit /usr/sbin/runit-init; do
+for f in /usr/bin/sv /usr/bin/runsv /usr/bin/runsvdir /usr/bin/svlogd /usr/bin/chpst /sbin/runit /usr/sbin/runit-init; do
 	dpkg -S "$f" 2>/dev/null | grep -q '^runit-go:' || fail "$f does not belong to runit-go"
 done
 [ "$(readlink /usr/bin/envdir)" = chpst ] || fail "/usr/bin/envdir is not a link to chpst"
 # runit is runsvdir's program (one program text for process 1 and the tree), and is runit
 # by that name: outside process 1 it says so as runit does.
-[ "$(stat -c %i /usr/sbin/runit)" = "$(stat -c %i /usr/bin/runsvdir)" ] || fail "/usr/sbin/runit is not a hard link to /usr/bin/runsvdir"
-out=$(/usr/sbin/runit 2>&1 </dev/null) && fail "/usr/sbin/runit outside process 1 exited 0: $out"
-case $out in "- runit: fatal: must be run as process no 1."*) ;; *) fail "/usr/sbin/runit outside process 1 said: $out" ;; esac
+# It is there: dpkg replacing Debian's runit (its /sbin/runit) must not remove it.
+[ "$(stat -L -c %i /sbin/runit)" = "$(stat -c %i /usr/bin/runsvdir)" ] || fail "/sbin/runit is not runsvdir's program: $(ls -lai /sbin/runit /usr/bin/runsvdir 2>&1)"
+out=$(/sbin/runit 2>&1 </dev/null) && fail "/sbin/runit outside process 1 exited 0: $out"
+case $out in "- runit: fatal: must be run as process no 1."*) ;; *) fail "/sbin/runit outside process 1 said: $out" ;; esac
 [ -x /etc/runit/2 ] || fail "/etc/runit/2 missing"
 [ -L /etc/runit/runsvdir/current ] || fail "/etc/runit/runsvdir/current missing"
 [ -f /usr/share/man/man8/runsv.8.gz ] || fail "runsv.8.gz missing"

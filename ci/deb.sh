@@ -45,6 +45,14 @@ mkdir -p "$main/usr/share/zsh/vendor-completions"
 mv "$main/usr/share/zsh/site-functions/_sv" "$main/usr/share/zsh/vendor-completions/_sv"
 rmdir "$main/usr/share/zsh/site-functions"
 
+# runit is runsvdir's program (install.sh's hard link), and in the package it is /sbin/runit,
+# the path Debian's runit ships it under: with /usr merged, /sbin/runit and /usr/sbin/runit
+# are one file to the system but two to dpkg, which, replacing runit, removed runit's
+# /sbin/runit and with it ours. A symbolic link across top-level directories is absolute.
+rm -f "$main/usr/sbin/runit"
+mkdir -p "$main/sbin"
+ln -s /usr/bin/runsvdir "$main/sbin/runit"
+
 # The SysV-style commands and their pages go to runit-go-init.
 for f in halt reboot poweroff shutdown; do
 	mv "$main/usr/sbin/$f" "$init/usr/sbin/$f"

@@ -56,8 +56,12 @@ func TestInstallLayout(t *testing.T) {
 		if !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o755 {
 			t.Errorf("%s: mode %v, want a regular file 0755", p, fi.Mode())
 		}
-		if !bytes.Equal([]byte(readFile(p)), []byte(readFile(filepath.Join(bin, name)))) {
-			t.Errorf("%s differs from the built %s", p, name)
+		built := name
+		if name == "runit" {
+			built = "runsvdir" // runit is a hard link to runsvdir's program, runit by that name
+		}
+		if !bytes.Equal([]byte(readFile(p)), []byte(readFile(filepath.Join(bin, built)))) {
+			t.Errorf("%s differs from the built %s", p, built)
 		}
 	}
 	for name, l := range installLinks {
