@@ -91,9 +91,9 @@ for f in /usr/bin/sv /usr/bin/runsv /usr/bin/runsvdir /usr/bin/svlogd /usr/bin/c
 	dpkg -S "$f" 2>/dev/null | grep -q '^runit-go:' || fail "$f does not belong to runit-go"
 done
 [ "$(readlink /usr/bin/envdir)" = chpst ] || fail "/usr/bin/envdir is not a link to chpst"
-# runit is runsvdir's program (one program text for process 1 and the tree), and is runit
-# by that name: outside process 1 it says so as runit does.
-# It is there: dpkg replacing Debian's runit (its /sbin/runit) must not remove it.
+# /sbin/runit is runsvdir's program (one program text for process 1 and the tree), still
+# there after dpkg replaced Debian's runit (whose /sbin/runit it is), and runit by that
+# name: outside process 1 it says so as runit does.
 [ "$(stat -L -c %i /sbin/runit)" = "$(stat -c %i /usr/bin/runsvdir)" ] || fail "/sbin/runit is not runsvdir's program: $(ls -lai /sbin/runit /usr/bin/runsvdir 2>&1)"
 out=$(/sbin/runit 2>&1 </dev/null) && fail "/sbin/runit outside process 1 exited 0: $out"
 case $out in "- runit: fatal: must be run as process no 1."*) ;; *) fail "/sbin/runit outside process 1 said: $out" ;; esac

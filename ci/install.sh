@@ -52,7 +52,7 @@ for t in $bin_tools; do put "$t" "$bin"; done
 # process 1 then maps the program text that runsvdir, its host and the logger pool map,
 # where a program of its own would take its own (about 2 MB). Where the two directories
 # are on different file systems, runit stays the copy put installed.
-if [ -f "$sbin/runit" ] && [ -f "$bin/runsvdir" ] && [ -f "$bindir/runit" ] && [ -f "$bindir/runsvdir" ]; then
+if [ -f "$bindir/runit" ] && [ -f "$bindir/runsvdir" ]; then
 	if ln -f "$bin/runsvdir" "$sbin/runit.tmp" 2>/dev/null; then
 		mv -f "$sbin/runit.tmp" "$sbin/runit"
 	fi

@@ -424,6 +424,24 @@ func runLoop(t *testing.T, stopOnTerm bool) (*fakeLauncher, chan<- ended, <-chan
 	return f, deaths, ret
 }
 
+// runIdleLoop starts loop on a scan directory holding one service, a, unchanged for an
+// hour (so that loop looks again a second after its first scan, then every five seconds),
+// with a launcher refusing to start the services in failStart.
+func runIdleLoop(t *testing.T, failStart map[string]bool) (*fakeLauncher, chan<- ended, <-chan int) {
+	dir := t.TempDir()
+	must(t, os.Mkdir(filepath.Join(dir, "a"), 0o755))
+	must(t, os.Chtimes(dir, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour)))
+	deaths := make(chan ended, 64)
+	f := newFake(deaths)
+	for name := range failStart {
+		f.failStart[name] = true
+	}
+	var w warnings
+	ret := make(chan int, 1)
+	go func() { ret <- newScanner(dir, f, w.warnf, false).loop(deaths) }()
+	return f, deaths, ret
+}
+
 func signalLoop(t *testing.T, sig syscall.Signal, ret <-chan int) int {
 	t.Helper()
 	must(t, syscall.Kill(os.Getpid(), sig))
@@ -456,14 +474,7 @@ func TestLoopRestartsDeadSupervisor(t *testing.T) {
 func TestLoopRestartTiming(t *testing.T) {
 	for _, now := range []bool{false, true} {
 		t.Run(fmt.Sprintf("now=%v", now), func(t *testing.T) {
-			dir := t.TempDir()
-			must(t, os.Mkdir(filepath.Join(dir, "a"), 0o755))
-			must(t, os.Chtimes(dir, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour)))
-			deaths := make(chan ended, 64)
-			f := newFake(deaths)
-			var w warnings
-			ret := make(chan int, 1)
-			go func() { ret <- newScanner(dir, f, w.warnf, false).loop(deaths) }()
+			f, deaths, ret := runIdleLoop(t, nil)
 			waitFor(t, "the first start", 10*time.Second, func() bool { return f.count("start a") == 1 })
 			started := time.Now()
 			time.Sleep(1500 * time.Millisecond) // past loop's first look, a second after the start
@@ -487,15 +498,7 @@ func TestLoopRestartTiming(t *testing.T) {
 // a second later although the directory has not changed; it used to wait for the next
 // change of the directory or an ALRM.
 func TestLoopRetriesFailedStart(t *testing.T) {
-	dir := t.TempDir()
-	must(t, os.Mkdir(filepath.Join(dir, "a"), 0o755))
-	must(t, os.Chtimes(dir, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour)))
-	deaths := make(chan ended, 64)
-	f := newFake(deaths)
-	f.failStart["a"] = true
-	var w warnings
-	ret := make(chan int, 1)
-	go func() { ret <- newScanner(dir, f, w.warnf, false).loop(deaths) }()
+	f, _, ret := runIdleLoop(t, map[string]bool{"a": true})
 	waitFor(t, "three refused starts", 10*time.Second, func() bool { return f.count("start a") >= 3 })
 	if code := signalLoop(t, syscall.SIGHUP, ret); code != 111 {
 		t.Errorf("exit code %d on HUP, want 111", code)
