@@ -46,13 +46,6 @@ var gdKnown = []struct {
 	what  string // the difference, as it would be reported
 	avoid func(m *gdModel, st gdStep) bool
 }{
-	{name: "moved-dir", what: "A service directory renamed in scan/ (mv scan/x scan/y) or moved " +
-		"out (mv scan/x attic/x, or its symlink removed): our runsv (in-process and -C) goes on " +
-		"using the old path: 'unable to start ./run: file does not exist', 'unable to open " +
-		"supervise/status.new: file does not exist', and supervise/status stays as it was; C " +
-		"runsv works inside the directory it started in, wherever it is now named (a rename " +
-		"changes nothing; a removal stops the service, runs ./finish, writes 'down' and exits)",
-		avoid: func(m *gdModel, st gdStep) bool { return st.op == gdRemove || st.op == gdRename }},
 	{name: "svlogd-usr", what: "svlogd and SIGUSR1/SIGUSR2 (sv 1/2 NAME/log): C svlogd does not " +
 		"catch them and dies (runsv starts it again), ours goes on running",
 		avoid: func(m *gdModel, st gdStep) bool { return gdToSvlogd(m, st, "12") }},

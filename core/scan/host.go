@@ -26,7 +26,7 @@ const HostName = "runsvdir-host"
 // having said "x", no service is left.
 // Its one argument, the scan directory, is there for ps only.
 func Host() int {
-	// It holds about ten descriptors per service: room beyond the hard limit it was given,
+	// It holds about a dozen descriptors per service: room beyond the hard limit it was given,
 	// where the system permits (the program starts again for it, before anything else).
 	if err := platform.RaiseNofile(); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: warning: unable to raise the open-files limit: %v\n", HostName, err)
@@ -70,10 +70,10 @@ func Host() int {
 	return 0
 }
 
-// perService is about what the host holds per service with a log service (lock, control
-// and ok files of both, the log pipe, the reaper's pidfds, with room for a fork in flight);
-// reserved is for everything else.
-const perService, reserved = 12, 64
+// perService is about what the host holds per service with a log service (the service
+// directory, lock, control and ok files of both, the log pipe, the reaper's pidfds, with
+// room for a fork in flight); reserved is for everything else.
+const perService, reserved = 13, 64
 
 // capacity is the number of services the host's open-files limit has room for.
 func capacity() int {

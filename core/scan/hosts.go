@@ -20,7 +20,7 @@ import (
 // "-ID" stop (as SIGTERM to a runsv), "x" stop all. Events (host's fd 4): first "cap N",
 // the number of services the host has descriptors for, then "ID" whenever a service's
 // supervisor ended, as a runsv process exiting would. A service goes to the first host with
-// room; when none has, another host starts (each holds about ten descriptors per service,
+// room; when none has, another host starts (each holds about a dozen descriptors per service,
 // and a boot's open-files limit may not be raised). If a host dies, every service it ran is
 // dead and is started again at the next scan, in a host that is alive.
 type hosts struct {

@@ -68,7 +68,8 @@ func openSupervise(dir, rel string, waitLock bool) (*files, error) {
 		case rerr == nil:
 			target := string(buf[:n])
 			if !filepath.IsAbs(target) {
-				target = filepath.Join(dir, target)
+				// Not filepath.Join: ".." is the kernel's, from where the link is.
+				target = dir + "/" + target
 			}
 			unix.Mkdir(target, 0o700)
 		case rerr != unix.ENOENT && rerr != unix.EINVAL:

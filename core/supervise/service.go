@@ -50,6 +50,7 @@ type Service struct {
 	cfg        Config
 	logR, logW int // the log pipe, held open for our whole life
 	dev, ino   uint64
+	dirFd      int // the service directory, held as C runsv holds its cwd; -1: none
 	ctl        ctlQueue
 	exitReq    chan struct{}
 	quit       chan struct{}
@@ -67,7 +68,7 @@ func errText(err error) string { return errstr.Text(err) }
 // Open does runsv's startup: it reads ./down and ./log, creates and locks supervise/ (and
 // log/supervise/), and writes the first status. Errors are runsv's fatal messages.
 func Open(cfg Config) (*Service, error) {
-	s := &Service{cfg: cfg, logR: -1, logW: -1, ctl: ctlQueue{ready: make(chan struct{}, 1)},
+	s := &Service{cfg: cfg, logR: -1, logW: -1, dirFd: -1, ctl: ctlQueue{ready: make(chan struct{}, 1)},
 		exitReq: make(chan struct{}, 1), quit: make(chan struct{}), readyCh: make(chan int, 1), statusCh: make(chan notifyMsg, 1),
 		handoff: make(chan handoffReq)}
 	s.fx = osEffects{s}
@@ -76,13 +77,17 @@ func Open(cfg Config) (*Service, error) {
 		return nil, fatal("unable to change to directory", err)
 	}
 	s.dev, s.ino = uint64(st.Dev), uint64(st.Ino)
-	s.main = unit{pol: servicePolicy, dir: cfg.Dir, rel: "supervise", pidWritten: -1}
-	want, err := wantFrom(cfg.Dir)
+	var dir string
+	s.dirFd, dir = holdDir(cfg.Dir)
+	s.main = unit{pol: servicePolicy, dir: dir, rel: "supervise", pidWritten: -1}
+	want, err := wantFrom(dir)
 	if err != nil {
+		s.Close()
 		return nil, fatal("unable to stat down", err)
 	}
 	s.main.want = want
 	if err := s.findLog(); err != nil {
+		s.Close()
 		return nil, err
 	}
 	now := time.Now()
@@ -111,7 +116,7 @@ func Open(cfg Config) (*Service, error) {
 
 // findLog sets up the log unit and the log pipe when ./log is a directory.
 func (s *Service) findLog() error {
-	logDir := filepath.Join(s.cfg.Dir, "log")
+	logDir := filepath.Join(s.main.dir, "log")
 	var st unix.Stat_t
 	if err := unix.Stat(logDir, &st); err != nil {
 		if err != unix.ENOENT {
@@ -179,6 +184,30 @@ func (s *Service) Close() {
 		s.notify.Close()
 		s.notify = nil
 	}
+	if s.dirFd >= 0 {
+		unix.Close(s.dirFd)
+		s.dirFd = -1
+	}
+}
+
+// holdDir returns the path through which the supervisor reaches the service directory
+// dir, and the descriptor that path needs (-1: none). C runsv works inside its current
+// directory: removing the service's symlink or renaming its directory changes nothing for
+// it (it still stops the service, runs ./finish and writes "down" when runsvdir tells it
+// to go). Where the system reaches a held descriptor's directory by a path (Linux's
+// /proc/self/fd), ours does the same; elsewhere it follows dir's symlinks once, so that
+// only a rename of the directory itself is lost.
+func holdDir(dir string) (int, string) {
+	if fd, err := platform.OpenPath(dir); err == nil {
+		if p := platform.ProcFdDir(fd); p != "" {
+			return fd, p
+		}
+		unix.Close(fd)
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		return -1, real
+	}
+	return -1, dir
 }
 
 func (s *Service) closeLogPipe() {
@@ -275,21 +304,30 @@ func (s *Service) checkDir() {
 	if unix.Stat(s.cfg.Dir, &st) != nil || (uint64(st.Dev) == s.dev && uint64(st.Ino) == s.ino) {
 		return
 	}
-	f, err := openSupervise(s.cfg.Dir, "supervise", false)
+	fd, dir := holdDir(s.cfg.Dir)
+	f, err := openSupervise(dir, "supervise", false)
 	if err != nil {
+		if fd >= 0 {
+			unix.Close(fd)
+		}
 		s.warn("service directory was replaced; "+err.Error(), nil)
 		return
 	}
+	if s.dirFd >= 0 {
+		unix.Close(s.dirFd)
+	}
+	s.dirFd, s.main.dir = fd, dir
 	s.main.f.close()
 	s.main.f = f
 	s.main.pidWritten, s.main.statWritten = -1, ""
 	s.changed(&s.main)
 	s.announce() // before ok: a client that sees us alive also sees a status
-	if err := f.openOK(s.cfg.Dir, "supervise"); err != nil {
+	if err := f.openOK(dir, "supervise"); err != nil {
 		s.warn(err.Error(), nil)
 	}
 	s.watchControl(f.control, &s.main)
 	if s.log != nil {
+		s.log.dir = filepath.Join(dir, "log")
 		if lf, err := openSupervise(s.log.dir, "log/supervise", false); err == nil {
 			s.log.f.close()
 			s.log.f = lf
