@@ -49,10 +49,6 @@ var gdKnown = []struct {
 	{name: "svlogd-usr", what: "svlogd and SIGUSR1/SIGUSR2 (sv 1/2 NAME/log): C svlogd does not " +
 		"catch them and dies (runsv starts it again), ours goes on running",
 		avoid: func(m *gdModel, st gdStep) bool { return gdToSvlogd(m, st, "12") }},
-	{name: "svlogd-quit", what: "svlogd and SIGQUIT (sv quit NAME/log): ours prints the Go " +
-		"runtime's goroutine dump (60 lines) to its stderr and exits 2; C svlogd dies of the " +
-		"signal silently",
-		avoid: func(m *gdModel, st gdStep) bool { return gdToSvlogd(m, st, "q") }},
 	{name: "control-k", what: "k when control/k exits 0: C runsv marks the service down though " +
 		"./run still runs (supervise/stat 'down', status with a pid), so a later d does not " +
 		"stop it; ours keeps it 'run' and stops it on d. Also a force-* command's k after its " +

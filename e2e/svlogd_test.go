@@ -1057,6 +1057,37 @@ func TestSvlogdSignalsDifferential(t *testing.T) {
 	}
 }
 
+// The signals C svlogd leaves at their default, which kill it: ours must die of each the
+// same way (the wait status names the signal, nothing on stderr, the lines it took are in
+// current). USR1 and USR2 are left out: ours keeps running on them, on purpose (README).
+func TestSvlogdDeadlySignalsDifferential(t *testing.T) {
+	c := cBin(t, "svlogd")
+	ours := ourBin(t, "svlogd")
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGQUIT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			var res []string
+			for _, bin := range []string{c, ours} {
+				root := t.TempDir()
+				dir := filepath.Join(root, "log")
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				p := svlogdStart(t, bin, root, "log")
+				io.WriteString(p.in, "one\n")
+				waitFor(t, 5*time.Second, "one", func() bool { return readFile(filepath.Join(dir, "current")) == "one\n" })
+				p.cmd.Process.Signal(sig)
+				p.wait(t, 10*time.Second)
+				ws := p.cmd.ProcessState.Sys().(syscall.WaitStatus)
+				res = append(res, fmt.Sprintf("signaled %v by %v, exit %d; stderr %q; current %q", ws.Signaled(),
+					ws.Signal(), ws.ExitStatus(), p.stderr(), readFile(filepath.Join(dir, "current"))))
+			}
+			if res[0] != res[1] {
+				t.Errorf("%v:\n C:    %s\n ours: %s", sig, res[0], res[1])
+			}
+		})
+	}
+}
+
 // Random configs and inputs, with a fixed seed, through both: pattern matching quirks,
 // long lines and the size rules must agree everywhere, not only in hand-picked cases.
 func TestSvlogdRandomDifferential(t *testing.T) {

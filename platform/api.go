@@ -43,6 +43,9 @@ type OS struct {
 	// system calls only through libc.
 	RawExec func(path *byte, argv, envv []*byte) error
 
+	// Signals (signal.go): give a signal the kernel's default action; nil: no way to.
+	DefaultSignal func(sig syscall.Signal) error
+
 	// Files and descriptors (files.go).
 	Replace func(tmp, path string) error // nil: rename(2)
 	Lock    func(fd int, wait bool) error

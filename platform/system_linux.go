@@ -33,6 +33,8 @@ var system = OS{
 
 	RawExec: posix.RawExec,
 
+	DefaultSignal: linux.DefaultSignal,
+
 	Replace: linux.Replace,
 	Lock:    posix.Lock,
 	Unlock:  posix.Unlock,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/runit-go/runit/core/errstr"
 	"github.com/runit-go/runit/core/tune"
+	"github.com/runit-go/runit/platform"
 )
 
 // readSize is the read buffer of a busy logger: a pipe delivers at most 64 kB per read on
@@ -99,10 +100,11 @@ var handOverSigs = []os.Signal{syscall.SIGHUP, syscall.SIGALRM, syscall.SIGTERM,
 	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
 
 // Run runs svlogd with parsed options until end of input or SIGTERM, as a process of its
-// own: on its standard input and error, signals and working directory.
+// own: on its standard input and error, signals and working directory. QUIT is caught
+// only to die of it as C svlogd does (the Go runtime's own QUIT prints a goroutine dump).
 func Run(opt *Options) int {
 	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGALRM, syscall.SIGTERM)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGALRM, syscall.SIGTERM, syscall.SIGQUIT)
 	return run(opt, sigs)
 }
 
@@ -112,7 +114,9 @@ func run(opt *Options, sigs chan os.Signal) int {
 			for s := range sigs {
 				b, ok := sigByte[s.(syscall.Signal)]
 				if !ok {
-					// Held during a failed hand-over: it kills svlogd, as it would have.
+					// QUIT, or a signal held during a failed hand-over: it kills svlogd, as
+					// it would have killed C svlogd.
+					platform.DieOfSignal(s.(syscall.Signal))
 					signalReset(s)
 					syscall.Kill(os.Getpid(), s.(syscall.Signal))
 					continue
