@@ -53,12 +53,22 @@ rm -f "$main/usr/sbin/runit"
 mkdir -p "$main/sbin"
 ln -s /usr/bin/runsvdir "$main/sbin/runit"
 
-# The SysV-style commands and their pages go to runit-go-init.
+# The SysV-style commands and their pages go to runit-go-init. In /usr/sbin they are
+# symbolic links (to runit-init, and to the programs in /usr/lib/runit-go), which its
+# postinst makes again when they are missing: the packages it replaces (runit-init,
+# systemd-sysv, sysvinit-core) ship the same names under /sbin, one file with /usr merged
+# but two to dpkg, which deletes the replaced package's /sbin/halt, and with it ours.
+mkdir -p "$init/usr/lib/runit-go"
+for f in halt shutdown; do
+	mv "$main/usr/sbin/$f" "$init/usr/lib/runit-go/$f"
+done
 for f in halt reboot poweroff shutdown; do
-	mv "$main/usr/sbin/$f" "$init/usr/sbin/$f"
+	rm -f "$main/usr/sbin/$f"
 	mv "$main/usr/share/man/man8/$f.8" "$init/usr/share/man/man8/$f.8"
 done
-ln -s runit-init "$init/usr/sbin/init"
+while read -r f target; do
+	ln -s "$target" "$init/usr/sbin/$f"
+done <pkg/debian/links-init
 
 # State, not files: postinst creates these links; the getty is enabled by the admin.
 # (Debian's runit has single/sulogin as a directory: a packaged link there would clash.)
@@ -89,6 +99,11 @@ control "$main" pkg/debian/control
 control "$init" pkg/debian/control-init
 (cd "$main" && find etc -type f | sed 's|^|/|' | sort) >"$main/DEBIAN/conffiles"
 install -m 755 pkg/debian/postinst pkg/debian/postrm "$main/DEBIAN/"
+sed "/@LINKS@/{
+r pkg/debian/links-init
+d
+}" pkg/debian/postinst-init >"$init/DEBIAN/postinst"
+chmod 755 "$init/DEBIAN/postinst"
 
 mkdir -p "$outdir"
 for p in runit-go runit-go-init; do

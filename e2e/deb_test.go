@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -56,6 +57,64 @@ func TestDebInstall(t *testing.T) {
 	for _, w := range []string{"started: run: runit-go-deb-test:", "logged through svlogd:", "stopped: ok: down:", "are gone"} {
 		if !strings.Contains(r.stdout, w) {
 			t.Errorf("deb-test output lacks %q", w)
+		}
+	}
+}
+
+// runit-go and runit-go-init installed with dpkg -i over each Debian package they replace,
+// in a scratch root with /usr merged: every file of theirs must be there afterwards
+// (ci/deb-replace-test.sh; replacing runit-init once left no /sbin/init). sysvinit-core is
+// not among them: its own Conflicts make dpkg refuse, and apt removes it first, which
+// takes nothing of ours.
+func TestDebReplaces(t *testing.T) {
+	needRoot(t)
+	for _, c := range []string{"dpkg", "dpkg-deb", "apt-get"} {
+		if _, err := exec.LookPath(c); err != nil {
+			if strictTests() {
+				t.Fatalf("%s not installed", c)
+			}
+			t.Skipf("%s not installed: test of the .deb over Debian's packages skipped", c)
+		}
+	}
+	bin := installBinDir(t)
+	stage := t.TempDir()
+	r := run(t, repoRoot, []string{"VERSION=1.2.3", "DEB_COMPRESS=gzip"}, "sh", filepath.Join(repoRoot, "ci/deb.sh"), bin, stage)
+	if r.code != 0 {
+		t.Fatalf("ci/deb.sh: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	debs := strings.Fields(r.stdout)
+	r = run(t, repoRoot, nil, "bash", filepath.Join(repoRoot, "ci/boot/busybox.sh"))
+	if r.code != 0 {
+		t.Fatalf("ci/boot/busybox.sh: exit %d\n%s", r.code, r.stderr)
+	}
+	busybox := strings.TrimSpace(r.stdout)
+	dl := t.TempDir()
+	os.Chmod(dl, 0o777) // apt-get download runs as _apt where it can
+	replaced := []string{"runit", "runit-init", "systemd-sysv"}
+	get := "apt-get download -qq " + strings.Join(replaced, " ")
+	r = run(t, dl, nil, "sh", "-c", get+" || { apt-get update -qq && "+get+"; }")
+	if r.code != 0 {
+		if strictTests() {
+			t.Fatalf("apt-get download %v: %s", replaced, r.stderr)
+		}
+		t.Skipf("cannot download %v from Debian (%s): skipped", replaced, strings.TrimSpace(r.stderr))
+	}
+	args := []string{filepath.Join(repoRoot, "ci/deb-replace-test.sh"), busybox, debs[0], debs[1]}
+	for _, p := range replaced {
+		m, _ := filepath.Glob(filepath.Join(dl, p+"_*.deb"))
+		if len(m) != 1 {
+			t.Fatalf("apt-get download %s: got %v", p, m)
+		}
+		args = append(args, m[0])
+	}
+	r = run(t, "", nil, "sh", args...)
+	t.Logf("%s%s", r.stdout, r.stderr)
+	if r.code != 0 || !strings.Contains(r.stdout, "deb-replace-test: ok") {
+		t.Fatalf("ci/deb-replace-test.sh: exit %d", r.code)
+	}
+	for _, p := range replaced {
+		if !strings.Contains(r.stdout, "over "+p+": every file there") {
+			t.Errorf("no verdict for %s", p)
 		}
 	}
 }

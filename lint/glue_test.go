@@ -836,11 +836,22 @@ func TestGlueDeb(t *testing.T) {
 		}
 	}
 	ifiles := listing(initDeb)
-	for p, want := range map[string]string{"/usr/sbin/halt": "-", "/usr/sbin/shutdown": "-",
-		"/usr/sbin/reboot": "lhalt", "/usr/sbin/poweroff": "lhalt", "/usr/sbin/init": "lrunit-init",
+	// The commands are links (postinst makes them again when replacing another init
+	// package took them: see ci/deb-replace-test.sh), to programs under /usr/lib.
+	for p, want := range map[string]string{"/usr/lib/runit-go/halt": "-", "/usr/lib/runit-go/shutdown": "-",
+		"/usr/sbin/halt": "l../lib/runit-go/halt", "/usr/sbin/shutdown": "l../lib/runit-go/shutdown",
+		"/usr/sbin/reboot": "l../lib/runit-go/halt", "/usr/sbin/poweroff": "l../lib/runit-go/halt",
+		"/usr/sbin/init":                "lrunit-init",
 		"/usr/share/man/man8/halt.8.gz": "-", "/usr/share/man/man8/reboot.8.gz": "lhalt.8.gz"} {
 		if ifiles[p] != want {
 			t.Errorf("runit-go-init %s: %q, want %q", p, ifiles[p], want)
+		}
+	}
+	post := run(t, "", nil, "dpkg-deb", "-I", initDeb, "postinst").stdout
+	for _, l := range strings.Split(strings.TrimSpace(readFile(filepath.Join(repoRoot, "pkg/debian/links-init"))), "\n") {
+		f := strings.Fields(l)
+		if !strings.Contains(post, "\n"+l+"\n") || ifiles["/usr/sbin/"+f[0]] != "l"+f[1] {
+			t.Errorf("runit-go-init: link %q not both shipped and made again by postinst:\n%s", l, post)
 		}
 	}
 
