@@ -57,6 +57,15 @@ func TestServiceDirectoryMoved(t *testing.T) {
 			mustDo(t, os.Rename(filepath.Join(root, "scan", "x"), filepath.Join(root, "attic")))
 			return filepath.Join(root, "attic"), ""
 		}, false},
+		{"symlink re-pointed", func(t *testing.T, root string) (string, string) {
+			// Another service now: runsvdir knows it by its directory, stops x, starts x2.
+			x2 := filepath.Join(root, "sv", "x2")
+			writeFile(t, filepath.Join(x2, "run"), "#!/bin/sh\nexec sleep 4499999\n", 0o755)
+			t.Cleanup(func() { exec.Command("pkill", "-f", "^sleep 4499999$").Run() })
+			mustDo(t, os.Symlink(x2, filepath.Join(root, "scan", "x.new")))
+			mustDo(t, os.Rename(filepath.Join(root, "scan", "x.new"), filepath.Join(root, "scan", "x")))
+			return filepath.Join(root, "sv", "x"), ""
+		}, true},
 		{"target renamed", func(t *testing.T, root string) (string, string) {
 			// The link dangles: runsvdir stops the service, as for a removed link.
 			mustDo(t, os.Rename(filepath.Join(root, "sv", "x"), filepath.Join(root, "sv", "x2")))
@@ -91,6 +100,9 @@ func TestServiceDirectoryMoved(t *testing.T) {
 				t.Cleanup(func() {
 					cmd.Process.Signal(syscall.SIGHUP)
 					<-done
+					// C's runsvdir leaves on HUP while its runsv still stop their services:
+					// gone before the directory is removed.
+					stopSupervisors(t, scan, 10*time.Second)
 					exec.Command("pkill", "-f", "^sleep "+sleep+"$").Run()
 				})
 				waitFor(t, 15*time.Second, "x to run", func() bool { return running(t, svc) })
@@ -110,6 +122,9 @@ func TestServiceDirectoryMoved(t *testing.T) {
 					return err == nil && r.State == protocol.Down && strings.Contains(readFile(rec), "finish") &&
 						count(t, sleep) == 0 && (entry != "" || !okAlive(dir))
 				})
+				if m.name == "symlink re-pointed" {
+					waitFor(t, 20*time.Second, "x2 to run", func() bool { return running(t, filepath.Join(root, "sv", "x2")) })
+				}
 				got := "record: " + strings.ReplaceAll(strings.TrimSpace(readFile(rec)), "\n", ", ")
 				r, err := protocol.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
 				if err != nil {
@@ -123,10 +138,11 @@ func TestServiceDirectoryMoved(t *testing.T) {
 			})
 		}
 		want := map[string]string{
-			"symlink removed":   "record: started, finish -1 15; status down want d; supervisor alive false; instances 0",
-			"renamed in scan":   "record: started, finish -1 15; status down want d; supervisor alive true; instances 0",
-			"moved out of scan": "record: started, finish -1 15; status down want d; supervisor alive false; instances 0",
-			"target renamed":    "record: started, finish -1 15; status down want d; supervisor alive false; instances 0",
+			"symlink removed":    "record: started, finish -1 15; status down want d; supervisor alive false; instances 0",
+			"renamed in scan":    "record: started, finish -1 15; status down want d; supervisor alive true; instances 0",
+			"moved out of scan":  "record: started, finish -1 15; status down want d; supervisor alive false; instances 0",
+			"target renamed":     "record: started, finish -1 15; status down want d; supervisor alive false; instances 0",
+			"symlink re-pointed": "record: started, finish -1 15; status down want d; supervisor alive false; instances 0",
 		}[m.name]
 		for _, tr := range trees {
 			if got, ok := outcomes[m.name+"/"+tr.name]; ok && got != want {

@@ -299,9 +299,15 @@ func finishArgs(ws syscall.WaitStatus) (string, string) {
 
 // checkDir notices that the service directory was removed and created again, and moves
 // our supervise/ files into the new one, so that runsv keeps working (C runsv does not).
+// While the directory we hold still exists (renamed, or the symlink pointed elsewhere) we
+// stay in it, as C runsv stays in its cwd: the other directory is another service's.
 func (s *Service) checkDir() {
 	var st unix.Stat_t
 	if unix.Stat(s.cfg.Dir, &st) != nil || (uint64(st.Dev) == s.dev && uint64(st.Ino) == s.ino) {
+		return
+	}
+	var held unix.Stat_t
+	if s.dirFd >= 0 && unix.Fstat(s.dirFd, &held) == nil && held.Nlink > 0 {
 		return
 	}
 	fd, dir := holdDir(s.cfg.Dir)

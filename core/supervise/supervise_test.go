@@ -81,3 +81,63 @@ func TestServiceInProcess(t *testing.T) {
 		t.Errorf("service process %d still runs after Exit", r.Pid)
 	}
 }
+
+// checkDir follows a service directory removed and created again, and only that: a
+// directory that still exists under another name (its symlink pointed elsewhere) is the
+// one we supervise, as C runsv stays in its cwd, and the new target is another service's.
+func TestCheckDirFollowsOnlyARemovedDirectory(t *testing.T) {
+	root := t.TempDir()
+	a, b, link := filepath.Join(root, "a"), filepath.Join(root, "b"), filepath.Join(root, "link")
+	for _, d := range []string{a, b} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "run"), []byte("#!/bin/sh\nexec sleep 1000\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(a, link); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	s, err := Open(Config{Name: "link", Dir: link, Stderr: &stderr, Stdin: 0, Stdout: 1, ErrFd: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.dirFd < 0 {
+		t.Skip("no way here to reach a held directory by a path (Linux's /proc/self/fd)")
+	}
+	dir := s.main.dir
+	// The symlink pointed at b: a still exists, we stay.
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(b, link); err != nil {
+		t.Fatal(err)
+	}
+	s.checkDir()
+	if s.main.dir != dir {
+		t.Errorf("moved to %s when the symlink was pointed elsewhere", s.main.dir)
+	}
+	if _, err := os.Stat(filepath.Join(b, "supervise")); err == nil {
+		t.Errorf("made b/supervise, another service's directory: %s", stderr.String())
+	}
+	// a removed and made again where the symlink points: we follow.
+	if err := os.RemoveAll(a); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(a, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(a, link); err != nil {
+		t.Fatal(err)
+	}
+	s.checkDir()
+	if _, err := os.Stat(filepath.Join(a, "supervise", "status")); err != nil {
+		t.Errorf("not moved into the directory made again: %v; %s", err, stderr.String())
+	}
+}
