@@ -38,25 +38,30 @@ func TestServiceDirectoryMoved(t *testing.T) {
 		{name: "classic", runsvdir: filepath.Join(ours, "runsvdir"), path: ours, args: []string{"-C"}},
 		{name: "C", runsvdir: cBin(t, "runsvdir"), path: filepath.Dir(cBin(t, "runsv"))},
 	}
+	// What C runit does when the entry is gone: x stopped, ./finish run, "down" written
+	// where the directory now is, its supervisor gone.
+	const stopped = "record: started, finish -1 15; status down want d; supervisor alive false; instances 0"
 	moves := []struct {
 		name string
 		// move moves the service directory whose entry is scan/x; it returns where the
 		// directory now is and the scan entry that names it afterwards ("" for none).
 		move   func(t *testing.T, root string) (dir, entry string)
-		linked bool // scan/x is a symlink to sv/x
+		linked bool   // scan/x is a symlink to sv/x
+		runs   string // a service directory under the root that runs afterwards, if any
+		want   string // C runit's outcome
 	}{
 		{"symlink removed", func(t *testing.T, root string) (string, string) {
 			mustDo(t, os.Remove(filepath.Join(root, "scan", "x")))
 			return filepath.Join(root, "sv", "x"), ""
-		}, true},
+		}, true, "", stopped},
 		{"renamed in scan", func(t *testing.T, root string) (string, string) {
 			mustDo(t, os.Rename(filepath.Join(root, "scan", "x"), filepath.Join(root, "scan", "y")))
 			return filepath.Join(root, "scan", "y"), "y"
-		}, false},
+		}, false, "", "record: started, finish -1 15; status down want d; supervisor alive true; instances 0"},
 		{"moved out of scan", func(t *testing.T, root string) (string, string) {
 			mustDo(t, os.Rename(filepath.Join(root, "scan", "x"), filepath.Join(root, "attic")))
 			return filepath.Join(root, "attic"), ""
-		}, false},
+		}, false, "", stopped},
 		{"symlink re-pointed", func(t *testing.T, root string) (string, string) {
 			// Another service now: runsvdir knows it by its directory, stops x, starts x2.
 			x2 := filepath.Join(root, "sv", "x2")
@@ -65,12 +70,12 @@ func TestServiceDirectoryMoved(t *testing.T) {
 			mustDo(t, os.Symlink(x2, filepath.Join(root, "scan", "x.new")))
 			mustDo(t, os.Rename(filepath.Join(root, "scan", "x.new"), filepath.Join(root, "scan", "x")))
 			return filepath.Join(root, "sv", "x"), ""
-		}, true},
+		}, true, "sv/x2", stopped},
 		{"target renamed", func(t *testing.T, root string) (string, string) {
 			// The link dangles: runsvdir stops the service, as for a removed link.
 			mustDo(t, os.Rename(filepath.Join(root, "sv", "x"), filepath.Join(root, "sv", "x2")))
 			return filepath.Join(root, "sv", "x2"), ""
-		}, true},
+		}, true, "", stopped},
 	}
 	outcomes := map[string]string{}
 	marker := 4400000
@@ -120,10 +125,10 @@ func TestServiceDirectoryMoved(t *testing.T) {
 				waitFor(t, 20*time.Second, "x stopped, ./finish run and its status down", func() bool {
 					r, err := protocol.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
 					return err == nil && r.State == protocol.Down && strings.Contains(readFile(rec), "finish") &&
-						count(t, sleep) == 0 && (entry != "" || !okAlive(dir))
+						sleeps(sleep) == 0 && (entry != "" || !okAlive(dir))
 				})
-				if m.name == "symlink re-pointed" {
-					waitFor(t, 20*time.Second, "x2 to run", func() bool { return running(t, filepath.Join(root, "sv", "x2")) })
+				if m.runs != "" {
+					waitFor(t, 20*time.Second, m.runs+" to run", func() bool { return running(t, filepath.Join(root, m.runs)) })
 				}
 				got := "record: " + strings.ReplaceAll(strings.TrimSpace(readFile(rec)), "\n", ", ")
 				r, err := protocol.Decode([]byte(readFile(filepath.Join(dir, "supervise", "status"))))
@@ -132,21 +137,14 @@ func TestServiceDirectoryMoved(t *testing.T) {
 				}
 				got += "; status " + r.State.String() + " want " + string(rune(r.Want))
 				got += "; supervisor alive " + strconv.FormatBool(okAlive(dir))
-				got += "; instances " + strconv.Itoa(count(t, sleep))
+				got += "; instances " + strconv.Itoa(sleeps(sleep))
 				t.Log(got)
 				outcomes[m.name+"/"+tr.name] = got
 			})
 		}
-		want := map[string]string{
-			"symlink removed":    "record: started, finish -1 15; status down want d; supervisor alive false; instances 0",
-			"renamed in scan":    "record: started, finish -1 15; status down want d; supervisor alive true; instances 0",
-			"moved out of scan":  "record: started, finish -1 15; status down want d; supervisor alive false; instances 0",
-			"target renamed":     "record: started, finish -1 15; status down want d; supervisor alive false; instances 0",
-			"symlink re-pointed": "record: started, finish -1 15; status down want d; supervisor alive false; instances 0",
-		}[m.name]
 		for _, tr := range trees {
-			if got, ok := outcomes[m.name+"/"+tr.name]; ok && got != want {
-				t.Errorf("%s under %s: %s\n  want (C runit's): %s", m.name, tr.name, got, want)
+			if got, ok := outcomes[m.name+"/"+tr.name]; ok && got != m.want {
+				t.Errorf("%s under %s: %s\n  want (C runit's): %s", m.name, tr.name, got, m.want)
 			}
 		}
 	}
@@ -159,8 +157,8 @@ func mustDo(t *testing.T, err error) {
 	}
 }
 
-// count is how many processes run "sleep ARG".
-func count(t *testing.T, arg string) int {
+// sleeps is how many processes run "sleep ARG".
+func sleeps(arg string) int {
 	out, _ := exec.Command("pgrep", "-c", "-f", "^sleep "+arg+"$").Output()
 	n, _ := strconv.Atoi(strings.TrimSpace(string(out)))
 	return n
