@@ -114,16 +114,18 @@ func (c *ctr) logs() string {
 	return r.stdout + r.stderr
 }
 
-// state is the container's status (running, exited ...) and exit code.
-func (c *ctr) state() (string, int) {
+// state is the container's status (running, exited ...) and exit code, or an error
+// when podman inspect fails: it can while the container is exiting (it reads
+// /proc/PID/cgroup of a process that is just gone), so callers poll again.
+func (c *ctr) state() (string, int, error) {
 	c.t.Helper()
 	r := c.e.podman(c.t, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name)
 	f := strings.Fields(r.stdout)
 	if r.code != 0 || len(f) != 2 {
-		c.t.Fatalf("podman inspect %s: exit %d: %s%s", c.name, r.code, r.stdout, r.stderr)
+		return "", 0, fmt.Errorf("podman inspect %s: exit %d: %s%s", c.name, r.code, r.stdout, r.stderr)
 	}
 	code, _ := strconv.Atoi(f[1])
-	return f[0], code
+	return f[0], code, nil
 }
 
 func (c *ctr) waitLog(what string) {
@@ -146,8 +148,12 @@ func (c *ctr) waitExit() int {
 	c.t.Helper()
 	var code int
 	waitFor(c.t, 20*time.Second, c.name+" to exit", func() bool {
-		var st string
-		st, code = c.state()
+		st, n, err := c.state()
+		if err != nil {
+			c.t.Log(err) // polled again; a lasting failure ends in the timeout
+			return false
+		}
+		code = n
 		return st == "exited" || st == "stopped"
 	})
 	return code
