@@ -314,6 +314,9 @@ type gdSvc struct {
 	exiting bool // told to exit, its runsv waits for a ./run that ignores TERM
 	cRacy   bool // got a c right after a t: whether control/c ran is timing
 	looped  bool // it crash-looped at some point: counts of what each start leaves differ by timing
+	// logPaused: sv pause was sent to its log service, and nothing since that continues
+	// or ends the logger
+	logPaused bool
 }
 
 // dir is the service directory relative to the tree root.
@@ -334,7 +337,7 @@ func (v *gdSvc) looping() bool {
 
 // fresh: a new runsv took the service.
 func (v *gdSvc) fresh() {
-	v.alive, v.want, v.logWant, v.stopped, v.exiting = gdYes, 'u', 'u', gdNo, false
+	v.alive, v.want, v.logWant, v.stopped, v.exiting, v.logPaused = gdYes, 'u', 'u', gdNo, false, false
 	if v.downNow {
 		v.want = 'd'
 	}
@@ -512,6 +515,12 @@ func (m *gdModel) apply(st gdStep) {
 						v.logWant = 'u'
 					case 'd', 'o':
 						v.logWant = 'd'
+					}
+					switch c {
+					case 'p':
+						v.logPaused = true
+					case 'c', 't', 'd', 'k':
+						v.logPaused = false
 					}
 				}
 				continue

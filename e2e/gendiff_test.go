@@ -99,6 +99,21 @@ var gdKnown = []struct {
 			}
 			return false
 		}},
+	{name: "svlogd-term-last-line", what: "TERM (sv stop, term, restart ...) to a paused svlogd " +
+		"log service whose service wrote while it was paused: C svlogd reads one buffer more, " +
+		"logs its lines but drops the last one read; ours logs that one too (unless the " +
+		"service crash-looped: only which lines were logged is compared then)",
+		avoid: func(m *gdModel, st gdStep) bool {
+			if st.op != gdSv || !strings.ContainsAny(st.cmd.ctl, "td") {
+				return false
+			}
+			for _, tg := range st.targets {
+				if v := m.svc(tg.id); v != nil && tg.log && v.spec.log == 1 && v.logPaused && !v.looped {
+					return true
+				}
+			}
+			return false
+		}},
 }
 
 // gdToSvlogd reports whether an sv step sends one of the commands in cmds to an svlogd

@@ -17,7 +17,7 @@ type Options struct {
 	Replace byte   // replacement byte, 0 when no replacement is done
 	Extra   string // -R: further bytes to replace
 	LineMax int    // -l
-	BufLen  int    // -b (only validated: our read buffer is larger)
+	BufLen  int    // -b: the most the read after TERM takes (other reads take more)
 	Verbose int    // -v count
 	Lossy   bool   // -L: drop and count lines rather than block when a log cannot be written
 	Dirs    []string

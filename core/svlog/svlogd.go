@@ -36,18 +36,18 @@ const (
 
 // Logger is a running svlogd.
 type Logger struct {
-	opt     *Options
-	dirs    []*Dir
-	in      *os.File
-	repl    [256]bool
-	stamp   stamper
-	errbuf  []byte
-	udpbuf  []byte
-	events  atomic.Uint32
-	stale   []byte // C svlogd's line buffer, kept only when a pattern has '+'
-	long    bool   // in the middle of a line longer than LineMax: copying its rest
-	term    bool
-	pollErr bool // stdin cannot take deadlines: do not rely on them
+	opt            *Options
+	dirs           []*Dir
+	in             *os.File
+	repl           [256]bool
+	stamp          stamper
+	errbuf         []byte
+	udpbuf         []byte
+	events         atomic.Uint32
+	stale          []byte // C svlogd's line buffer, kept only when a pattern has '+'
+	long           bool   // in the middle of a line longer than LineMax: copying its rest
+	term, termRead bool   // TERM came; the one read after it is done
+	pollErr        bool   // stdin cannot take deadlines: do not rely on them
 
 	inFd    int // stdin's descriptor, for the by-hand wait when it cannot be polled
 	stderr  *os.File
@@ -224,7 +224,11 @@ func (l *Logger) signal(c byte) {
 		default:
 		}
 	default:
-		if sig, ok := killSig[c]; ok && l.killed.CompareAndSwap(0, uint32(sig)) {
+		sig, ok := killSig[c]
+		if !ok {
+			return
+		}
+		if l.killed.CompareAndSwap(0, uint32(sig)) {
 			close(l.kill)
 			l.wake(0)
 		}
@@ -274,8 +278,20 @@ func (l *Logger) run() int {
 			l.checkKill()
 		}
 		l.handleEvents()
-		if l.term && have == 0 && !l.long {
-			break
+		if l.term {
+			// As C svlogd: after TERM one read more of what the pipe holds (a buffer, -b),
+			// then only to the end of the line it is in, a byte at a time.
+			if !l.termRead {
+				l.termRead = true
+				n := l.readPending(buf[have:min(len(buf), have+opt.BufLen)])
+				if n > 0 {
+					have = l.consume(buf, have, n, &pstamp, &pn)
+				}
+				continue
+			}
+			if have == 0 && !l.long {
+				break
+			}
 		}
 		if !l.pollErr {
 			if err := l.in.SetReadDeadline(l.nextTimer()); err != nil {
@@ -285,27 +301,17 @@ func (l *Logger) run() int {
 		if l.events.Load() != 0 {
 			continue
 		}
-		n, err := l.in.Read(buf[have:])
+		end := len(buf)
+		if l.term {
+			end = have + 1
+		}
+		n, err := l.in.Read(buf[have:end])
 		if have+n == len(buf) && len(buf) < readSize {
 			// Busy: a larger buffer from now on.
 			buf = append(buf, make([]byte, readSize-len(buf))...)
 		}
 		if n > 0 {
-			st := l.stamp.format(time.Now())
-			first := st
-			if have > 0 {
-				first = pstamp[:pn]
-			}
-			rest := l.process(buf[:have+n], first, st)
-			if rest > 0 {
-				// The incomplete line keeps the time its first byte was read.
-				if have == 0 || rest != have+n {
-					pn = copy(pstamp[:], st)
-				}
-				copy(buf, buf[have+n-rest:have+n])
-			}
-			have = rest
-			l.flushAll()
+			have = l.consume(buf, have, n, &pstamp, &pn)
 		}
 		if err != nil {
 			if err == io.EOF {
@@ -331,6 +337,42 @@ func (l *Logger) run() int {
 	}
 	l.flushErr()
 	return 0
+}
+
+// consume logs the complete lines of buf[:have+n], n bytes of them just read, keeps the
+// incomplete rest at the start of buf and returns its length. pstamp holds the time the
+// kept line's first byte was read.
+func (l *Logger) consume(buf []byte, have, n int, pstamp *[32]byte, pn *int) int {
+	st := l.stamp.format(time.Now())
+	first := st
+	if have > 0 {
+		first = pstamp[:*pn]
+	}
+	rest := l.process(buf[:have+n], first, st)
+	if rest > 0 {
+		// The incomplete line keeps the time its first byte was read.
+		if have == 0 || rest != have+n {
+			*pn = copy(pstamp[:], st)
+		}
+		copy(buf, buf[have+n-rest:have+n])
+	}
+	l.flushAll()
+	return rest
+}
+
+// readPending reads what the input holds now into b, without waiting: none is 0, as is
+// end of input (the loop then ends where the line does).
+func (l *Logger) readPending(b []byte) int {
+	for {
+		n, err := unix.Read(l.inFd, b)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || n < 0 {
+			return 0
+		}
+		return n
+	}
 }
 
 // wake records an event and interrupts the main loop's read.

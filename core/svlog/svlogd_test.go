@@ -1,0 +1,94 @@
+package svlog
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// After TERM, C svlogd reads once more what the pipe holds, up to its buffer (-b), logs
+// the lines of it, reads the line it ended in to its end a byte at a time, and leaves
+// the rest in the pipe for the next svlogd. A paused logger that `sv stop` ends (TERM,
+// CONT) so writes what its service wrote while it was paused. C drops the last line it
+// completes so (measured: 10 of "more than a buffer"'s lines logged, "a\n" of "a line
+// unfinished"); ours logs it, as it logs every line it took.
+func TestTermReadsOneBufferMore(t *testing.T) {
+	line := func(i int) string { return strings.Repeat(string(rune('a'+i%26)), 99) + "\n" }
+	lines := func(from, to int) string {
+		var b strings.Builder
+		for i := from; i < to; i++ {
+			b.WriteString(line(i))
+		}
+		return b.String()
+	}
+	for _, c := range []struct {
+		name        string
+		args        []string
+		in, later   string // in the pipe at TERM; written once the first lines are logged
+		logged, out string // current afterwards; what the pipe still holds
+	}{
+		{"nothing waiting", nil, "", "", "", ""},
+		{"lines waiting", nil, "a\nb\n", "", "a\nb\n", ""},
+		// 1024 bytes: ten lines and 24 bytes of the eleventh, which is read to its end.
+		{"more than a buffer", nil, lines(0, 30), "", lines(0, 11), lines(11, 30)},
+		{"-b 2000", []string{"-b", "2000"}, lines(0, 30), "", lines(0, 20), lines(20, 30)},
+		{"a line unfinished", nil, "a\nb", "c\nd\n", "a\nbc\n", "d\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			opt, err := ParseArgs(append(c.args, "log"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Mkdir(filepath.Join(dir, "log"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			defer w.Close()
+			io.WriteString(w, c.in)
+			null, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+			defer null.Close()
+			done := make(chan int, 1)
+			go func() {
+				ws := RunLogger(opt, Instance{In: int(r.Fd()), Stderr: null, Base: dir,
+					Started: func(signal func(byte)) { signal('t') }})
+				done <- int(ws)
+			}()
+			current := filepath.Join(dir, "log", "current")
+			if c.later != "" {
+				first := c.logged[:strings.IndexByte(c.logged, '\n')+1]
+				deadline := time.Now().Add(5 * time.Second)
+				for b, _ := os.ReadFile(current); string(b) != first; b, _ = os.ReadFile(current) {
+					if time.Now().After(deadline) {
+						t.Fatalf("current %q, want %q before the rest is written", b, first)
+					}
+					time.Sleep(5 * time.Millisecond)
+				}
+				io.WriteString(w, c.later)
+			}
+			select {
+			case ws := <-done:
+				if ws != 0 {
+					t.Errorf("wait status %#x, want exit 0", ws)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("the logger did not end after TERM")
+			}
+			w.Close()
+			left, _ := io.ReadAll(r)
+			if b, _ := os.ReadFile(current); string(b) != c.logged {
+				t.Errorf("current:\n%q\nwant\n%q", b, c.logged)
+			}
+			if string(left) != c.out {
+				t.Errorf("left in the pipe:\n%q\nwant\n%q", left, c.out)
+			}
+		})
+	}
+}
