@@ -49,13 +49,14 @@ type Logger struct {
 	term, termRead bool   // TERM came; the one read after it is done
 	pollErr        bool   // stdin cannot take deadlines: do not rely on them
 
-	inFd    int // stdin's descriptor, for the by-hand wait when it cannot be polled
-	stderr  *os.File
-	env     []string
-	kill    chan struct{} // closed when killed
-	killed  atomic.Uint32 // the killing signal, 0 while alive
-	stopped atomic.Bool   // paused (STOP) until CONT
-	resume  chan struct{}
+	inFd     int // stdin's descriptor, for the by-hand wait when it cannot be polled
+	stderr   *os.File
+	env      []string
+	kill     chan struct{} // closed when killed
+	killed   atomic.Uint32 // the killing signal, 0 while alive
+	stopped  atomic.Bool   // paused (STOP) until CONT
+	heldKill atomic.Uint32 // a kill byte held until CONT, as the kernel holds QUIT
+	resume   chan struct{}
 }
 
 // Main runs svlogd with its command line (argv[0] included: the usage message names it,
@@ -219,6 +220,9 @@ func (l *Logger) signal(c byte) {
 		l.wake(0)
 	case 'c':
 		l.stopped.Store(false)
+		if c := l.heldKill.Swap(0); c != 0 {
+			l.signal(byte(c))
+		}
 		select {
 		case l.resume <- struct{}{}:
 		default:
@@ -226,6 +230,13 @@ func (l *Logger) signal(c byte) {
 	default:
 		sig, ok := killSig[c]
 		if !ok {
+			return
+		}
+		if sig == syscall.SIGQUIT && l.stopped.Load() {
+			// The kernel leaves a signal that dumps core pending on a stopped process
+			// until CONT (it kills at once only for those that do not): a paused svlogd
+			// sent QUIT stays paused, writing nothing, and dies when continued.
+			l.heldKill.CompareAndSwap(0, uint32(c))
 			return
 		}
 		if l.killed.CompareAndSwap(0, uint32(sig)) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -88,6 +89,65 @@ func TestTermReadsOneBufferMore(t *testing.T) {
 			}
 			if string(left) != c.out {
 				t.Errorf("left in the pipe:\n%q\nwant\n%q", left, c.out)
+			}
+		})
+	}
+}
+
+// A paused svlogd (STOP) that gets a signal that kills it: the kernel kills a stopped
+// process at once for KILL, INT, USR1 and USR2, but holds QUIT, which dumps core, until
+// CONT. A pooled logger sent those bytes ends the same way (wait status: the signal),
+// writing nothing of what waits in its pipe.
+func TestKillWhilePaused(t *testing.T) {
+	for _, c := range []struct {
+		sigs string
+		want syscall.Signal
+	}{
+		{"pk", syscall.SIGKILL},
+		{"pi", syscall.SIGINT},
+		{"p1", syscall.SIGUSR1},
+		{"pqc", syscall.SIGQUIT},
+		{"pqtc", syscall.SIGQUIT},
+		{"pqk", syscall.SIGKILL}, // QUIT still held when KILL came
+		{"pqi", syscall.SIGINT},
+	} {
+		t.Run(c.sigs, func(t *testing.T) {
+			dir := t.TempDir()
+			opt, err := ParseArgs([]string{"log"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Mkdir(filepath.Join(dir, "log"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			defer w.Close()
+			io.WriteString(w, "a\n")
+			null, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+			defer null.Close()
+			done := make(chan syscall.WaitStatus, 1)
+			go func() {
+				done <- RunLogger(opt, Instance{In: int(r.Fd()), Stderr: null, Base: dir,
+					Started: func(signal func(byte)) {
+						for i := 0; i < len(c.sigs); i++ {
+							signal(c.sigs[i])
+						}
+					}})
+			}()
+			select {
+			case ws := <-done:
+				if !ws.Signaled() || ws.Signal() != c.want {
+					t.Errorf("wait status %#x, want killed by %v", int(ws), c.want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("the logger did not end")
+			}
+			if b, _ := os.ReadFile(filepath.Join(dir, "log", "current")); len(b) != 0 {
+				t.Errorf("current %q, want nothing written", b)
 			}
 		})
 	}
