@@ -95,10 +95,17 @@ func readStatus(t testing.TB, dir string) protocol.Record {
 // (runsv renames stat into place just before status).
 func waitStat(t testing.TB, dir, want string) {
 	t.Helper()
-	waitFor(t, 10*time.Second, fmt.Sprintf("%s/supervise/stat = %q (have %q)", dir, want,
-		readFile(filepath.Join(dir, "supervise", "stat"))), func() bool {
-		return readFile(filepath.Join(dir, "supervise", "stat")) == want && statusSays(dir) == want
-	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		stat, status := readFile(filepath.Join(dir, "supervise", "stat")), statusSays(dir)
+		if stat == want && status == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after 10s waiting for %s/supervise/stat = %q (stat %q, status says %q)", dir, want, stat, status)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // statusSays renders supervise/status as stat text (want exit reads as want down).

@@ -55,7 +55,7 @@ type Logger struct {
 	kill     chan struct{} // closed when killed
 	killed   atomic.Uint32 // the killing signal, 0 while alive
 	stopped  atomic.Bool   // paused (STOP) until CONT
-	heldKill atomic.Uint32 // a kill byte held until CONT, as the kernel holds QUIT
+	heldKill atomic.Uint32 // a kill byte held until CONT, as the kernel holds signals
 	resume   chan struct{}
 }
 
@@ -220,8 +220,8 @@ func (l *Logger) signal(c byte) {
 		l.wake(0)
 	case 'c':
 		l.stopped.Store(false)
-		if c := l.heldKill.Swap(0); c != 0 {
-			l.signal(byte(c))
+		if h := l.heldKill.Swap(0); h != 0 {
+			l.signal(byte(h))
 		}
 		select {
 		case l.resume <- struct{}{}:
@@ -232,12 +232,19 @@ func (l *Logger) signal(c byte) {
 		if !ok {
 			return
 		}
-		if sig == syscall.SIGQUIT && l.stopped.Load() {
-			// The kernel leaves a signal that dumps core pending on a stopped process
-			// until CONT (it kills at once only for those that do not): a paused svlogd
-			// sent QUIT stays paused, writing nothing, and dies when continued.
-			l.heldKill.CompareAndSwap(0, uint32(c))
-			return
+		if sig != syscall.SIGKILL && l.stopped.Load() {
+			// The kernel holds every signal but KILL for a stopped process until CONT,
+			// and then the lowest-numbered acts first: a paused svlogd sent INT or QUIT
+			// stays paused, writing nothing, and dies when continued.
+			for {
+				h := l.heldKill.Load()
+				if h != 0 && killSig[byte(h)] < sig {
+					return // the one held acts first
+				}
+				if l.heldKill.CompareAndSwap(h, uint32(c)) {
+					return
+				}
+			}
 		}
 		if l.killed.CompareAndSwap(0, uint32(sig)) {
 			close(l.kill)
