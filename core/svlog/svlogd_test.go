@@ -10,6 +10,37 @@ import (
 	"time"
 )
 
+// startLogger runs a logger with args on a pipe that holds in, giving its signal function
+// to signal first. It returns the log directory's parent, the pipe's write and read ends
+// and the channel that gets the logger's wait status.
+func startLogger(t *testing.T, args []string, in string, signal func(signal func(byte))) (string, *os.File, *os.File, <-chan syscall.WaitStatus) {
+	t.Helper()
+	dir := t.TempDir()
+	opt, err := ParseArgs(append(args, "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "log"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	io.WriteString(w, in)
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { null.Close() })
+	done := make(chan syscall.WaitStatus, 1)
+	go func() {
+		done <- RunLogger(opt, Instance{In: int(r.Fd()), Stderr: null, Base: dir, Started: signal})
+	}()
+	return dir, w, r, done
+}
+
 // After TERM, C svlogd reads once more what the pipe holds, up to its buffer (-b), logs
 // the lines of it, reads the line it ended in to its end a byte at a time, and leaves
 // the rest in the pipe for the next svlogd. A paused logger that `sv stop` ends (TERM,
@@ -39,29 +70,7 @@ func TestTermReadsOneBufferMore(t *testing.T) {
 		{"a line unfinished", nil, "a\nb", "c\nd\n", "a\nbc\n", "d\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			opt, err := ParseArgs(append(c.args, "log"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Mkdir(filepath.Join(dir, "log"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			r, w, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			defer w.Close()
-			io.WriteString(w, c.in)
-			null, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-			defer null.Close()
-			done := make(chan int, 1)
-			go func() {
-				ws := RunLogger(opt, Instance{In: int(r.Fd()), Stderr: null, Base: dir,
-					Started: func(signal func(byte)) { signal('t') }})
-				done <- int(ws)
-			}()
+			dir, w, r, done := startLogger(t, c.args, c.in, func(signal func(byte)) { signal('t') })
 			current := filepath.Join(dir, "log", "current")
 			if c.later != "" {
 				first := c.logged[:strings.IndexByte(c.logged, '\n')+1]
@@ -77,7 +86,7 @@ func TestTermReadsOneBufferMore(t *testing.T) {
 			select {
 			case ws := <-done:
 				if ws != 0 {
-					t.Errorf("wait status %#x, want exit 0", ws)
+					t.Errorf("wait status %#x, want exit 0", int(ws))
 				}
 			case <-time.After(10 * time.Second):
 				t.Fatal("the logger did not end after TERM")
@@ -115,32 +124,11 @@ func TestKillWhilePaused(t *testing.T) {
 		{"piqc", syscall.SIGINT},
 	} {
 		t.Run(c.sigs, func(t *testing.T) {
-			dir := t.TempDir()
-			opt, err := ParseArgs([]string{"log"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Mkdir(filepath.Join(dir, "log"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			r, w, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			defer w.Close()
-			io.WriteString(w, "a\n")
-			null, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-			defer null.Close()
-			done := make(chan syscall.WaitStatus, 1)
-			go func() {
-				done <- RunLogger(opt, Instance{In: int(r.Fd()), Stderr: null, Base: dir,
-					Started: func(signal func(byte)) {
-						for i := 0; i < len(c.sigs); i++ {
-							signal(c.sigs[i])
-						}
-					}})
-			}()
+			dir, _, _, done := startLogger(t, nil, "a\n", func(signal func(byte)) {
+				for i := 0; i < len(c.sigs); i++ {
+					signal(c.sigs[i])
+				}
+			})
 			select {
 			case ws := <-done:
 				if !ws.Signaled() || ws.Signal() != c.want {
