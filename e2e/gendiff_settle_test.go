@@ -340,7 +340,9 @@ func gdSvOut(tr *gdTree, st gdStep, m *gdModel, prev map[string]gdSvc, r gdResul
 			mask = "<" + tg.arg + ": log of a crash-looping service, not compared (README: runsv honours a command during the restart pause)>"
 		case st.waited && st.cmd.ctl == "x" && !tg.log && v.inScan:
 			mask = "<" + tg.arg + ": exit, not compared: runsvdir may start a new runsv between two of C sv's polls>"
-		case st.cmd.word == "check" && (v.want != 'd' || v.up != gdNo) && (v.want != 'u' || v.up != gdYes):
+		case st.cmd.word == "check" && tg.log && v.logWant != 'u',
+			st.cmd.word == "check" && !tg.log && (v.want != 'd' || v.up != gdNo) && (v.want != 'u' || v.up != gdYes):
+			// A logger wanted down may run still (after once); one wanted up runs.
 			mask = "<" + tg.arg + ": check while not in the wanted state, not compared (README: check waits for the requested state)>"
 		case st.waited && strings.Contains(st.cmd.ctl, "o") && !tg.log && !(v.spec.lasts() && v.spec.runExec):
 			out = re.ReplaceAllString(out, "${1}"+tg.arg+": <status after once of a ./run that ends at once, not compared (README: sv returns as soon as the service changes state)>")
