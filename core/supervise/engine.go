@@ -146,7 +146,7 @@ type unit struct {
 	ready        bool               // notification-fd or notify-socket: ./run said it is ready
 	quick        int                // consecutive quick deaths of ./run, for the backoff
 	opt          options            // opt-in additions, read at each start of ./run
-	closed       bool               // its input (the log pipe) is gone: it never starts again
+	closed       bool               // the log pipe is gone: it never starts again
 	pool         *pooled            // log only: the pooled logger's connection (handoff.go)
 	dirty        bool               // the record changed since announce last wrote it
 	// pidWritten and statWritten are what pid and stat hold, to skip rewriting them.
@@ -230,7 +230,9 @@ func (e *engine) leaving() bool {
 	}
 	if e.log.want != protocol.WantExit {
 		e.log.want = protocol.WantExit
-		e.log.closed = true
+		// With the pipe gone neither starts again: a later u or o is recorded and does
+		// nothing (C runsv forks ./run anyway, and its child fails on the closed pipe).
+		e.log.closed, m.closed = true, true
 		e.changed(e.log)
 		e.fx.CloseLogPipe()
 	}

@@ -235,6 +235,16 @@ func TestEngine(t *testing.T) {
 				s("x", "kill TERM tree 102", "kill CONT tree 102", "status 102 d: run, got TERM, want exit"),
 				s("exit 0", "close log pipe", "log: status 101 d: run, want exit", "status 0 d: down"),
 				s("log:exit 0", "log: status 0 d: down", "leaving")}},
+		{name: "u after the log pipe closed: want up is written, ./run does not start (its output is gone)",
+			log: true, steps: [][]string{
+				s("begin", "log: spawn ./run = 101", "spawn ./run = 102", "log: status 101 u: run", "status 102 u: run"),
+				s("x", "kill TERM tree 102", "kill CONT tree 102", "status 102 d: run, got TERM, want exit"),
+				s("exit 0", "close log pipe", "log: status 101 d: run, want exit", "status 0 d: down"),
+				s("u", "status 0 u: down"),
+				s("o", "status 0 d: down"),
+				s("+5s"),
+				s("log:exit 0", "log: status 0 d: down"),
+				s("x", "status 0 d: down", "leaving")}},
 		{name: "k to a log that is wanted out: KILL, and runsv waits for its exit",
 			log: true, steps: [][]string{
 				s("begin", "log: spawn ./run = 101", "spawn ./run = 102", "log: status 101 u: run", "status 102 u: run"),
