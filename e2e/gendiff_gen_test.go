@@ -317,6 +317,9 @@ type gdSvc struct {
 	// logPaused: sv pause was sent to its log service, and nothing since that continues
 	// or ends the logger
 	logPaused bool
+	// heldLoop: it crash-looped while its log was paused: how many of the loop's lines
+	// wait in the pipe, to be logged at some later step, is timing
+	heldLoop bool
 }
 
 // dir is the service directory relative to the tree root.
@@ -351,6 +354,7 @@ func (v *gdSvc) fresh() {
 func (v *gdSvc) note() {
 	if v.looping() {
 		v.looped = true
+		v.heldLoop = v.heldLoop || v.logPaused
 	}
 }
 
@@ -522,6 +526,7 @@ func (m *gdModel) apply(st gdStep) {
 					case 'c', 't', 'd', 'k':
 						v.logPaused = false
 					}
+					v.note()
 				}
 				continue
 			}

@@ -171,7 +171,7 @@ func (tr *gdTree) snap(m *gdModel, involved map[string]bool) (map[string]string,
 			st.logRec, st.logOK = gdReadStatus(filepath.Join(dir, "log"))
 			s[p+"log/supervise/status"] = gdStatusText(st.logRec, st.logOK, false)
 			s[p+"log/supervise/stat"] = readFile(filepath.Join(dir, "log/supervise/stat"))
-			s[p+"log lines"] = tr.field(v, "log", readFile(filepath.Join(dir, []string{"", "log/main/current", "log/out"}[v.spec.log])), loose)
+			s[p+"log lines"] = tr.field(v, "log", readFile(filepath.Join(dir, []string{"", "log/main/current", "log/out"}[v.spec.log])), loose || v.heldLoop)
 		}
 		if v.spec.finish {
 			s[p+"./finish arguments"] = tr.field(v, "finish", readFile(filepath.Join(dir, "finish.args")), loose)
