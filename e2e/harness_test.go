@@ -112,6 +112,19 @@ func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool)
 	}
 }
 
+// poll waits until cond holds or timeout passes, and says which: for a caller that
+// reports what it saw last, or goes on either way.
+func poll(timeout time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
+}
+
 // Shared with lint/ (internal/testkit).
 var (
 	writeFile   = testkit.WriteFile

@@ -95,16 +95,12 @@ func readStatus(t testing.TB, dir string) protocol.Record {
 // (runsv renames stat into place just before status).
 func waitStat(t testing.TB, dir, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		stat, status := readFile(filepath.Join(dir, "supervise", "stat")), statusSays(dir)
-		if stat == want && status == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after 10s waiting for %s/supervise/stat = %q (stat %q, status says %q)", dir, want, stat, status)
-		}
-		time.Sleep(5 * time.Millisecond)
+	var stat, status string
+	if !poll(10*time.Second, func() bool {
+		stat, status = readFile(filepath.Join(dir, "supervise", "stat")), statusSays(dir)
+		return stat == want && status == want
+	}) {
+		t.Fatalf("timed out after 10s waiting for %s/supervise/stat = %q (stat %q, status says %q)", dir, want, stat, status)
 	}
 }
 

@@ -226,18 +226,6 @@ func scrolled(orig, now string, c bool) string {
 	return ""
 }
 
-// poll waits until cond holds or timeout passes, and says which.
-func poll(timeout time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return true
-}
-
 // rmRunScript is every service's run script (linked, never written while the tests fork:
 // a child between fork and exec would hold it open for writing, and its exec would fail
 // with "text busy"). It records its start in $RM_MARKERS under the service's name.

@@ -386,7 +386,7 @@ func (l *Logger) readPending(b []byte) int {
 		if err == unix.EINTR {
 			continue
 		}
-		if err != nil || n < 0 {
+		if err != nil {
 			return 0
 		}
 		return n
