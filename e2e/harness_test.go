@@ -10,8 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -123,6 +125,35 @@ func poll(timeout time.Duration, cond func() bool) bool {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return true
+}
+
+// waitCatches waits until process pid catches each of sigs: a signal the test sends a
+// moment after starting a program would otherwise find the default action still in
+// place, and end it (ALRM, HUP) before it could set its handlers. Without /proc (not
+// Linux) it returns at once.
+func waitCatches(t testing.TB, pid int, sigs ...syscall.Signal) {
+	t.Helper()
+	var want uint64
+	for _, s := range sigs {
+		want |= 1 << (uint(s) - 1)
+	}
+	status := "/proc/" + strconv.Itoa(pid) + "/status"
+	if _, err := os.Stat(status); err != nil {
+		return
+	}
+	waitFor(t, 10*time.Second, fmt.Sprintf("pid %d to catch %v", pid, sigs), func() bool {
+		b, err := os.ReadFile(status)
+		if err != nil {
+			return true // gone: the caller sees that
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if hex, ok := strings.CutPrefix(l, "SigCgt:"); ok {
+				got, err := strconv.ParseUint(strings.TrimSpace(hex), 16, 64)
+				return err == nil && got&want == want
+			}
+		}
+		return false
+	})
 }
 
 // Shared with lint/ (internal/testkit).

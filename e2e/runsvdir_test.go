@@ -75,6 +75,7 @@ func startRunsvdirAt(t *testing.T, cwd, dir string, args []string) *runsvdirProc
 		// Whatever still runs (TERM leaves supervisors behind by design) is told to exit.
 		stopSupervisors(t, dir, 10*time.Second)
 	})
+	waitCatches(t, p.cmd.Process.Pid, syscall.SIGHUP, syscall.SIGTERM)
 	return p
 }
 
@@ -209,6 +210,27 @@ func TestRunsvdirTerm(t *testing.T) {
 			}
 			sendCtl(a, "x")
 			waitFor(t, 10*time.Second, "supervisor exits on x", func() bool { return !okAlive(a) })
+		})
+	}
+}
+
+// TestRunsvdirSignalledAtStart: a rescan asked for the moment startRunsvdir returns
+// reaches a runsvdir that lives on and runs what is made next (startRunsvdir waits for
+// the handlers: an ALRM sent before them ended runsvdir, as it ends C's).
+func TestRunsvdirSignalledAtStart(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			scan := t.TempDir()
+			p := startRunsvdir(t, scan, m.args...)
+			p.cmd.Process.Signal(syscall.SIGALRM)
+			a := newService(t, scan, "a", "#!/bin/sh\nexec sleep 1000\n")
+			p.cmd.Process.Signal(syscall.SIGALRM)
+			waitFor(t, 15*time.Second, "a running", func() bool { return running(t, a) })
+			select {
+			case <-p.done:
+				t.Fatalf("runsvdir ended: %v", p.cmd.ProcessState)
+			default:
+			}
 		})
 	}
 }
