@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/runit-go/runit/core/protocol"
 )
 
@@ -426,7 +428,7 @@ func TestLogPoolNotUnderCRunsv(t *testing.T) {
 }
 
 // startRunsvdirEnv starts the runsvdir at bin on scan with PATH, stopping the tree at the end.
-func startRunsvdirEnv(t *testing.T, scan, bin, path string) {
+func startRunsvdirEnv(t *testing.T, scan, bin, path string) *exec.Cmd {
 	cmd := exec.Command(bin, scan)
 	cmd.Env = append(os.Environ(), "PATH="+path)
 	if err := cmd.Start(); err != nil {
@@ -448,6 +450,7 @@ func startRunsvdirEnv(t *testing.T, scan, bin, path string) {
 			return true
 		})
 	})
+	return cmd
 }
 
 func argv0(pid int) string {
@@ -546,4 +549,99 @@ func TestLogPoolHUPMeetsHandOver(t *testing.T) {
 	if pooled == 0 {
 		t.Errorf("no round handed its logger over to a pool: the test exercised nothing")
 	}
+}
+
+// TestLogPoolPaused: a pooled logger paused by sv pause is continued as the kernel would
+// continue a stopped svlogd, and also when no supervisor is left to continue it (it used
+// to stay paused for ever, holding its directory's lock: the service's log stopped for
+// good). In each case the lines its pipe held are logged, once.
+func TestLogPoolPaused(t *testing.T) {
+	needRoot(t)
+	for _, tc := range []struct {
+		name string
+		// act does what ends the pause; it returns the pid of a's ./run then, which the
+		// test stops at the end if it still runs.
+		act  func(t *testing.T, p *poolTree, runsvdir *exec.Cmd, pool int)
+		want int // the lines a's log holds at the end
+	}{
+		// kill -CONT on the log's pid, as on a stopped svlogd's.
+		{"cont-by-hand", func(t *testing.T, p *poolTree, _ *exec.Cmd, pool int) {
+			mustDo(t, syscall.Kill(pool, syscall.SIGCONT))
+		}, 20},
+		// The host killed: runsvdir gives what it left TERM and CONT and starts a new host,
+		// whose logger takes the directory once the old one is done.
+		{"host-killed", func(t *testing.T, p *poolTree, _ *exec.Cmd, _ int) {
+			run := readStatus(t, filepath.Join(p.scan, "a")).Pid
+			mustDo(t, syscall.Kill(parentOf(run), syscall.SIGKILL))
+			waitFor(t, 20*time.Second, "a running again under a new host", func() bool {
+				r := readStatus(t, filepath.Join(p.scan, "a"))
+				return r.Pid != 0 && r.Pid != run && r.State == protocol.Run && okAlive(filepath.Join(p.scan, "a"))
+			})
+			p.write(t, "a", 21, 30)
+		}, 30},
+		// runsvdir and the host killed: no one sends the pool anything; the logger, its
+		// supervisor gone, goes on to the end of its input (the services, stopped by hand).
+		{"tree-killed", func(t *testing.T, p *poolTree, runsvdir *exec.Cmd, _ int) {
+			run := readStatus(t, filepath.Join(p.scan, "a")).Pid
+			brun := readStatus(t, filepath.Join(p.scan, "b")).Pid
+			host := parentOf(run)
+			mustDo(t, runsvdir.Process.Kill())
+			mustDo(t, syscall.Kill(host, syscall.SIGKILL))
+			syscall.Kill(run, syscall.SIGTERM)
+			syscall.Kill(brun, syscall.SIGTERM)
+		}, 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wb := worldBin(t)
+			p := newPoolTree(t, "ours")
+			runsvdir := startRunsvdirEnv(t, p.scan, filepath.Join(binDir(t, "runsvdir", "runsv"), "runsvdir"), wb+":"+binDir(t)+":"+os.Getenv("PATH"))
+			p.write(t, "a", 1, 10)
+			p.waitLine(t, "a", 10)
+			pool := readStatus(t, p.logDir("a")).Pid
+			mustDo(t, sendCtl(p.logDir("a"), "p"))
+			waitFor(t, 10*time.Second, "a's log paused", func() bool { return readStatus(t, p.logDir("a")).Paused })
+			p.write(t, "a", 11, 20)
+			run := readStatus(t, filepath.Join(p.scan, "a")).Pid
+			waitFor(t, 10*time.Second, "lines 11-20 in a's log pipe", func() bool {
+				return pipeHolds(run, 1) == len("a line 11\n")*10
+			})
+			if strings.Contains(p.logged("a"), "a line 11\n") {
+				t.Fatalf("a's paused log wrote:\n%s", p.logged("a"))
+			}
+			tc.act(t, p, runsvdir, pool)
+			p.waitLine(t, "a", tc.want)
+			got := p.logged("a")
+			for i := 1; i <= tc.want; i++ {
+				if c := strings.Count(got, fmt.Sprintf("a line %d\n", i)); c != 1 {
+					t.Errorf("a line %d logged %d times", i, c)
+				}
+			}
+			lock := filepath.Join(p.logDir("a"), "main", "lock")
+			holders := 1 // the new host's logger
+			if tc.name == "tree-killed" {
+				holders = 0
+				waitFor(t, 15*time.Second, "root's pool gone, its loggers done", func() bool {
+					return syscall.Kill(pool, 0) != nil || argv0(pool) != "svlogd-pool"
+				})
+			}
+			waitFor(t, 10*time.Second, fmt.Sprintf("a/log/main/lock held by %d", holders), func() bool {
+				return lockHolders(t, lock) == holders
+			})
+		})
+	}
+}
+
+// pipeHolds is how many bytes wait in the pipe that process pid has as descriptor fd (-1
+// when it cannot tell).
+func pipeHolds(pid, fd int) int {
+	f, err := os.OpenFile(fmt.Sprintf("/proc/%d/fd/%d", pid, fd), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return -1
+	}
+	defer f.Close()
+	n, err := unix.IoctlGetInt(int(f.Fd()), unix.TIOCINQ) // FIONREAD
+	if err != nil {
+		return -1
+	}
+	return n
 }

@@ -254,17 +254,21 @@ func Pool() int {
 	}
 	p.idle = time.AfterFunc(poolIdle, p.exitIfIdle)
 	// The log units' pid is the pool's: a HUP or ALRM sent to it (kill -HUP on
-	// log/supervise/pid) does to every logger what it does to svlogd, and TERM ends them
-	// all, each as TERM ends svlogd.
+	// log/supervise/pid) does to every logger what it does to svlogd, TERM ends them
+	// all, each as TERM ends svlogd, and CONT continues every paused one, as it continues
+	// a stopped svlogd (runsvdir gives a dead host's leftovers TERM and CONT).
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGALRM)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGALRM, syscall.SIGCONT)
 	go func() {
 		for s := range sigs {
-			if s == syscall.SIGTERM {
+			switch s {
+			case syscall.SIGTERM:
 				p.terminate()
-				continue
+			case syscall.SIGCONT:
+				p.signalAll('c')
+			default:
+				p.signalAll(sigByte[s.(syscall.Signal)])
 			}
-			p.signalAll(sigByte[s.(syscall.Signal)])
 		}
 	}()
 	p.accept()
@@ -459,13 +463,17 @@ func (p *pool) runLogger(fd int, r request) {
 		p.mu.Unlock()
 		// The supervisor's control bytes, read by the process's poller; at their end (its
 		// process died) the logger goes on until end of input, as an svlogd whose runsv
-		// died does.
+		// died does. A paused one is continued: no supervisor is left to do it, and one
+		// paused for ever would hold its directory's lock from the next logger.
 		for _, c := range early {
 			signal(c)
 		}
 		poller.Shared().Add(fd, func(b []byte, end bool) bool {
 			for _, c := range b {
 				signal(c)
+			}
+			if end {
+				signal('c')
 			}
 			return !end
 		})
