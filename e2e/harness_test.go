@@ -186,3 +186,9 @@ func run(t testing.TB, dir string, env []string, name string, args ...string) re
 	}
 	return result{o.String(), e.String(), code}
 }
+
+// exists reports whether path names a file (any kind, a link followed).
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

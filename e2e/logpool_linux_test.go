@@ -645,3 +645,126 @@ func pipeHolds(pid, fd int) int {
 	}
 	return n
 }
+
+// TestHostDeathLogsEveryLine: the supervisor host killed, round after round, while its
+// services' svlogd loggers (pooled) are running or paused with lines waiting in their
+// pipes: afterwards every line the services wrote is logged exactly once, and each log
+// directory has one logger. Which states meet the kill is drawn at random (the seed is
+// printed); the pool may be runsvdir's child (it gets TERM and CONT) or a pool another
+// tree started (it only sees its supervisors' connections end).
+func TestHostDeathLogsEveryLine(t *testing.T) {
+	needRoot(t)
+	seed := time.Now().UnixNano()
+	if s := os.Getenv("RUNIT_HOSTDEATH_SEED"); s != "" {
+		seed, _ = strconv.ParseInt(s, 10, 64)
+	}
+	t.Logf("RUNIT_HOSTDEATH_SEED=%d", seed)
+	rnd := rand.New(rand.NewPCG(uint64(seed), 0))
+	root := t.TempDir()
+	scan := filepath.Join(root, "service")
+	const n, rounds, batch = 5, 4, 10
+	feeds := make([]*os.File, n)
+	names := make([]string, n)
+	for i := range feeds {
+		names[i] = fmt.Sprintf("s%d", i)
+		fifo := filepath.Join(root, names[i]+".fifo")
+		mustDo(t, syscall.Mkfifo(fifo, 0o600))
+		f, err := os.OpenFile(fifo, os.O_RDWR, 0)
+		mustDo(t, err)
+		t.Cleanup(func() { f.Close() })
+		feeds[i] = f
+		dir := filepath.Join(scan, names[i])
+		writeFile(t, filepath.Join(dir, "run"), "#!/bin/sh\nexec cat "+fifo+"\n", 0o755)
+		writeFile(t, filepath.Join(dir, "log", "run"), "#!/bin/sh\nexec svlogd ./main\n", 0o755)
+		mustDo(t, os.MkdirAll(filepath.Join(dir, "log", "main"), 0o755))
+	}
+	line := func(svc, k int) string { return fmt.Sprintf("%s line %04d\n", names[svc], k) }
+	logged := func(svc int) string { // every file of the log directory, oldest first
+		dir := filepath.Join(scan, names[svc], "log", "main")
+		files, _ := filepath.Glob(filepath.Join(dir, "@*"))
+		sort.Strings(files)
+		var b strings.Builder
+		for _, f := range append(files, filepath.Join(dir, "current")) {
+			b.WriteString(readFile(f))
+		}
+		return b.String()
+	}
+	written := make([]int, n) // lines written to each service so far
+	write := func(svc int) {
+		var b strings.Builder
+		for k := written[svc] + 1; k <= written[svc]+batch; k++ {
+			b.WriteString(line(svc, k))
+		}
+		_, err := io.WriteString(feeds[svc], b.String())
+		mustDo(t, err)
+		written[svc] += batch
+	}
+	// accounted: every line written is logged or waits in the log pipe (none in the FIFO
+	// or in cat), so that stopping cat loses nothing of the test's.
+	accounted := func(svc int) bool {
+		run := readStatus(t, filepath.Join(scan, names[svc])).Pid
+		inPipe := pipeHolds(run, 1)
+		return inPipe >= 0 && strings.Count(logged(svc), "\n")+inPipe/len(line(svc, 0)) == written[svc]
+	}
+	bin := binDir(t, "runsvdir", "runsv", "svlogd")
+	p := startRunsvdirEnv(t, scan, filepath.Join(bin, "runsvdir"), bin+":"+os.Getenv("PATH"))
+	settled := func(host int) func() bool {
+		return func() bool {
+			if h := hostPid(p.Process.Pid); h == 0 || h == host {
+				return false
+			}
+			for i := range names {
+				d := filepath.Join(scan, names[i])
+				r, err1 := protocol.Decode([]byte(readFile(filepath.Join(d, "supervise", "status"))))
+				l, err2 := protocol.Decode([]byte(readFile(filepath.Join(d, "log", "supervise", "status"))))
+				if err1 != nil || err2 != nil || argv0(l.Pid) != "svlogd-pool" || r.State != protocol.Run || l.State != protocol.Run || l.Paused || !okAlive(d) {
+					return false
+				}
+				if lock := filepath.Join(d, "log", "main", "lock"); !exists(lock) || lockHolders(t, lock) != 1 {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	waitFor(t, 30*time.Second, "every service and log running", settled(-1))
+	for round := 0; round < rounds; round++ {
+		var states []string
+		for i := range names {
+			write(i)
+			paused := rnd.IntN(2) == 0
+			if paused {
+				waitFor(t, 10*time.Second, names[i]+"'s batch logged", func() bool { return strings.Count(logged(i), "\n") == written[i] })
+				mustDo(t, sendCtl(filepath.Join(scan, names[i], "log"), "p"))
+				waitFor(t, 10*time.Second, names[i]+"'s log paused", func() bool { return readStatus(t, filepath.Join(scan, names[i], "log")).Paused })
+				write(i)
+				states = append(states, names[i]+" paused")
+			} else {
+				states = append(states, names[i]+" running")
+			}
+		}
+		for i := range names {
+			waitFor(t, 10*time.Second, names[i]+"'s lines logged or in its log pipe", func() bool { return accounted(i) })
+		}
+		host := hostPid(p.Process.Pid)
+		t.Logf("round %d: killing host %d with %s", round, host, strings.Join(states, ", "))
+		time.Sleep(time.Duration(rnd.IntN(100)) * time.Millisecond)
+		mustDo(t, syscall.Kill(host, syscall.SIGKILL))
+		waitFor(t, 30*time.Second, fmt.Sprintf("round %d: every service and log running once under a new host", round), settled(host))
+		for i := range names {
+			write(i)
+		}
+		for i := range names {
+			if !poll(15*time.Second, func() bool { return strings.Count(logged(i), "\n") >= written[i] }) {
+				ents, _ := os.ReadDir(filepath.Join(scan, names[i], "log", "main"))
+				t.Fatalf("round %d: %s's %d lines not logged; its log holds:\n%s\nfiles %v", round, names[i], written[i], logged(i), ents)
+			}
+			got := logged(i)
+			for k := 1; k <= written[i]; k++ {
+				if c := strings.Count(got, line(i, k)); c != 1 {
+					t.Fatalf("round %d: %q logged %d times", round, strings.TrimSpace(line(i, k)), c)
+				}
+			}
+		}
+	}
+}
