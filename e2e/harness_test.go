@@ -69,9 +69,18 @@ func ourBin(t testing.TB, name string) string {
 	return out
 }
 
-// binDir returns the directory holding our built tools, building the named ones first, so
-// that a test can put it first in PATH (runsvdir starts runsv by PATH lookup).
+// binDir returns the directory holding our built tools, so that a test can put it first
+// in PATH (runsvdir starts runsv by PATH lookup). It builds every tool, not only the named
+// ones: a tool missing from it would be found further on in PATH, C runit's, and the test
+// would test C's without a word (one did, with svlogd).
 func binDir(t testing.TB, names ...string) string {
+	ents, err := os.ReadDir(filepath.Join(repoRoot, "cmd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
 	for _, n := range names {
 		ourBin(t, n)
 	}
