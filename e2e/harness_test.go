@@ -36,8 +36,43 @@ func TestMain(m *testing.M) {
 	buildDir = d
 	repoRoot = testkit.RepoRoot
 	code := m.Run()
+	if left := leftovers(d, 15*time.Second); len(left) > 0 {
+		fmt.Fprintf(os.Stderr, "e2e: processes of ours outlived the tests (killed now):\n%s\n", strings.Join(left, "\n"))
+		if code == 0 {
+			code = 1
+		}
+	}
 	os.RemoveAll(d)
 	os.Exit(code)
+}
+
+// leftovers waits up to timeout for every process running a program of dir to end (a
+// logger pool lingers a few seconds by design), and kills and describes those that do
+// not: a supervisor, logger or pool that outlives its test is a leak a real tree would
+// have too. Without /proc (not Linux) it finds none.
+func leftovers(dir string, timeout time.Duration) []string {
+	find := func() map[int]string {
+		found := map[int]string{}
+		procs, _ := filepath.Glob("/proc/[0-9]*")
+		for _, p := range procs {
+			exe, err := os.Readlink(p + "/exe")
+			if err != nil || !strings.HasPrefix(exe, dir+"/") {
+				continue
+			}
+			pid, _ := strconv.Atoi(filepath.Base(p))
+			argv, _ := os.ReadFile(p + "/cmdline")
+			found[pid] = fmt.Sprintf("pid %d: %s", pid, strings.ReplaceAll(strings.TrimRight(string(argv), "\x00"), "\x00", " "))
+		}
+		return found
+	}
+	var left map[int]string
+	poll(timeout, func() bool { left = find(); return len(left) == 0 })
+	var out []string
+	for pid, what := range left {
+		syscall.Kill(pid, syscall.SIGKILL)
+		out = append(out, what)
+	}
+	return out
 }
 
 // ourBin builds cmd/<name> once per test binary run and returns its path. Building on
