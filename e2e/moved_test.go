@@ -110,7 +110,12 @@ func TestServiceDirectoryMoved(t *testing.T) {
 					stopSupervisors(t, scan, 10*time.Second)
 					exec.Command("pkill", "-f", "^sleep "+sleep+"$").Run()
 				})
-				waitFor(t, 15*time.Second, "x to run", func() bool { return running(t, svc) })
+				// Running by its status and by its record: the status says run from the fork
+				// on, and a stop that came before ./run wrote "started" would find a
+				// shell that records nothing (C was once that quick).
+				waitFor(t, 15*time.Second, "x to run", func() bool {
+					return running(t, svc) && strings.HasPrefix(readFile(rec), "started\n")
+				})
 
 				dir, entry := m.move(t, root)
 				// A new service started is a scan done after the move (C's at once on ALRM).
