@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/runit-go/runit/core/protocol"
 )
 
 // tree is one running supervision tree: runsvdir on a scan directory.
@@ -492,4 +494,72 @@ func runsvdirAsNobody(t *testing.T, root, scan, prefix string, dirs ...string) (
 		}
 	})
 	return cmd, errFile
+}
+
+// TestSupervisionPanicRunsNothingTwice: an internal error (a panic, injected through the
+// RUNIT_TEST_FAULTS seam) ends one service's supervision, in the host and in a runsv of
+// its own (-C). Its ./run is stopped before the supervision ends, so the one runsvdir
+// starts next runs the service once; the other service is not touched. The old ./run
+// used to run on beside the new one.
+func TestSupervisionPanicRunsNothingTwice(t *testing.T) {
+	if _, err := os.Stat("/proc/self/cwd"); err != nil {
+		t.Skip("needs /proc to count a service's processes")
+	}
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			scan := t.TempDir()
+			a := newService(t, scan, "a", "#!/bin/sh\nexec sleep 1000\n")
+			b := newService(t, scan, "b", "#!/bin/sh\nexec sleep 1000\n")
+			bin := binDir(t)
+			cmd := exec.Command(filepath.Join(bin, "runsvdir"), append(m.args, scan)...)
+			cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "RUNIT_TEST_FAULTS=panic")
+			errFile := filepath.Join(t.TempDir(), "stderr")
+			ef, err := os.Create(errFile)
+			mustDo(t, err)
+			defer ef.Close()
+			cmd.Stderr = ef
+			mustDo(t, cmd.Start())
+			t.Cleanup(func() {
+				cmd.Process.Signal(syscall.SIGHUP)
+				cmd.Wait()
+				stopSupervisors(t, scan, 10*time.Second)
+			})
+			waitFor(t, 15*time.Second, "a and b running", func() bool { return running(t, a) && running(t, b) })
+			oldA, oldB := readStatus(t, a).Pid, readStatus(t, b).Pid
+			// ./run's processes: runsv (-C) works in the directory too.
+			runs := func() []int {
+				var pids []int
+				for _, pid := range procsIn(a) {
+					if strings.TrimSpace(readFile(fmt.Sprintf("/proc/%d/comm", pid))) == "sleep" {
+						pids = append(pids, pid)
+					}
+				}
+				return pids
+			}
+			mustDo(t, sendCtl(a, "!"))
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				if pids := runs(); len(pids) > 1 {
+					t.Fatalf("a runs %d times: %v", len(pids), pids)
+				}
+				if r, err := protocol.Decode([]byte(readFile(filepath.Join(a, "supervise", "status")))); err == nil &&
+					r.State == protocol.Run && r.Pid != oldA && okAlive(a) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("a never ran again after its supervision's panic; runsvdir's stderr:\n%s", readFile(errFile))
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if syscall.Kill(oldA, 0) == nil {
+				t.Errorf("a's old ./run %d still runs", oldA)
+			}
+			if pids := runs(); len(pids) != 1 {
+				t.Errorf("a runs %d times: %v", len(pids), pids)
+			}
+			if r := readStatus(t, b); r.Pid != oldB || r.State != protocol.Run {
+				t.Errorf("b disturbed: pid %d, was %d", r.Pid, oldB)
+			}
+		})
+	}
 }

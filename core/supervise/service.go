@@ -222,7 +222,16 @@ func (s *Service) closeLogPipe() {
 // Each loop turn delivers the deadlines that came, writes the records that changed, and
 // waits for the next event.
 func (s *Service) Run() {
-	defer s.Close()
+	defer func() {
+		if r := recover(); r != nil {
+			// An internal error ends this supervision; the next one (runsvdir starts it
+			// again) must not find the service still running, or it would run twice.
+			s.abandon(abandonTerm)
+			s.Close()
+			panic(r)
+		}
+		s.Close()
+	}()
 	s.watchControl(s.main.f.control, &s.main)
 	if s.log != nil {
 		s.watchControl(s.log.f.control, s.log)
@@ -256,6 +265,50 @@ func (s *Service) Run() {
 	}
 }
 
+// faultPanic makes the control byte '!' panic the service's supervision, when the
+// supervisor's environment has RUNIT_TEST_FAULTS=panic: the seam through which the
+// end-to-end tests check what an internal error leaves behind.
+var faultPanic = os.Getenv("RUNIT_TEST_FAULTS") == "panic"
+
+// abandonTerm is how long abandon waits after TERM before KILL: sv's default wait, as
+// runsvdir gives a dead host's processes.
+const abandonTerm = 7 * time.Second
+
+// abandon stops what the service runs when its supervision ends in an internal error:
+// TERM and CONT to ./run (or ./finish) and a log process of its own, KILL for those left
+// after timeout. It returns once they have ended. A pooled logger is left to finish its
+// input, as when its supervisor dies.
+func (s *Service) abandon(timeout time.Duration) {
+	var left []*unit
+	for _, u := range s.units() {
+		if u.pid == 0 || u.done == nil || u.pool != nil {
+			continue
+		}
+		unix.Kill(u.pid, unix.SIGTERM)
+		unix.Kill(u.pid, unix.SIGCONT)
+		left = append(left, u)
+	}
+	// The wait is bounded even after KILL: the error may have struck between a
+	// process's end and its record, its end then read already.
+	term, giveUp := time.NewTimer(timeout), time.NewTimer(timeout+5*time.Second)
+	defer term.Stop()
+	defer giveUp.Stop()
+	for _, u := range left {
+		for ended := false; !ended; {
+			select {
+			case <-u.done:
+				ended = true
+			case <-term.C:
+				for _, v := range left {
+					unix.Kill(v.pid, unix.SIGKILL)
+				}
+			case <-giveUp.C:
+				return
+			}
+		}
+	}
+}
+
 // wait takes the next event and applies it.
 func (s *Service) wait(timeout, dirTick <-chan time.Time) {
 	var logDone <-chan child.Exit
@@ -269,6 +322,9 @@ func (s *Service) wait(timeout, dirTick <-chan time.Time) {
 		s.step(s.log, event{kind: evExited, ws: e.Status})
 	case <-s.ctl.ready:
 		if b, ok := s.ctl.next(); ok {
+			if faultPanic && b.c == '!' {
+				panic("fault injected through control")
+			}
 			if ev, ok := controlEvent(b.c); ok {
 				s.step(b.u, ev)
 			}
