@@ -155,13 +155,6 @@ func TestServiceDirectoryMoved(t *testing.T) {
 	}
 }
 
-func mustDo(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // sleeps is how many processes run "sleep ARG".
 func sleeps(arg string) int {
 	out, _ := exec.Command("pgrep", "-c", "-f", "^sleep "+arg+"$").Output()
