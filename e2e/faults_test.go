@@ -262,13 +262,8 @@ func TestManyServicesUnderBootLimits(t *testing.T) {
 
 // hasCap reports whether this process holds capability number c (Linux; false elsewhere).
 func hasCap(t *testing.T, c uint) bool {
-	for _, l := range strings.Split(readFile("/proc/self/status"), "\n") {
-		if v, ok := strings.CutPrefix(l, "CapEff:"); ok {
-			caps, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
-			return err == nil && caps&(1<<c) != 0
-		}
-	}
-	return false
+	caps, ok := procStatusMask("/proc/self/status", "CapEff")
+	return ok && caps&(1<<c) != 0
 }
 
 // lastLines returns the last n lines of s.

@@ -149,12 +149,8 @@ func needRoot(t testing.TB) {
 // waitFor polls cond every few milliseconds until it holds or the deadline passes.
 func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(5 * time.Millisecond)
+	if !poll(timeout, cond) {
+		t.Fatalf("timed out after %v waiting for %s", timeout, what)
 	}
 }
 
@@ -166,7 +162,7 @@ func poll(timeout time.Duration, cond func() bool) bool {
 		if time.Now().After(deadline) {
 			return false
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
 	return true
 }
@@ -182,22 +178,36 @@ func waitCatches(t testing.TB, pid int, sigs ...syscall.Signal) {
 		want |= 1 << (uint(s) - 1)
 	}
 	status := "/proc/" + strconv.Itoa(pid) + "/status"
-	if _, err := os.Stat(status); err != nil {
+	if !fileExists(status) {
 		return
 	}
 	waitFor(t, 10*time.Second, fmt.Sprintf("pid %d to catch %v", pid, sigs), func() bool {
-		b, err := os.ReadFile(status)
-		if err != nil {
+		if !fileExists(status) {
 			return true // gone: the caller sees that
 		}
-		for _, l := range strings.Split(string(b), "\n") {
-			if hex, ok := strings.CutPrefix(l, "SigCgt:"); ok {
-				got, err := strconv.ParseUint(strings.TrimSpace(hex), 16, 64)
-				return err == nil && got&want == want
-			}
-		}
-		return false
+		got, ok := procStatusMask(status, "SigCgt")
+		return ok && got&want == want
 	})
+}
+
+// procStatusField is the value of field name in a /proc/PID/status file, trimmed.
+func procStatusField(status, name string) (string, bool) {
+	for _, l := range strings.Split(readFile(status), "\n") {
+		if v, ok := strings.CutPrefix(l, name+":"); ok {
+			return strings.TrimSpace(v), true
+		}
+	}
+	return "", false
+}
+
+// procStatusMask is a hexadecimal mask field of a /proc/PID/status file (SigCgt, CapEff).
+func procStatusMask(status, name string) (uint64, bool) {
+	v, ok := procStatusField(status, name)
+	if !ok {
+		return 0, false
+	}
+	m, err := strconv.ParseUint(v, 16, 64)
+	return m, err == nil
 }
 
 // Shared with lint/ (internal/testkit).
@@ -229,12 +239,6 @@ func run(t testing.TB, dir string, env []string, name string, args ...string) re
 		t.Fatalf("%s %s: %v", name, strings.Join(args, " "), err)
 	}
 	return result{o.String(), e.String(), code}
-}
-
-// exists reports whether path names a file (any kind, a link followed).
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
 
 func mustDo(t *testing.T, err error) {

@@ -61,26 +61,32 @@ func newPoolTree(t *testing.T, name string) *poolTree {
 		{"a", "#!/bin/sh\nexec svlogd -tt ./main\n"},
 		{"b", "#!/bin/sh\nexec chpst -u nobody svlogd ./main\n"},
 	} {
-		dir := filepath.Join(p.scan, svc.name)
-		fifo := filepath.Join(root, svc.name+".fifo")
-		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		// O_RDWR: the test holds the FIFO open, so ./run never sees its end.
-		f, err := os.OpenFile(fifo, os.O_RDWR, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { f.Close() })
-		p.feeds[svc.name] = f
-		writeFile(t, filepath.Join(dir, "run"), "#!/bin/sh\nexec cat "+fifo+"\n", 0o755)
-		writeFile(t, filepath.Join(dir, "log", "run"), svc.logRun, 0o755)
-		os.MkdirAll(filepath.Join(dir, "log", "main"), 0o755)
+		p.feeds[svc.name] = fedService(t, root, p.scan, svc.name, svc.logRun)
 		if svc.name == "b" {
-			os.Chown(filepath.Join(dir, "log", "main"), nobodyUID, nobodyUID)
+			os.Chown(filepath.Join(p.scan, "b", "log", "main"), nobodyUID, nobodyUID)
 		}
 	}
 	return p
+}
+
+// fedService makes the service scan/name, whose ./run copies a FIFO in root to its log
+// service (log/run: logRun, writing to ./main), and returns the FIFO, open for writing.
+func fedService(t *testing.T, root, scan, name, logRun string) *os.File {
+	dir := filepath.Join(scan, name)
+	fifo := filepath.Join(root, name+".fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// O_RDWR: the test holds the FIFO open, so ./run never sees its end.
+	f, err := os.OpenFile(fifo, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	writeFile(t, filepath.Join(dir, "run"), "#!/bin/sh\nexec cat "+fifo+"\n", 0o755)
+	writeFile(t, filepath.Join(dir, "log", "run"), logRun, 0o755)
+	os.MkdirAll(filepath.Join(dir, "log", "main"), 0o755)
+	return f
 }
 
 func (p *poolTree) logDir(svc string) string { return filepath.Join(p.scan, svc, "log") }
@@ -88,8 +94,9 @@ func (p *poolTree) logDir(svc string) string { return filepath.Join(p.scan, svc,
 // write feeds lines to a service's log.
 func (p *poolTree) write(t *testing.T, svc string, from, to int) {
 	var b strings.Builder
+	line := poolLine(svc)
 	for i := from; i <= to; i++ {
-		fmt.Fprintf(&b, "%s line %d\n", svc, i)
+		b.WriteString(line(i))
 	}
 	if _, err := io.WriteString(p.feeds[svc], b.String()); err != nil {
 		t.Fatal(err)
@@ -360,13 +367,7 @@ func TestLogPoolKilled(t *testing.T) {
 	var bad []string
 	for try := 0; try < 50; try++ {
 		got := strings.ReplaceAll(p.logged("a"), "a Line", "a line") // a's processor capitalizes
-		bad = bad[:0]
-		for i := 1; i <= 300; i++ {
-			if c := strings.Count(got, fmt.Sprintf("a line %d\n", i)); c != 1 {
-				bad = append(bad, fmt.Sprintf("a line %d logged %d times", i, c))
-			}
-		}
-		if len(bad) == 0 {
+		if bad = notOnce(got, poolLine("a"), 1, 300); len(bad) == 0 {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -396,11 +397,8 @@ func TestLogPoolKilled(t *testing.T) {
 		return r.Pid != 0 && r.Pid != pb && r.State == protocol.Run && argv0(r.Pid) == "svlogd-pool"
 	})
 	p.waitLine(t, "b", 300)
-	got := p.logged("b")
-	for i := 1; i <= 300; i++ {
-		if c := strings.Count(got, fmt.Sprintf("b line %d\n", i)); c != 1 {
-			t.Errorf("b line %d logged %d times", i, c)
-		}
+	for _, b := range notOnce(p.logged("b"), poolLine("b"), 1, 300) {
+		t.Error(b)
 	}
 	waitFor(t, 10*time.Second, "the TERMed pool gone", func() bool { return syscall.Kill(pb, 0) != nil || argv0(pb) != "svlogd-pool" })
 	fi, err := os.Stat(filepath.Join(p.logDir("b"), "main", "current"))
@@ -460,11 +458,9 @@ func argv0(pid int) string {
 }
 
 func procUID(t *testing.T, pid int) int {
-	for _, l := range strings.Split(readFile("/proc/"+strconv.Itoa(pid)+"/status"), "\n") {
-		if f, ok := strings.CutPrefix(l, "Uid:"); ok {
-			n, _ := strconv.Atoi(strings.Fields(f)[1])
-			return n
-		}
+	if f, ok := procStatusField("/proc/"+strconv.Itoa(pid)+"/status", "Uid"); ok {
+		n, _ := strconv.Atoi(strings.Fields(f)[1])
+		return n
 	}
 	t.Fatalf("no uid for pid %d", pid)
 	return -1
@@ -610,11 +606,8 @@ func TestLogPoolPaused(t *testing.T) {
 			}
 			tc.act(t, p, runsvdir, pool)
 			p.waitLine(t, "a", tc.want)
-			got := p.logged("a")
-			for i := 1; i <= tc.want; i++ {
-				if c := strings.Count(got, fmt.Sprintf("a line %d\n", i)); c != 1 {
-					t.Errorf("a line %d logged %d times", i, c)
-				}
+			for _, b := range notOnce(p.logged("a"), poolLine("a"), 1, tc.want) {
+				t.Error(b)
 			}
 			lock := filepath.Join(p.logDir("a"), "main", "lock")
 			holders := 1 // the new host's logger
@@ -629,6 +622,22 @@ func TestLogPoolPaused(t *testing.T) {
 			})
 		})
 	}
+}
+
+// notOnce lists the lines line(from) to line(to) that got does not hold exactly once.
+func notOnce(got string, line func(int) string, from, to int) []string {
+	var bad []string
+	for i := from; i <= to; i++ {
+		if c := strings.Count(got, line(i)); c != 1 {
+			bad = append(bad, fmt.Sprintf("%q logged %d times", strings.TrimSpace(line(i)), c))
+		}
+	}
+	return bad
+}
+
+// poolLine is poolTree.write's line i of service svc.
+func poolLine(svc string) func(int) string {
+	return func(i int) string { return fmt.Sprintf("%s line %d\n", svc, i) }
 }
 
 // pipeHolds is how many bytes wait in the pipe that process pid has as descriptor fd (-1
@@ -667,16 +676,7 @@ func TestHostDeathLogsEveryLine(t *testing.T) {
 	names := make([]string, n)
 	for i := range feeds {
 		names[i] = fmt.Sprintf("s%d", i)
-		fifo := filepath.Join(root, names[i]+".fifo")
-		mustDo(t, syscall.Mkfifo(fifo, 0o600))
-		f, err := os.OpenFile(fifo, os.O_RDWR, 0)
-		mustDo(t, err)
-		t.Cleanup(func() { f.Close() })
-		feeds[i] = f
-		dir := filepath.Join(scan, names[i])
-		writeFile(t, filepath.Join(dir, "run"), "#!/bin/sh\nexec cat "+fifo+"\n", 0o755)
-		writeFile(t, filepath.Join(dir, "log", "run"), "#!/bin/sh\nexec svlogd ./main\n", 0o755)
-		mustDo(t, os.MkdirAll(filepath.Join(dir, "log", "main"), 0o755))
+		feeds[i] = fedService(t, root, scan, names[i], "#!/bin/sh\nexec svlogd ./main\n")
 	}
 	line := func(svc, k int) string { return fmt.Sprintf("%s line %04d\n", names[svc], k) }
 	logged := func(svc int) string { // every file of the log directory, oldest first
@@ -720,7 +720,7 @@ func TestHostDeathLogsEveryLine(t *testing.T) {
 				if err1 != nil || err2 != nil || argv0(l.Pid) != "svlogd-pool" || r.State != protocol.Run || l.State != protocol.Run || l.Paused || !okAlive(d) {
 					return false
 				}
-				if lock := filepath.Join(d, "log", "main", "lock"); !exists(lock) || lockHolders(t, lock) != 1 {
+				if lock := filepath.Join(d, "log", "main", "lock"); !fileExists(lock) || lockHolders(t, lock) != 1 {
 					return false
 				}
 			}
@@ -759,11 +759,8 @@ func TestHostDeathLogsEveryLine(t *testing.T) {
 				ents, _ := os.ReadDir(filepath.Join(scan, names[i], "log", "main"))
 				t.Fatalf("round %d: %s's %d lines not logged; its log holds:\n%s\nfiles %v", round, names[i], written[i], logged(i), ents)
 			}
-			got := logged(i)
-			for k := 1; k <= written[i]; k++ {
-				if c := strings.Count(got, line(i, k)); c != 1 {
-					t.Fatalf("round %d: %q logged %d times", round, strings.TrimSpace(line(i, k)), c)
-				}
+			if bad := notOnce(logged(i), func(k int) string { return line(i, k) }, 1, written[i]); len(bad) > 0 {
+				t.Fatalf("round %d: %s", round, bad[0])
 			}
 		}
 	}

@@ -275,8 +275,8 @@ var faultPanic = os.Getenv("RUNIT_TEST_FAULTS") == "panic"
 const abandonTerm = 7 * time.Second
 
 // abandon stops what the service runs when its supervision ends in an internal error:
-// TERM and CONT to ./run (or ./finish) and a log process of its own, KILL for those left
-// after timeout. It returns once they have ended. A pooled logger is left to finish its
+// TERM and CONT to ./run (or ./finish) and a log process of its own (and their tree, as a
+// stop gives them), KILL for those left after timeout. It returns once they have ended. A pooled logger is left to finish its
 // input, as when its supervisor dies.
 func (s *Service) abandon(timeout time.Duration) {
 	var left []*unit
@@ -284,8 +284,8 @@ func (s *Service) abandon(timeout time.Duration) {
 		if u.pid == 0 || u.done == nil || u.pool != nil {
 			continue
 		}
-		unix.Kill(u.pid, unix.SIGTERM)
-		unix.Kill(u.pid, unix.SIGCONT)
+		s.fx.Signal(u, unix.SIGTERM, true)
+		s.fx.Signal(u, unix.SIGCONT, true)
 		left = append(left, u)
 	}
 	// The wait is bounded even after KILL: the error may have struck between a
@@ -300,7 +300,7 @@ func (s *Service) abandon(timeout time.Duration) {
 				ended = true
 			case <-term.C:
 				for _, v := range left {
-					unix.Kill(v.pid, unix.SIGKILL)
+					s.fx.Signal(v, unix.SIGKILL, true)
 				}
 			case <-giveUp.C:
 				return
