@@ -543,8 +543,8 @@ func TestSupervisionPanicRunsNothingTwice(t *testing.T) {
 					t.Fatalf("a runs %d times: %v", len(pids), pids)
 				}
 				if r, err := protocol.Decode([]byte(readFile(filepath.Join(a, "supervise", "status")))); err == nil &&
-					r.State == protocol.Run && r.Pid != oldA && okAlive(a) {
-					break
+					r.State == protocol.Run && r.Pid != oldA && okAlive(a) && len(runs()) == 1 {
+					break // the status says run from the fork on; runs() sees sleep once exec'd
 				}
 				if time.Now().After(deadline) {
 					t.Fatalf("a never ran again after its supervision's panic; runsvdir's stderr:\n%s", readFile(errFile))
